@@ -1,1 +1,9 @@
-export {};
+export type {
+  CloseOptions,
+  Executor,
+  ExecutorStats,
+  MapOptions,
+  TaskContext,
+  TaskFunction,
+  TaskOptions,
+} from './types.js';
