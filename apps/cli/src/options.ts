@@ -1,0 +1,64 @@
+/**
+ * Strict parsers for flag values. Each throws commander's InvalidArgumentError, so the
+ * message names the flag and the value: `option '--generations <n>' argument 'x' is invalid.`
+ */
+import { InvalidArgumentError } from 'commander';
+
+const INTEGER = /^\d+$/;
+const DECIMAL = /^(?:\d+(?:\.\d*)?|\.\d+)$/;
+
+/** Parses an integer `>= min` (and `<= max` when given), digits only. */
+export function integer(min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
+  return (value) => {
+    const trimmed = value.trim();
+    const parsed = INTEGER.test(trimmed) ? Number(trimmed) : Number.NaN;
+    if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+      const range =
+        max === Number.MAX_SAFE_INTEGER
+          ? `an integer >= ${min}`
+          : `an integer from ${min} to ${max}`;
+      throw new InvalidArgumentError(`Expected ${range}.`);
+    }
+    return parsed;
+  };
+}
+
+/** Parses a decimal number in `[min, max]`. */
+export function decimal(min: number, max = Number.POSITIVE_INFINITY): (value: string) => number {
+  return (value) => {
+    const trimmed = value.trim();
+    const parsed = DECIMAL.test(trimmed) ? Number(trimmed) : Number.NaN;
+    if (!Number.isFinite(parsed) || parsed < min || parsed > max) {
+      const range =
+        max === Number.POSITIVE_INFINITY ? `a number >= ${min}` : `a number from ${min} to ${max}`;
+      throw new InvalidArgumentError(`Expected ${range}.`);
+    }
+    return parsed;
+  };
+}
+
+/** A TCP port, 0 (any free port) to 65535. */
+export const port = integer(0, 65535);
+
+/** Grid size `HxW` (height by width), both at least 1. */
+export interface Size {
+  height: number;
+  width: number;
+}
+
+/** Parses `HxW`, e.g. `5x9` (height 5, width 9). */
+export function size(value: string): Size {
+  const match = /^\s*(\d+)\s*[xX]\s*(\d+)\s*$/.exec(value);
+  const height = match ? Number(match[1]) : Number.NaN;
+  const width = match ? Number(match[2]) : Number.NaN;
+  if (!(height >= 1 && width >= 1 && height <= 1_000_000 && width <= 1_000_000)) {
+    throw new InvalidArgumentError('Expected HxW with positive integers, e.g. 64x64.');
+  }
+  return { height, width };
+}
+
+/** Parses a non-empty string (no parsing beyond trimming and rejecting empty). */
+export function nonEmpty(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('Expected a non-empty value.');
+  return value;
+}

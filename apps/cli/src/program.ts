@@ -1,0 +1,250 @@
+/**
+ * The `fanout` command tree (CLI.md): every command, subcommand and flag, with strict value
+ * parsing. Actions live in ./commands; this file only declares the surface.
+ */
+import { availableParallelism } from 'node:os';
+import { Command, Option } from 'commander';
+import packageJson from '../package.json' with { type: 'json' };
+import { runDemo } from './commands/demo.js';
+import { runGcd } from './commands/gcd.js';
+import { runGuessLoad, runGuessPlay, runGuessServe } from './commands/guess.js';
+import { runLife } from './commands/life.js';
+import { runTail } from './commands/tail.js';
+import { decimal, integer, nonEmpty, port, size } from './options.js';
+
+/** What every command action receives besides its options. */
+export interface CommandContext {
+  /** Aborted on SIGINT/SIGTERM. */
+  readonly signal: AbortSignal;
+}
+
+/** Shared by every command: puts commander's suggestion on the same line as the error. */
+function oneLineErrors(command: Command): Command {
+  return command.configureOutput({
+    writeOut: (text) => process.stdout.write(text),
+    writeErr: (text) => process.stderr.write(text),
+    outputError: (text, write) => write(`${text.replace(/\s*\n\s*/g, ' ').trimEnd()}\n`),
+  });
+}
+
+/** Builds the program. `context` is handed to every action. */
+export function createProgram(context: CommandContext): Command {
+  const program = oneLineErrors(new Command('fanout'))
+    .description(
+      'Fan-out/fan-in, pools, coroutines and worker threads as real tools: Life, the guessing game, log tailing, parallel gcd.',
+    )
+    .version(packageJson.version, '-V, --version', 'print the version number')
+    .helpOption('-h, --help', 'show help for a command')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .allowExcessArguments(false)
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 success, 1 runtime failure, 2 bad usage or input, 130/143 interrupted.',
+    );
+
+  program
+    .command('life')
+    .description("run Conway's Game of Life (or any B/S rule) on a torus, a plane or unbounded")
+    .addOption(
+      new Option(
+        '--pattern <file|name>',
+        'pattern file (RLE, .cells, Life 1.06; by content) or built-in: glider, blinker, gosper-gun, r-pentomino, acorn, seed-demo',
+      )
+        .argParser(nonEmpty)
+        .conflicts('random'),
+    )
+    .addOption(
+      new Option('--random <density>', 'random soup with this density (0..1)').argParser(
+        decimal(0, 1),
+      ),
+    )
+    .addOption(
+      new Option('--seed <n>', 'random seed for --random (default 1)').argParser(integer(0)),
+    )
+    .addOption(
+      new Option(
+        '--size <HxW>',
+        'grid size, height x width (default: the pattern size for seed-demo, else 64x64)',
+      ).argParser(size),
+    )
+    .addOption(
+      new Option('--topology <kind>', 'edges of the grid')
+        .choices(['torus', 'plane', 'unbounded'])
+        .default('torus'),
+    )
+    .addOption(
+      new Option('--generations <n>', 'number of steps (prints generations 0..n)')
+        .argParser(integer(0))
+        .default(4),
+    )
+    .addOption(
+      new Option('--rule <rule>', 'birth/survival rule, e.g. B3/S23 or B36/S23')
+        .argParser(nonEmpty)
+        .default('B3/S23'),
+    )
+    .addOption(
+      new Option(
+        '--engine <name>',
+        'cells: one task per cell through an executor (the seed); bitwise: bit-parallel, one thread; workers: bit-parallel on worker threads',
+      )
+        .choices(['cells', 'bitwise', 'workers'])
+        .default('cells'),
+    )
+    .addOption(
+      new Option(
+        '--executor <kind>',
+        'executor for --engine cells: inline, pool (bounded, like the seed ThreadPoolExecutor), async (gather, like asyncio)',
+      ).choices(['inline', 'pool', 'async']),
+    )
+    .addOption(
+      new Option('--max-workers <n>', 'pool size for --executor pool (default 10)').argParser(
+        integer(1),
+      ),
+    )
+    .addOption(
+      new Option(
+        '--io-ms <ms>',
+        'simulated I/O: an awaited delay in every cell rule call (--engine cells)',
+      ).argParser(decimal(0, 60_000)),
+    )
+    .addOption(
+      new Option(
+        '--threads <n>',
+        `worker threads for --engine workers (default ${availableParallelism()})`,
+      ).argParser(integer(1, 256)),
+    )
+    .addOption(
+      new Option(
+        '--print <what>',
+        'what to print: every generation side by side, the last, or nothing',
+      )
+        .choices(['columns', 'final', 'none'])
+        .default('final'),
+    )
+    .addOption(new Option('--out <file>', 'write the final generation as RLE').argParser(nonEmpty))
+    .option('--json', 'print one JSON summary object instead of the grid')
+    .action((options, command: Command) => runLife(options, command, context));
+
+  const guess = program
+    .command('guess')
+    .description('the number-guessing game over TCP: server, client and load generator');
+
+  guess
+    .command('serve')
+    .description("run the guessing server; prints the seed's `Server: N is Decision` lines")
+    .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1'))
+    .addOption(
+      new Option('--port <port>', 'port (0 picks a free port)').argParser(port).default(1234),
+    )
+    .addOption(
+      new Option('--strategy <name>', 'how the server guesses')
+        .choices(['random', 'bisect'])
+        .default('random'),
+    )
+    .option('--quiet', 'do not print the Server lines')
+    .action((options) => runGuessServe(options, context));
+
+  guess
+    .command('play')
+    .description(
+      "play the seed's two sessions (1..5 secret 3, 10..15 secret 12) or one custom session",
+    )
+    .addOption(new Option('--host <host>', 'server address').default('127.0.0.1'))
+    .addOption(new Option('--port <port>', 'server port').argParser(port).default(1234))
+    .addOption(new Option('--lower <n>', 'lower bound of a custom session').argParser(integer(0)))
+    .addOption(new Option('--upper <n>', 'upper bound of a custom session').argParser(integer(0)))
+    .addOption(new Option('--secret <n>', 'secret of a custom session').argParser(integer(0)))
+    .option('--json', 'print one JSON object with every session and guess')
+    .action((options) => runGuessPlay(options, context));
+
+  guess
+    .command('load')
+    .description('N concurrent connections, each playing G full games to Correct')
+    .addOption(new Option('--host <host>', 'server address').default('127.0.0.1'))
+    .addOption(
+      new Option('--port <port>', 'server port').argParser(integer(1, 65535)).makeOptionMandatory(),
+    )
+    .addOption(
+      new Option('--sessions <n>', 'concurrent connections')
+        .argParser(integer(1, 100_000))
+        .makeOptionMandatory(),
+    )
+    .addOption(
+      new Option('--games <n>', 'games per connection').argParser(integer(1)).makeOptionMandatory(),
+    )
+    .addOption(
+      new Option('--lower <n>', 'lower bound of every game').argParser(integer(0)).default(1),
+    )
+    .addOption(
+      new Option('--upper <n>', 'upper bound of every game').argParser(integer(0)).default(100),
+    )
+    .option('--json', 'print one JSON summary object')
+    .action((options) => runGuessLoad(options, context));
+
+  program
+    .command('tail')
+    .description('merge log files line-atomically into one output; --follow keeps following')
+    .argument('<file...>', 'input files')
+    .addOption(
+      new Option('-o, --output <file>', 'output file (default: stdout)').argParser(nonEmpty),
+    )
+    .option('--follow', 'keep following (rotation, truncation, re-creation) until SIGINT/SIGTERM')
+    .addOption(
+      new Option('--from <where>', 'where to start reading each input')
+        .choices(['start', 'end'])
+        .default('start'),
+    )
+    .addOption(
+      new Option('--checkpoint <file>', 'resume from and record offsets in this file').argParser(
+        nonEmpty,
+      ),
+    )
+    .option('--prefix', "put 'NAME: ' (the input's path as given) before each line")
+    .addOption(
+      new Option('--interval <ms>', 'polling interval in milliseconds')
+        .argParser(integer(1, 60_000))
+        .default(100),
+    )
+    .option('--json', 'print one JSON summary object (needs -o, not with --follow)')
+    .action((files: string[], options) => runTail(files, options, context));
+
+  program
+    .command('gcd')
+    .description('greatest common divisors, serial vs async vs worker threads (the seed)')
+    .addOption(
+      new Option(
+        '--pairs <file>',
+        "pairs file, one 'A B' or 'A,B' per line; '-' for stdin",
+      ).argParser(nonEmpty),
+    )
+    .addOption(
+      new Option('--mode <mode>', 'which runs to do')
+        .choices(['serial', 'async', 'workers', 'all'])
+        .default('all'),
+    )
+    .addOption(
+      new Option('--workers <n>', `worker threads (default ${availableParallelism()})`).argParser(
+        integer(1, 256),
+      ),
+    )
+    .addOption(
+      new Option('--algorithm <name>', "naive is the seed's countdown proxy for heavy CPU work")
+        .choices(['naive', 'euclid', 'binary'])
+        .default('naive'),
+    )
+    .addOption(
+      new Option('--scale <k>', 'repeat the pairs K times')
+        .argParser(integer(1, 1_000_000))
+        .default(1),
+    )
+    .option('--json', 'print one JSON object')
+    .action((options) => runGcd(options, context));
+
+  program
+    .command('demo')
+    .description("walk through the seed's examples end to end: Life, guess, tail, gcd")
+    .action(() => runDemo(context));
+
+  return program;
+}

@@ -1,0 +1,50 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { killAll, runCli } from './helpers.js';
+
+afterAll(killAll);
+
+describe('fanout (top level)', () => {
+  it('prints the version from package.json', async () => {
+    const result = await runCli(['--version']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  it('prints help listing every command, exit 0', async () => {
+    const result = await runCli(['--help']);
+    expect(result.code).toBe(0);
+    for (const name of ['life', 'guess', 'tail', 'gcd', 'demo']) {
+      expect(result.stdout).toContain(`  ${name}`);
+    }
+    expect(result.stderr).toBe('');
+  });
+
+  it.each([
+    ['life'],
+    ['guess'],
+    ['guess', 'serve'],
+    ['guess', 'play'],
+    ['guess', 'load'],
+    ['tail'],
+    ['gcd'],
+    ['demo'],
+  ])('%s %s --help works and exits 0', async (...names) => {
+    const result = await runCli([...names, '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^Usage: fanout ${names.join(' ')}`));
+  });
+
+  it('exits 2 with one line for an unknown command', async () => {
+    const result = await runCli(['lfie']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe("error: unknown command 'lfie' (Did you mean life?)\n");
+    expect(result.stdout).toBe('');
+  });
+
+  it('exits 2 with help on stderr when no command is given', async () => {
+    const result = await runCli([]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('Usage: fanout');
+  });
+});
