@@ -1,3 +1,9 @@
+export { AsyncPool } from './async-pool.js';
+export type { AsyncPoolOptions, WaitForRoomOptions } from './async-pool.js';
+export { ExecutorClosedError, QueueFullError, WorkerCrashedError } from './errors.js';
+export { gather } from './gather.js';
+export type { GatherOptions, GatherSettledOptions, GatherTask } from './gather.js';
+export { InlineExecutor } from './inline-executor.js';
 export type {
   CloseOptions,
   Executor,

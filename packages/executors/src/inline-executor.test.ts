@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { deferred, flush } from '../test/deferred.js';
+import { ExecutorClosedError } from './errors.js';
+import { InlineExecutor } from './inline-executor.js';
+
+describe('InlineExecutor', () => {
+  it('runs one task at a time in submission order', async () => {
+    const executor = new InlineExecutor();
+    const log: string[] = [];
+    const gate = deferred();
+    const a = executor.submit(async () => {
+      log.push('a start');
+      await gate.promise;
+      log.push('a end');
+    });
+    const b = executor.submit(() => log.push('b'));
+    await flush();
+    expect(log).toEqual(['a start']);
+    expect(executor.stats).toEqual({ queued: 1, running: 1, completed: 0, failed: 0 });
+    gate.resolve();
+    await Promise.all([a, b]);
+    expect(log).toEqual(['a start', 'a end', 'b']);
+    await executor.close();
+  });
+
+  it('maps serially, rejects with the task error and after close', async () => {
+    const executor = new InlineExecutor();
+    expect(await executor.map((x: number) => x + 1, [1, 2, 3])).toEqual([2, 3, 4]);
+    const error = new Error('boom');
+    await expect(
+      executor.run(() => {
+        throw error;
+      }),
+    ).rejects.toBe(error);
+    await executor.onIdle();
+    await executor[Symbol.asyncDispose]();
+    expect(executor.closed).toBe(true);
+    await expect(executor.submit(() => 1)).rejects.toBeInstanceOf(ExecutorClosedError);
+  });
+});
