@@ -1,0 +1,214 @@
+import { formatRule } from '@fanout/grid';
+import { installShortcuts } from './keyboard.js';
+import { PatternLoadError, builtinChoices, loadBuiltin, parseUserPattern } from './patterns.js';
+import { type Speed, Player } from './player.js';
+import { CanvasRenderer } from './renderer.js';
+import { installTestHook } from './test-hook.js';
+import { type NamedPattern, type World, createWorld } from './world.js';
+
+const SIZES = [64, 128, 256, 512, 1024] as const;
+const ZOOMS = [1, 2, 4, 8, 16] as const;
+const CUSTOM = 'custom';
+
+function element<T extends HTMLElement>(id: string, kind: abstract new () => T): T {
+  const found = document.getElementById(id);
+  if (!(found instanceof kind)) throw new Error(`the page has no <${kind.name}> #${id}`);
+  return found;
+}
+
+const ui = {
+  play: element('play', HTMLButtonElement),
+  step: element('step', HTMLButtonElement),
+  reset: element('reset', HTMLButtonElement),
+  speed: element('speed', HTMLSelectElement),
+  pattern: element('pattern', HTMLSelectElement),
+  size: element('size', HTMLSelectElement),
+  zoom: element('zoom', HTMLSelectElement),
+  file: element('file', HTMLInputElement),
+  paste: element('paste', HTMLTextAreaElement),
+  loadPaste: element('load-paste', HTMLButtonElement),
+  error: element('error', HTMLParagraphElement),
+  generation: element('generation', HTMLOutputElement),
+  population: element('population', HTMLOutputElement),
+  timing: element('timing', HTMLOutputElement),
+  rule: element('rule', HTMLOutputElement),
+  canvas: element('world', HTMLCanvasElement),
+};
+
+const renderer = new CanvasRenderer(ui.canvas);
+let world: World = createWorld(Number(ui.size.value), Number(ui.size.value));
+
+let pattern: NamedPattern | undefined;
+let custom: NamedPattern | undefined;
+// Smoothed cost of one generation plus one draw, shown live.
+let msPerGeneration: number | undefined;
+
+function render(): void {
+  const population = renderer.draw(world);
+  ui.generation.value = String(world.generation);
+  ui.population.value = String(population);
+}
+
+/** Folds one frame's cost (its generations, then one draw) into the live figure. */
+function measured(generations: number, stepMs: number, drawMs: number): void {
+  const sample = stepMs / generations + drawMs;
+  msPerGeneration = msPerGeneration === undefined ? sample : msPerGeneration * 0.9 + sample * 0.1;
+  ui.timing.value = `${msPerGeneration.toFixed(2)} ms/gen`;
+}
+
+const player = new Player({ step: () => world.step(), draw: render, measured });
+
+function showError(message: string | undefined): void {
+  ui.error.hidden = message === undefined;
+  ui.error.textContent = message ?? '';
+}
+
+function setPlaying(playing: boolean): void {
+  if (playing) player.play();
+  else player.pause();
+  ui.play.textContent = playing ? 'Pause' : 'Play';
+  ui.play.setAttribute('aria-pressed', String(playing));
+}
+
+/** The smallest offered size that holds the pattern with a margin, else the largest. */
+function sizeFor(loaded: NamedPattern, current: number): number {
+  const needed = Math.max(loaded.width, loaded.height);
+  if (needed <= current) return current;
+  return SIZES.find((size) => size >= needed) ?? SIZES[SIZES.length - 1];
+}
+
+/** Builds a fresh world of the chosen size with the chosen pattern in its middle. */
+function rebuild(): void {
+  const size = Number(ui.size.value);
+  world = createWorld(size, size, pattern);
+  renderer.resize(world.width, world.height);
+  ui.rule.value = formatRule(world.rule);
+  ui.canvas.setAttribute('aria-label', `Life world, ${size} by ${size} cells, on a torus`);
+  msPerGeneration = undefined;
+  ui.timing.value = '–';
+  render();
+}
+
+function usePattern(loaded: NamedPattern | undefined): void {
+  pattern = loaded;
+  if (loaded !== undefined) {
+    const size = sizeFor(loaded, Number(ui.size.value));
+    if (size < Math.max(loaded.width, loaded.height)) {
+      showError(
+        `${loaded.label} is ${loaded.width} × ${loaded.height} cells: larger than the largest world (${size} × ${size})`,
+      );
+      return;
+    }
+    ui.size.value = String(size);
+  }
+  showError(undefined);
+  rebuild();
+}
+
+function chooseFromPicker(): void {
+  const id = ui.pattern.value;
+  if (id === CUSTOM) usePattern(custom);
+  else if (id === '') usePattern(undefined);
+  else usePattern(loadBuiltin(id, Number(ui.size.value)));
+}
+
+function loadUserText(text: string, source: string): void {
+  try {
+    custom = parseUserPattern(text, source);
+  } catch (error) {
+    if (error instanceof PatternLoadError) {
+      showError(error.message);
+      return;
+    }
+    throw error;
+  }
+  let option = ui.pattern.querySelector<HTMLOptionElement>(`option[value="${CUSTOM}"]`);
+  if (option === null) {
+    option = new Option('', CUSTOM);
+    ui.pattern.add(option);
+  }
+  option.text = `Yours: ${custom.label}`;
+  ui.pattern.value = CUSTOM;
+  usePattern(custom);
+}
+
+function step(): void {
+  setPlaying(false);
+  const start = performance.now();
+  world.step();
+  const stepped = performance.now();
+  render();
+  measured(1, stepped - start, performance.now() - stepped);
+}
+
+function zoomBy(direction: 1 | -1): void {
+  const index = ZOOMS.indexOf(Number(ui.zoom.value) as (typeof ZOOMS)[number]);
+  const next = ZOOMS[Math.min(ZOOMS.length - 1, Math.max(0, index + direction))];
+  ui.zoom.value = String(next);
+  renderer.setZoom(Number(next));
+}
+
+for (const choice of builtinChoices()) ui.pattern.add(new Option(choice.label, choice.id));
+ui.pattern.add(new Option('empty (click to draw)', ''));
+
+ui.play.addEventListener('click', () => setPlaying(!player.playing));
+ui.step.addEventListener('click', step);
+ui.reset.addEventListener('click', () => {
+  setPlaying(false);
+  chooseFromPicker();
+});
+ui.speed.addEventListener('change', () => {
+  player.speed = ui.speed.value === 'max' ? 'max' : (Number(ui.speed.value) as Speed);
+});
+ui.pattern.addEventListener('change', () => {
+  setPlaying(false);
+  chooseFromPicker();
+});
+ui.size.addEventListener('change', () => {
+  setPlaying(false);
+  // Random soups fill the new size; a fixed pattern is re-centred in it.
+  chooseFromPicker();
+});
+ui.zoom.addEventListener('change', () => renderer.setZoom(Number(ui.zoom.value)));
+ui.file.addEventListener('change', async () => {
+  const file = ui.file.files?.[0];
+  if (file === undefined) return;
+  setPlaying(false);
+  loadUserText(await file.text(), file.name);
+  ui.file.value = '';
+});
+ui.loadPaste.addEventListener('click', () => {
+  setPlaying(false);
+  loadUserText(ui.paste.value, 'pasted pattern');
+});
+ui.canvas.addEventListener('click', (event) => {
+  const cell = renderer.cellAt(event.clientX, event.clientY);
+  if (cell === undefined) return;
+  world.toggle(cell.x, cell.y);
+  render();
+});
+
+installShortcuts(window, {
+  togglePlay: () => setPlaying(!player.playing),
+  step,
+  reset: () => ui.reset.click(),
+  zoomIn: () => zoomBy(1),
+  zoomOut: () => zoomBy(-1),
+});
+
+installTestHook(window, {
+  world: () => world,
+  render,
+  choosePattern(id) {
+    ui.pattern.value = id;
+    ui.pattern.dispatchEvent(new Event('change'));
+  },
+  chooseSize(size) {
+    ui.size.value = String(size);
+    ui.size.dispatchEvent(new Event('change'));
+  },
+});
+
+renderer.setZoom(Number(ui.zoom.value));
+ui.pattern.value = 'glider';
+chooseFromPicker();

@@ -1,0 +1,102 @@
+import {
+  type BuiltinPatternName,
+  type XY,
+  PatternSyntaxError,
+  builtinPatternNames,
+  getBuiltinPattern,
+  parsePattern,
+} from '@fanout/grid';
+import type { NamedPattern } from './world.js';
+
+/** The picker's id for a seeded random soup filling the whole world. */
+export const RANDOM_SOUP = 'random';
+const SOUP_DENSITY = 0.3;
+
+const LABELS: Partial<Record<BuiltinPatternName, string>> = {
+  glider: 'Glider',
+  blinker: 'Blinker',
+  'gosper-gun': 'Gosper glider gun',
+  'r-pentomino': 'R-pentomino',
+  acorn: 'Acorn',
+  'seed-demo': "The seed's 5×9 example",
+};
+
+/** A pattern the user gave that could not be read; the message names line and column. */
+export class PatternLoadError extends Error {
+  override readonly name = 'PatternLoadError';
+}
+
+/** The picker's entries: every built-in pattern, then the random soup. */
+export function builtinChoices(): Array<{ id: string; label: string }> {
+  return [
+    ...builtinPatternNames.map((name) => ({ id: name, label: LABELS[name] ?? name })),
+    { id: RANDOM_SOUP, label: `Random soup (${SOUP_DENSITY * 100}%)` },
+  ];
+}
+
+/** A built-in pattern, or a random soup of `size × size` cells, by picker id. */
+export function loadBuiltin(id: string, size: number, seed = randomSeed()): NamedPattern {
+  if (id === RANDOM_SOUP) return randomSoup(size, SOUP_DENSITY, seed);
+  const pattern = getBuiltinPattern(id);
+  return { ...pattern, label: LABELS[id as BuiltinPatternName] ?? id };
+}
+
+/**
+ * Reads an uploaded or pasted pattern (RLE, plaintext `.cells` or Life 1.06, detected by
+ * content). A syntax error becomes a {@link PatternLoadError} saying where, e.g.
+ * `glider.rle, line 3, column 4: …`.
+ */
+export function parseUserPattern(text: string, source: string): NamedPattern {
+  let pattern: ReturnType<typeof parsePattern>;
+  try {
+    pattern = parsePattern(text, { fileName: source });
+  } catch (error) {
+    if (error instanceof PatternSyntaxError) {
+      throw new PatternLoadError(
+        `${source}, line ${error.line}, column ${error.column}: ${problemOf(error)}`,
+        { cause: error },
+      );
+    }
+    if (error instanceof Error) {
+      throw new PatternLoadError(`${source}: ${error.message}`, { cause: error });
+    }
+    throw error;
+  }
+  if (pattern.cells.length === 0) {
+    throw new PatternLoadError(`${source}: the pattern has no live cells`);
+  }
+  return { ...pattern, label: pattern.name ?? source };
+}
+
+/** The error's own words without the `file:line:column: ` prefix grid puts before them. */
+function problemOf(error: PatternSyntaxError): string {
+  const match = /^(?:.*?:)?\d+:\d+: (.*)$/s.exec(error.message);
+  return match?.[1] ?? error.message;
+}
+
+function randomSeed(): number {
+  return Math.floor(Math.random() * 0x7fffffff);
+}
+
+/** A deterministic soup: the same seed gives the same cells (mulberry32). */
+function randomSoup(size: number, density: number, seed: number): NamedPattern {
+  let state = seed >>> 0;
+  const next = (): number => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const cells: XY[] = [];
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) if (next() < density) cells.push([x, y]);
+  }
+  return {
+    width: size,
+    height: size,
+    cells,
+    comments: [],
+    label: `random soup, seed ${seed}`,
+  };
+}
