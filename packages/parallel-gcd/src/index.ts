@@ -1,1 +1,17 @@
-export {};
+export { gcdNaive, NaiveTooLargeError, NAIVE_LIMIT } from './naive.js';
+export { gcdEuclid } from './euclid.js';
+export { gcdBinary } from './binary.js';
+export { gcdOf } from './algorithms.js';
+export { parsePairs, PairsSyntaxError, type ParsePairsOptions } from './pairs.js';
+export { SEED_NUMBERS, seedPairs } from './seed.js';
+export { encodeResult, encodeResults, type JsonGcdValue } from './json.js';
+export { runSerial } from './run-serial.js';
+export {
+  GCD_ALGORITHMS,
+  isGcdAlgorithm,
+  type GcdAlgorithm,
+  type GcdPair,
+  type GcdValue,
+} from './types.js';
+export type { GcdProgress, GcdRun, GcdWorkersRun, RunMode, RunOptions } from './run-types.js';
+export { runAsync, type AsyncRunOptions } from './run-async.js';

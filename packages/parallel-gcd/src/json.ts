@@ -1,0 +1,29 @@
+import type { GcdValue } from './types.js';
+
+/** A result as JSON can carry it: a number up to 2^53, a decimal string past it. */
+export type JsonGcdValue = number | string;
+
+/**
+ * Encodes one result for JSON: safe integers stay numbers, larger values (always bigints)
+ * become decimal strings, as the CLI's `--json` output promises.
+ *
+ * @example
+ * encodeResult(32); // 32
+ * encodeResult(2n ** 64n); // "18446744073709551616"
+ */
+export function encodeResult(value: GcdValue): JsonGcdValue {
+  if (typeof value === 'number') return value;
+  return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= -BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(value)
+    : value.toString();
+}
+
+/**
+ * Encodes every result with `encodeResult`, ready for `JSON.stringify`.
+ *
+ * @example
+ * JSON.stringify(encodeResults([1n, 2n ** 60n])); // '[1,"1152921504606846976"]'
+ */
+export function encodeResults(values: readonly GcdValue[]): JsonGcdValue[] {
+  return values.map(encodeResult);
+}
