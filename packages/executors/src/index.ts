@@ -4,6 +4,7 @@ export { ExecutorClosedError, QueueFullError, WorkerCrashedError } from './error
 export { gather } from './gather.js';
 export type { GatherOptions, GatherSettledOptions, GatherTask } from './gather.js';
 export { InlineExecutor } from './inline-executor.js';
+export { closeOffloadPools, offload } from './offload.js';
 export type {
   CloseOptions,
   Executor,
@@ -13,3 +14,5 @@ export type {
   TaskFunction,
   TaskOptions,
 } from './types.js';
+export { WorkerPool } from './worker-pool.js';
+export type { WorkerMapOptions, WorkerPoolOptions, WorkerRunOptions } from './worker-pool.js';

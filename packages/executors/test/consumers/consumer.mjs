@@ -1,0 +1,11 @@
+// An ESM consumer of the built package (self-reference through the exports map).
+import { WorkerPool, offload } from '@fanout/executors';
+
+const tasks = new URL('../fixtures/tasks.mjs', import.meta.url);
+const pool = new WorkerPool({ module: tasks, maxThreads: 1, minThreads: 0 });
+const sum = await pool.run('add', [20, 22]);
+const squares = await pool.map('square', [1, 2, 3]);
+await pool.close();
+// offload's shared pool is not closed on purpose: it must not keep the process alive.
+const product = await offload(new URL('../fixtures/tasks.cjs', import.meta.url), 'multiply', 6, 7);
+console.log(JSON.stringify({ format: 'esm', sum, squares, product }));
