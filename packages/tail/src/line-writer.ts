@@ -1,0 +1,248 @@
+import { resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { ownsMemory } from './buffers.js';
+import { OutputWriteError } from './errors.js';
+import { writerWorkerUrl } from './worker-file.js';
+import type { FromWorker, ToWorker, WorkerFailure, WriterConfig } from './writer-protocol.js';
+
+/** Data accepted by `LineWriter.write`: bytes or text, already made of whole lines. */
+export type WriteData = Buffer | Uint8Array | string | readonly (Buffer | Uint8Array | string)[];
+
+/** Options of `createLineWriter`. */
+export interface LineWriterOptions {
+  /** Largest single write the worker makes, in bytes (default 4 MiB). */
+  batchBytes?: number;
+  /** Extra delay before writing a small batch, to gather more (default 0: next turn of the worker's loop). */
+  flushIntervalMs?: number;
+  /** Bytes handed to the worker but not yet written, past which `write` waits (default 16 MiB). */
+  highWaterMark?: number;
+  /** Keep the existing content and append (default: truncate the file). */
+  append?: boolean;
+  /** Cut an existing file back to this length and continue after it (checkpoint restart). */
+  truncateTo?: number;
+}
+
+/**
+ * An output file owned by a worker thread, which batches lines into large writes so that
+ * slow system calls never run on the caller's event loop.
+ */
+export interface LineWriter extends AsyncDisposable {
+  /** The output path (absolute). */
+  readonly path: string;
+  /** Length the file will have once every accepted write has landed. */
+  readonly length: number;
+  /** Hands whole lines to the worker; resolves once accepted (waits while too much is in flight). */
+  write(data: WriteData): Promise<void>;
+  /** Resolves once everything accepted so far is written to the file. */
+  flush(): Promise<void>;
+  /** Flushes, then fsyncs; resolves with the durable length. */
+  sync(): Promise<number>;
+  /** Flushes and closes the file and the worker; idempotent. */
+  close(): Promise<void>;
+}
+
+/** Internal: write owned buffers, transferring their memory to the worker instead of copying. */
+export const writeTransfer = Symbol('writeTransfer');
+
+interface Waiter {
+  resolve: () => void;
+  reject: (e: Error) => void;
+}
+
+class WorkerLineWriter implements LineWriter {
+  readonly path: string;
+  readonly #worker: Worker;
+  readonly #hwm: number;
+  #length = 0;
+  #inFlight = 0;
+  #error: OutputWriteError | undefined;
+  #space: Waiter[] = [];
+  #calls = new Map<number, { resolve: (length: number) => void; reject: (e: Error) => void }>();
+  #nextId = 1;
+  #closing: Promise<void> | undefined;
+  #exited = false;
+  readonly ready: Promise<void>;
+
+  constructor(path: string, config: WriterConfig, hwm: number) {
+    this.path = path;
+    this.#hwm = hwm;
+    this.#worker = new Worker(writerWorkerUrl(), { workerData: config });
+    let onReady: () => void = () => {};
+    let onFail: (e: Error) => void = () => {};
+    this.ready = new Promise<void>((res, rej) => {
+      onReady = res;
+      onFail = rej;
+    });
+    this.#worker.on('message', (msg: FromWorker) => {
+      switch (msg.type) {
+        case 'ready':
+          this.#length = msg.length;
+          onReady();
+          break;
+        case 'written':
+          this.#inFlight -= msg.bytes;
+          this.#release();
+          break;
+        case 'error':
+          this.#fail(this.#errorOf(msg.failure));
+          onFail(this.#error as Error);
+          break;
+        case 'done':
+        case 'failed': {
+          const call = this.#calls.get(msg.id);
+          this.#calls.delete(msg.id);
+          if (msg.type === 'done') call?.resolve(msg.length);
+          else call?.reject(this.#error ?? this.#errorOf(msg.failure));
+          break;
+        }
+      }
+    });
+    this.#worker.on('error', (e) => {
+      const err = new OutputWriteError(this.path, 'write', e);
+      this.#fail(err);
+      onFail(err);
+    });
+    this.#worker.on('exit', () => {
+      this.#exited = true;
+      const err = this.#error ?? new OutputWriteError(this.path, 'write', 'writer thread exited');
+      onFail(err);
+      for (const call of this.#calls.values()) call.reject(err);
+      this.#calls.clear();
+      if (!this.#closing) this.#fail(err);
+    });
+  }
+
+  get length(): number {
+    return this.#length;
+  }
+
+  #errorOf(f: WorkerFailure): OutputWriteError {
+    return new OutputWriteError(this.path, f.action, new Error(f.message), f.code);
+  }
+
+  #fail(err: OutputWriteError): void {
+    this.#error ??= err;
+    const waiters = this.#space;
+    this.#space = [];
+    for (const w of waiters) w.reject(this.#error);
+  }
+
+  #release(): void {
+    while (this.#space.length > 0 && this.#inFlight <= this.#hwm) {
+      (this.#space.shift() as Waiter).resolve();
+    }
+  }
+
+  write(data: WriteData): Promise<void> {
+    const list = Array.isArray(data) ? data : [data as Buffer | Uint8Array | string];
+    const chunks = list.map((d) => (typeof d === 'string' ? Buffer.from(d) : d));
+    return this.#post(chunks, false);
+  }
+
+  [writeTransfer](chunks: Buffer[]): Promise<void> {
+    return this.#post(chunks, true);
+  }
+
+  #post(chunks: Uint8Array[], transfer: boolean): Promise<void> {
+    if (this.#error) return Promise.reject(this.#error);
+    if (this.#closing) {
+      return Promise.reject(new OutputWriteError(this.path, 'write', 'writer is closed'));
+    }
+    let bytes = 0;
+    const transferList: ArrayBuffer[] = [];
+    for (const c of chunks) {
+      bytes += c.byteLength;
+      if (transfer && ownsMemory(c as Buffer)) transferList.push(c.buffer as ArrayBuffer);
+    }
+    if (bytes === 0) return Promise.resolve();
+    const msg: ToWorker = { type: 'write', chunks };
+    this.#worker.postMessage(msg, transferList);
+    this.#inFlight += bytes;
+    this.#length += bytes;
+    if (this.#inFlight <= this.#hwm) return Promise.resolve();
+    return new Promise((resolve, reject) => this.#space.push({ resolve, reject }));
+  }
+
+  #call(type: 'flush' | 'sync' | 'close'): Promise<number> {
+    if (this.#exited) {
+      return Promise.reject(
+        this.#error ?? new OutputWriteError(this.path, type, 'writer is closed'),
+      );
+    }
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#calls.set(id, { resolve, reject });
+      const msg: ToWorker = { type, id };
+      this.#worker.postMessage(msg);
+    });
+  }
+
+  async flush(): Promise<void> {
+    if (this.#error) throw this.#error;
+    await this.#call('flush');
+  }
+
+  sync(): Promise<number> {
+    if (this.#error) return Promise.reject(this.#error);
+    return this.#call('sync');
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#shutdown();
+    return this.#closing;
+  }
+
+  async #shutdown(): Promise<void> {
+    const exited = new Promise<void>((res) => {
+      if (this.#exited) res();
+      else this.#worker.once('exit', () => res());
+    });
+    let failure: unknown;
+    try {
+      await this.#call('close');
+    } catch (e) {
+      failure = e;
+    }
+    // The worker ends on its own once its port closes; terminate covers a stuck or failed open.
+    const timer = setTimeout(() => void this.#worker.terminate(), 1000);
+    await exited;
+    clearTimeout(timer);
+    if (failure !== undefined) throw failure;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+/**
+ * Opens `path` for writing in a worker thread (the seed's WriteThread). Rejects with
+ * `OutputWriteError` when the file cannot be opened (EISDIR, EACCES…); later write errors
+ * (ENOSPC…) reject `write`, `flush`, `sync` and `close` with the path, never crashing the process.
+ *
+ * @example
+ * await using out = await createLineWriter('merged.log');
+ * await out.write(['first line\n', 'second line\n']);
+ * await out.sync(); // durable
+ */
+export async function createLineWriter(
+  path: string,
+  options: LineWriterOptions = {},
+): Promise<LineWriter> {
+  const abs = resolve(path);
+  const config: WriterConfig = {
+    path: abs,
+    mode: options.truncateTo !== undefined ? 'cut' : options.append ? 'append' : 'truncate',
+    truncateTo: options.truncateTo ?? 0,
+    batchBytes: options.batchBytes ?? 4 * 1024 * 1024,
+    flushIntervalMs: options.flushIntervalMs ?? 0,
+  };
+  const writer = new WorkerLineWriter(abs, config, options.highWaterMark ?? 16 * 1024 * 1024);
+  try {
+    await writer.ready;
+  } catch (e) {
+    await writer.close().catch(() => {});
+    throw e;
+  }
+  return writer;
+}

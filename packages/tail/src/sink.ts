@@ -1,0 +1,128 @@
+import { OutputWriteError } from './errors.js';
+import { createLineWriter, type LineWriter, writeTransfer } from './line-writer.js';
+
+/** Where merged lines go: a LineWriter (file) or a caller's stream (e.g. stdout). */
+export interface Sink {
+  /** Bytes accepted so far (the output's length once they land, for a file). */
+  readonly length: number;
+  /** Accepts whole lines; the buffers are not used by the caller afterwards. */
+  write(chunks: Buffer[]): Promise<void>;
+  flush(): Promise<void>;
+  /** Makes accepted bytes durable; resolves with the durable length. */
+  sync(): Promise<number>;
+  /** Releases what the merge opened itself (a caller's stream or writer is only flushed). */
+  close(): Promise<void>;
+}
+
+/** A minimal writable stream, as `process.stdout` or `fs.createWriteStream` provide. */
+export interface StreamLike {
+  write(chunk: Uint8Array, callback?: (error?: Error | null) => void): boolean;
+  once(event: 'drain' | 'error' | 'close', listener: (...args: unknown[]) => void): unknown;
+  removeListener(
+    event: 'drain' | 'error' | 'close',
+    listener: (...args: unknown[]) => void,
+  ): unknown;
+}
+
+export function isLineWriter(x: unknown): x is LineWriter {
+  return (
+    x !== null &&
+    typeof x === 'object' &&
+    typeof (x as LineWriter).sync === 'function' &&
+    typeof (x as LineWriter).write === 'function' &&
+    typeof (x as LineWriter).close === 'function'
+  );
+}
+
+class WriterSink implements Sink {
+  readonly #writer: LineWriter;
+  readonly #owned: boolean;
+  constructor(writer: LineWriter, owned: boolean) {
+    this.#writer = writer;
+    this.#owned = owned;
+  }
+  get length(): number {
+    return this.#writer.length;
+  }
+  write(chunks: Buffer[]): Promise<void> {
+    const w = this.#writer as LineWriter & { [writeTransfer]?: (c: Buffer[]) => Promise<void> };
+    return w[writeTransfer] ? w[writeTransfer](chunks) : w.write(chunks);
+  }
+  flush(): Promise<void> {
+    return this.#writer.flush();
+  }
+  sync(): Promise<number> {
+    return this.#writer.sync();
+  }
+  close(): Promise<void> {
+    return this.#owned ? this.#writer.close() : this.#writer.flush();
+  }
+}
+
+class StreamSink implements Sink {
+  readonly #stream: StreamLike;
+  readonly #label: string;
+  #length = 0;
+  #last: Promise<void> = Promise.resolve();
+  #error: OutputWriteError | undefined;
+
+  constructor(stream: StreamLike, label: string) {
+    this.#stream = stream;
+    this.#label = label;
+  }
+  get length(): number {
+    return this.#length;
+  }
+  async write(chunks: Buffer[]): Promise<void> {
+    if (this.#error) throw this.#error;
+    const data = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+    this.#length += data.length;
+    let ok = true;
+    this.#last = new Promise<void>((resolve) => {
+      ok = this.#stream.write(data, (e) => {
+        if (e) this.#error ??= new OutputWriteError(this.#label, 'write', e);
+        resolve();
+      });
+    });
+    if (!ok) await this.#drain();
+    if (this.#error) throw this.#error;
+  }
+  #drain(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (e?: unknown) => {
+        this.#stream.removeListener('drain', done);
+        this.#stream.removeListener('error', done);
+        this.#stream.removeListener('close', done);
+        if (e instanceof Error) this.#error ??= new OutputWriteError(this.#label, 'write', e);
+        resolve();
+      };
+      this.#stream.once('drain', done);
+      this.#stream.once('error', done);
+      this.#stream.once('close', done);
+    });
+  }
+  async flush(): Promise<void> {
+    await this.#last;
+    if (this.#error) throw this.#error;
+  }
+  async sync(): Promise<number> {
+    await this.flush();
+    return this.#length;
+  }
+  close(): Promise<void> {
+    return this.flush();
+  }
+}
+
+/** Opens the merge's output: a path (owned LineWriter), a LineWriter, or a stream. */
+export async function openSink(
+  output: string | LineWriter | StreamLike,
+  truncateTo: number | undefined,
+): Promise<Sink> {
+  if (typeof output === 'string') {
+    const options = truncateTo === undefined ? {} : { truncateTo };
+    return new WriterSink(await createLineWriter(output, options), true);
+  }
+  if (isLineWriter(output)) return new WriterSink(output, false);
+  return new StreamSink(output, 'stream');
+}

@@ -1,0 +1,165 @@
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, writevSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { FromWorker, ToWorker, WorkerFailure, WriterConfig } from './writer-protocol.js';
+
+// Owns the output file descriptor: every system call on it happens here, off the main loop.
+const config = workerData as WriterConfig;
+const port = parentPort;
+if (!port) throw new Error('writer-worker must run as a worker thread');
+
+const IOV_MAX = 1024;
+let fd = -1;
+let position = 0;
+let failure: WorkerFailure | undefined;
+let queue: Uint8Array[] = [];
+let queued = 0;
+let scheduled = false;
+
+function post(msg: FromWorker): void {
+  port?.postMessage(msg);
+}
+
+function failureOf(action: string, e: unknown): WorkerFailure {
+  const err = e as NodeJS.ErrnoException;
+  return { action, message: err?.message ?? String(e), code: err?.code };
+}
+
+function openOutput(): void {
+  if (config.mode === 'truncate') {
+    fd = openSync(config.path, 'w');
+  } else if (config.mode === 'append') {
+    fd = openSync(config.path, 'a');
+    position = fstatSync(fd).size;
+  } else {
+    fd = openSync(config.path, 'a+');
+    const size = fstatSync(fd).size;
+    if (size < config.truncateTo) {
+      closeSync(fd);
+      fd = -1;
+      const e = Object.assign(
+        new Error(`output is ${size} bytes, shorter than the checkpointed ${config.truncateTo}`),
+        { code: 'ESHORT' },
+      );
+      throw e;
+    }
+    ftruncateSync(fd, config.truncateTo);
+    position = config.truncateTo;
+  }
+}
+
+/** Writes everything queued with as few writev calls as possible. */
+function drain(): void {
+  scheduled = false;
+  while (queue.length > 0) {
+    const take: Uint8Array[] = [];
+    let bytes = 0;
+    while (queue.length > 0 && take.length < IOV_MAX && bytes < config.batchBytes) {
+      const c = queue.shift() as Uint8Array;
+      take.push(c);
+      bytes += c.byteLength;
+    }
+    queued -= bytes;
+    if (!failure) {
+      try {
+        writeAll(take, bytes);
+        position += bytes;
+      } catch (e) {
+        failure = failureOf('write', e);
+        post({ type: 'error', failure });
+      }
+    }
+    post({ type: 'written', bytes });
+  }
+}
+
+function writeAll(chunks: Uint8Array[], total: number): void {
+  let done = 0;
+  let list = chunks;
+  while (done < total) {
+    // O_APPEND files ignore the position; other modes write at our own offset.
+    const n = writevSync(fd, list, position + done);
+    done += n;
+    if (done < total) list = skipBytes(list, n);
+  }
+}
+
+function skipBytes(list: Uint8Array[], n: number): Uint8Array[] {
+  let left = n;
+  const out: Uint8Array[] = [];
+  for (const c of list) {
+    if (left >= c.byteLength) {
+      left -= c.byteLength;
+      continue;
+    }
+    out.push(left > 0 ? c.subarray(left) : c);
+    left = 0;
+  }
+  return out;
+}
+
+function schedule(): void {
+  if (queued >= config.batchBytes) {
+    drain();
+    return;
+  }
+  if (scheduled) return;
+  scheduled = true;
+  if (config.flushIntervalMs > 0) setTimeout(drain, config.flushIntervalMs);
+  else setImmediate(drain);
+}
+
+function settle(id: number, action: string, work: () => void): void {
+  drain();
+  if (failure) {
+    post({ type: 'failed', id, failure });
+    return;
+  }
+  try {
+    work();
+    post({ type: 'done', id, length: position });
+  } catch (e) {
+    failure = failureOf(action, e);
+    post({ type: 'failed', id, failure });
+  }
+}
+
+port.on('message', (msg: ToWorker) => {
+  switch (msg.type) {
+    case 'write':
+      for (const c of msg.chunks) {
+        queue.push(c);
+        queued += c.byteLength;
+      }
+      schedule();
+      break;
+    case 'flush':
+      settle(msg.id, 'flush', () => {});
+      break;
+    case 'sync':
+      settle(msg.id, 'sync', () => fsyncSync(fd));
+      break;
+    case 'close': {
+      drain();
+      const failed = failure;
+      if (fd >= 0) {
+        try {
+          closeSync(fd);
+        } catch {}
+        fd = -1;
+      }
+      queue = [];
+      if (failed) post({ type: 'failed', id: msg.id, failure: failed });
+      else post({ type: 'done', id: msg.id, length: position });
+      port.close();
+      break;
+    }
+  }
+});
+
+try {
+  openOutput();
+  post({ type: 'ready', length: position });
+} catch (e) {
+  failure = failureOf('open', e);
+  post({ type: 'error', failure });
+}
