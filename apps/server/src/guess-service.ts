@@ -1,0 +1,152 @@
+import { type GuessServerEvent, createGuessServer } from '@fanout/guess-protocol';
+import type { ServerConfig } from './config.js';
+import type { Logger } from './logger.js';
+import type { ServiceMetrics } from './metrics.js';
+
+/** Options of `startGuessService`. */
+export interface GuessServiceOptions {
+  readonly config: ServerConfig;
+  /** Port to bind (the config's, or the one a cluster primary settled on). */
+  readonly port: number;
+  readonly logger: Logger;
+  readonly metrics: ServiceMetrics;
+}
+
+/** The guess TCP server of one process, observed through logs and metrics. */
+export interface GuessService {
+  /** The port it listens on. */
+  readonly port: number;
+  /** Guess connections open now. */
+  readonly connections: number;
+  /**
+   * Stops accepting, lets games in progress go on for up to `drainTimeoutMs`, then closes
+   * the remaining connections. Idempotent.
+   */
+  close(drainTimeoutMs: number): Promise<void>;
+}
+
+/**
+ * Starts `@fanout/guess-protocol`'s server with the operator's limits and turns its events
+ * into metrics and log lines: `Server: N is Decision` at debug level (as the seed prints
+ * them), connection errors at warn, rejected connections counted by reason.
+ */
+export async function startGuessService(options: GuessServiceOptions): Promise<GuessService> {
+  const { config, logger, metrics } = options;
+  const warn = rateLimitedWarn(logger, WARNINGS_PER_SECOND);
+  const server = createGuessServer({
+    host: config.host,
+    port: options.port,
+    strategy: config.strategy,
+    maxConnections: config.maxConnections,
+    idleTimeoutMs: config.idleTimeoutMs,
+    maxLineBytes: config.maxLineBytes,
+    onEvent: (event) => observe(event, warn, logger, metrics),
+  });
+  const address = await server.listen();
+  metrics.connectionsOpen.set(0);
+
+  let closing: Promise<void> | undefined;
+  return {
+    port: address.port,
+    get connections() {
+      return server.connections;
+    },
+    close(drainTimeoutMs) {
+      if (closing === undefined) closing = server.close({ drainTimeoutMs });
+      return closing;
+    },
+  };
+}
+
+/** Above this, warnings about clients are summarised: a flood must not turn into a log flood. */
+const WARNINGS_PER_SECOND = 20;
+
+type Warn = (fields: Record<string, unknown>, message: string) => void;
+
+/** A `logger.warn` that writes at most `perSecond` lines a second and counts the rest. */
+function rateLimitedWarn(logger: Logger, perSecond: number): Warn {
+  let windowStart = 0;
+  let written = 0;
+  let suppressed = 0;
+  return (fields, message) => {
+    const now = Date.now();
+    if (now - windowStart >= 1000) {
+      if (suppressed > 0) logger.warn({ suppressed }, 'client warnings suppressed');
+      windowStart = now;
+      written = 0;
+      suppressed = 0;
+    }
+    if (written < perSecond) {
+      written++;
+      logger.warn(fields, message);
+    } else {
+      suppressed++;
+    }
+  };
+}
+
+function observe(
+  event: GuessServerEvent,
+  warn: Warn,
+  logger: Logger,
+  metrics: ServiceMetrics,
+): void {
+  switch (event.type) {
+    case 'connection-open':
+      metrics.sessions.inc();
+      metrics.connectionsOpen.set(event.connections);
+      logger.trace(
+        { connectionId: event.connectionId, remote: event.remoteAddress },
+        'connection open',
+      );
+      return;
+    case 'connection-close':
+      metrics.connectionsOpen.set(event.connections);
+      logger.trace(
+        { connectionId: event.connectionId, reason: event.reason, durationMs: event.durationMs },
+        'connection closed',
+      );
+      return;
+    case 'connection-rejected':
+      metrics.errors.inc({ code: event.reason === 'max-connections' ? 'server-busy' : 'closing' });
+      warn({ remote: event.remoteAddress, reason: event.reason }, 'connection rejected');
+      return;
+    case 'session-start':
+      logger.debug(
+        { connectionId: event.connectionId, lower: event.lower, upper: event.upper },
+        'game started',
+      );
+      return;
+    case 'report':
+      metrics.roundTrip.observe(event.roundTripMs / 1000);
+      logger.debug(
+        { connectionId: event.connectionId, number: event.number, decision: event.decision },
+        event.text,
+      );
+      return;
+    case 'game-completed':
+      metrics.gamesCompleted.inc();
+      metrics.guessesPerGame.observe(event.guesses);
+      return;
+    case 'error':
+      metrics.errors.inc({ code: event.code });
+      // Fatal errors end a connection (limits, abuse): worth a warning. Others are the
+      // client's mistakes that the protocol answers and survives.
+      if (event.fatal) {
+        warn(
+          { connectionId: event.connectionId, code: event.code, detail: event.message },
+          'connection error',
+        );
+      } else {
+        logger.debug(
+          { connectionId: event.connectionId, code: event.code, detail: event.message },
+          'protocol error',
+        );
+      }
+      return;
+    case 'number':
+    case 'listening':
+    case 'closed':
+      return;
+  }
+}

@@ -1,0 +1,152 @@
+import { spawnSync } from 'node:child_process';
+import { connectGuessClient, formatClientResult, playSeedGames } from '@fanout/guess-protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BIN, httpGet, killAll, openLineSocket, sample, spawnServer } from './helpers.js';
+
+afterEach(killAll);
+
+describe('fanout-server (one process)', () => {
+  it('answers /healthz and serves every metric family on /metrics', async () => {
+    const server = await spawnServer();
+    const health = await httpGet(server.httpPort, '/healthz');
+    expect(health.status).toBe(200);
+    const report = JSON.parse(health.body) as Record<string, unknown>;
+    expect(report.status).toBe('ok');
+    expect(report.uptimeSeconds).toEqual(expect.any(Number));
+
+    const metrics = await httpGet(server.httpPort, '/metrics');
+    expect(metrics.status).toBe(200);
+    for (const family of [
+      'fanout_guess_connections_open',
+      'fanout_guess_sessions_total',
+      'fanout_guess_games_completed_total',
+      'fanout_guess_guesses_per_game',
+      'fanout_guess_errors_total',
+      'fanout_guess_round_trip_seconds',
+      'fanout_event_loop_delay_seconds',
+      'fanout_event_loop_slow_callbacks_total',
+      'nodejs_eventloop_lag_p99_seconds',
+      'fanout_draining',
+    ]) {
+      expect(metrics.body).toContain(`# TYPE ${family} `);
+    }
+    expect(sample(metrics.body, 'fanout_draining')).toBe(0);
+  });
+
+  it('logs the ports it chose, both on 127.0.0.1', async () => {
+    const server = await spawnServer();
+    const listening = server.logs.find((l) => l.msg === 'listening');
+    expect(listening).toMatchObject({ level: 'info', host: '127.0.0.1', role: 'single' });
+    expect(server.guessPort).toBeGreaterThan(0);
+    expect(server.httpPort).toBeGreaterThan(0);
+    expect(server.guessPort).not.toBe(server.httpPort);
+  });
+
+  it("plays the seed's two sessions, logging the seed's Server lines at debug", async () => {
+    const server = await spawnServer(['--log-level', 'debug']);
+    const client = await connectGuessClient({ port: server.guessPort });
+    const intro: string[] = [];
+    const results = await playSeedGames(client, { onLine: (line) => intro.push(line) });
+    await client.close();
+
+    expect(intro).toEqual([
+      "Guess a number between 1 and 5! Shhhhh, it's 3.",
+      "Guess a number between 10 and 15! Shhhhh, it's 12.",
+    ]);
+    // (1..5, secret 3) always ends Correct within 5 guesses; each result is a real guess.
+    expect(results.map((r) => r.decision)).toContain('Correct');
+    const clientLines = results.map((r) => formatClientResult(r.number, r.decision));
+    // Each client line has its twin on the server, in the same order.
+    const serverLines = await server
+      .waitForLog(() => server.logs.filter((l) => /^Server: /.test(l.msg)).length >= results.length)
+      .then(() => server.logs.filter((l) => /^Server: /.test(l.msg)));
+    expect(serverLines.map((l) => l.msg.replace('Server', 'Client'))).toEqual(clientLines);
+    expect(serverLines.every((l) => l.level === 'debug')).toBe(true);
+
+    const correct = results.filter((r) => r.decision === 'Correct').length;
+    const page = (await httpGet(server.httpPort, '/metrics')).body;
+    expect(sample(page, 'fanout_guess_games_completed_total')).toBe(correct);
+    expect(sample(page, 'fanout_guess_sessions_total')).toBe(1);
+    expect(sample(page, 'fanout_guess_guesses_per_game_count')).toBe(correct);
+    expect(sample(page, 'fanout_guess_round_trip_seconds_count')).toBe(results.length);
+  });
+
+  it('refuses connections past --max-connections and counts them', async () => {
+    const server = await spawnServer(['--max-connections', '2']);
+    const first = await openLineSocket(server.guessPort);
+    const second = await openLineSocket(server.guessPort);
+    // Both accepted ones work.
+    for (const socket of [first, second]) {
+      socket.write('PARAMS 1 5\nNUMBER\n');
+      expect(Number(await socket.nextLine())).toBeGreaterThanOrEqual(1);
+    }
+    const third = await openLineSocket(server.guessPort);
+    expect(await third.nextLine()).toMatch(/^ERROR server-busy/);
+    await third.closed;
+    const page = (await httpGet(server.httpPort, '/metrics')).body;
+    expect(sample(page, 'fanout_guess_errors_total', 'code="server-busy"')).toBe(1);
+    expect(sample(page, 'fanout_guess_connections_open')).toBe(2);
+    first.destroy();
+    second.destroy();
+  });
+
+  it('closes idle connections and over-long lines, while a fair client keeps playing', async () => {
+    const server = await spawnServer(['--idle-timeout', '300ms', '--max-line-bytes', '32']);
+    const idle = await openLineSocket(server.guessPort);
+    const flooder = await openLineSocket(server.guessPort);
+    flooder.write('x'.repeat(200));
+    expect(await flooder.nextLine()).toMatch(/^ERROR line-too-long/);
+    await flooder.closed;
+
+    // A fair client keeps talking more often than the idle limit and is never cut.
+    const fair = await openLineSocket(server.guessPort);
+    fair.write('PARAMS 1 5\n');
+    for (let i = 0; i < 5; i++) {
+      fair.write('NUMBER\n');
+      const guess = Number(await fair.nextLine());
+      expect(guess).toBeGreaterThanOrEqual(1);
+      fair.write(`REPORT ${guess === 3 ? 'Correct' : 'Unsure'}\n`);
+      if (guess === 3) break;
+    }
+    await idle.closed; // the silent one was closed meanwhile
+    fair.destroy();
+
+    const page = (await httpGet(server.httpPort, '/metrics')).body;
+    expect(sample(page, 'fanout_guess_errors_total', 'code="line-too-long"')).toBe(1);
+    expect(sample(page, 'fanout_guess_errors_total', 'code="idle-timeout"')).toBeGreaterThanOrEqual(
+      1,
+    );
+    expect(sample(page, 'fanout_guess_games_completed_total')).toBe(1);
+    const warned = server.logs.filter((l) => l.msg === 'connection error').map((l) => l.code);
+    expect(warned).toEqual(expect.arrayContaining(['line-too-long', 'idle-timeout']));
+  });
+
+  it('exits 2 with a one-line message for a bad setting', () => {
+    const bad = spawnSync(process.execPath, [BIN, '--workers', 'many'], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toBe('fanout-server: --workers must be a whole number >= 1, got "many"\n');
+    const env = spawnSync(process.execPath, [BIN], {
+      encoding: 'utf8',
+      env: { ...process.env, FANOUT_GUESS_PORT: '99999' },
+    });
+    expect(env.status).toBe(2);
+    expect(env.stderr).toMatch(/^fanout-server: FANOUT_GUESS_PORT must be a port number/);
+    expect(bad.stdout + env.stdout).toBe('');
+  });
+
+  it('exits 1 with a fatal log line when the port is taken', async () => {
+    const first = await spawnServer();
+    const second = spawnSync(
+      process.execPath,
+      [BIN, '--guess-port', String(first.guessPort), '--http-port', '0'],
+      { encoding: 'utf8' },
+    );
+    expect(second.status).toBe(1);
+    const fatal = second.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { level: string; msg: string })
+      .find((l) => l.level === 'fatal');
+    expect(fatal?.msg).toBe('could not start');
+  });
+});
