@@ -1,1 +1,73 @@
-export {};
+/**
+ * @fanout/guess-protocol: the seed's number-guessing game (Item 61) as a line codec, a
+ * transport-free session state machine, a hardened TCP server, a client and a load
+ * generator, wire-compatible with the seed's own programs.
+ *
+ * @example
+ * ```ts
+ * import { createGuessServer, connectGuessClient, playSeedGames, formatClientResult } from '@fanout/guess-protocol';
+ *
+ * await using server = createGuessServer({ onEvent: (e) => e.type === 'report' && console.log(e.text) });
+ * const { port } = await server.listen();
+ * await using client = await connectGuessClient({ port });
+ * const results = await playSeedGames(client, { onLine: console.log });
+ * for (const r of results) console.log(formatClientResult(r.number, r.decision));
+ * ```
+ * @packageDocumentation
+ */
+export {
+  type Command,
+  DECISIONS,
+  type Decision,
+  formatCommand,
+  formatReply,
+  parseCommand,
+  parseCommandBytes,
+  parseReply,
+  type Reply,
+} from './codec.js';
+export {
+  decide,
+  formatClientResult,
+  formatServerReport,
+  formatSessionStart,
+} from './decide.js';
+export {
+  ConnectionClosedError,
+  ErrorCode,
+  FATAL_ERROR_CODES,
+  GuessTimeoutError,
+  isErrorCode,
+  ProtocolError,
+} from './errors.js';
+export type { CloseReason, GuessServerEvent, GuessServerEventListener } from './events.js';
+export { createRandom, RandomPermutation } from './random.js';
+export {
+  DEFAULT_MAX_RANGE,
+  GuessSession,
+  type GuessSessionOptions,
+  MAX_RANGE_LIMIT,
+} from './session.js';
+export { STRATEGIES, type Strategy } from './strategies.js';
+export {
+  createGuessServer,
+  type GuessServer,
+  type GuessServerAddress,
+  type GuessServerCloseOptions,
+  type GuessServerOptions,
+} from './server.js';
+export {
+  connectGuessClient,
+  GuessClient,
+  type GuessClientOptions,
+  type GuessGame,
+} from './client.js';
+export {
+  type GuessResult,
+  type PlaySeedGamesOptions,
+  playSeedGames,
+  SEED_SESSIONS,
+  type SeedSession,
+} from './seed-games.js';
+export { LatencyHistogram } from './histogram.js';
+export { type LoadOptions, type LoadProgress, type LoadResult, runLoad } from './load.js';

@@ -1,0 +1,238 @@
+import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { formatReply, parseCommandBytes } from './codec.js';
+import { formatServerReport } from './decide.js';
+import { type ErrorCode, ErrorCode as Codes, ProtocolError } from './errors.js';
+import type { CloseReason, GuessServerEventListener } from './events.js';
+import { GuessSession, type GuessSessionOptions } from './session.js';
+
+/** How long a connection we are closing may take to flush before it is destroyed. */
+const LINGER_MS = 2_000;
+const NEWLINE = 0x0a;
+
+/** What a connection needs from its server. */
+export interface ConnectionContext {
+  readonly session: GuessSessionOptions;
+  readonly idleTimeoutMs: number;
+  readonly maxLineBytes: number;
+  readonly maxConsecutiveErrors: number;
+  readonly onEvent: GuessServerEventListener | undefined;
+  connectionClosed(connection: GuessConnection, reason: CloseReason): void;
+}
+
+/**
+ * One client connection: splits the byte stream into lines itself (no readline, no string
+ * split), runs each through the session and answers a whole chunk with one write. Reading
+ * pauses while the socket's write buffer is full, so a client that never reads cannot make
+ * the server buffer without bound.
+ */
+export class GuessConnection {
+  readonly id: number;
+  readonly #socket: Socket;
+  readonly #context: ConnectionContext;
+  readonly #session: GuessSession;
+  readonly #openedAt = performance.now();
+  #carry: Buffer | undefined;
+  #consecutiveErrors = 0;
+  /** Set once we decided to close: no more lines are processed. */
+  #closeReason: CloseReason | undefined;
+  #draining = false;
+  #gameStartedAt = 0;
+  #guessSentAt = 0;
+  #lingerTimer: NodeJS.Timeout | undefined;
+
+  constructor(id: number, socket: Socket, context: ConnectionContext) {
+    this.id = id;
+    this.#socket = socket;
+    this.#context = context;
+    this.#session = new GuessSession(context.session);
+    socket.setNoDelay(true);
+    if (context.idleTimeoutMs > 0) socket.setTimeout(context.idleTimeoutMs);
+    socket.on('data', this.#onData);
+    socket.on('drain', this.#onDrain);
+    socket.on('timeout', this.#onTimeout);
+    socket.on('error', this.#onError);
+    socket.on('close', this.#onClose);
+  }
+
+  /** Milliseconds since the connection opened. */
+  get ageMs(): number {
+    return performance.now() - this.#openedAt;
+  }
+
+  /** True while a game is under way (opened by PARAMS, no Correct yet). */
+  get gameInProgress(): boolean {
+    return this.#session.inGame && this.#session.secret === undefined;
+  }
+
+  /** Close as soon as no game is in progress (now, if none is). */
+  drain(): void {
+    this.#draining = true;
+    if (!this.gameInProgress) this.#end('server-close');
+  }
+
+  /** Close at once, dropping anything unsent. */
+  destroy(reason: CloseReason): void {
+    this.#closeReason ??= reason;
+    this.#socket.destroy();
+  }
+
+  #onData = (chunk: Buffer): void => {
+    if (this.#closeReason !== undefined) return;
+    const maxLineBytes = this.#context.maxLineBytes;
+    let buf = chunk;
+    if (this.#carry !== undefined) {
+      buf = Buffer.concat([this.#carry, chunk]);
+      this.#carry = undefined;
+    }
+    let out = '';
+    let start = 0;
+    while (this.#closeReason === undefined) {
+      const newline = buf.indexOf(NEWLINE, start);
+      const lineEnd = newline === -1 ? buf.length : newline;
+      let contentEnd = lineEnd;
+      if (newline !== -1 && contentEnd > start && buf[contentEnd - 1] === 0x0d) contentEnd--;
+      if (contentEnd - start > maxLineBytes) {
+        out += this.#fatal(
+          Codes.LineTooLong,
+          `line longer than ${maxLineBytes} bytes`,
+          'line-too-long',
+        );
+        break;
+      }
+      if (newline === -1) {
+        // Copy the partial line so the (possibly large) chunk can be freed.
+        if (start < buf.length) this.#carry = Buffer.from(buf.subarray(start));
+        break;
+      }
+      out += this.#line(buf, start, contentEnd);
+      start = newline + 1;
+    }
+    if (this.#closeReason !== undefined) {
+      this.#finish(out);
+    } else if (out !== '' && !this.#socket.write(out)) {
+      this.#socket.pause();
+    }
+  };
+
+  /** Handles one line; returns the reply text (with `\n`), possibly empty. */
+  #line(buf: Buffer, start: number, end: number): string {
+    const session = this.#session;
+    const onEvent = this.#context.onEvent;
+    try {
+      const command = parseCommandBytes(buf, start, end);
+      const hadSecret = session.secret !== undefined;
+      const guess = session.apply(command);
+      this.#consecutiveErrors = 0;
+      if (command.type === 'number') {
+        if (onEvent !== undefined) {
+          this.#guessSentAt = performance.now();
+          onEvent({ type: 'number', connectionId: this.id, number: guess! });
+        }
+        return `${guess}\n`;
+      }
+      if (command.type === 'report') {
+        const correctNow = command.decision === 'Correct' && !hadSecret;
+        if (onEvent !== undefined) {
+          const now = performance.now();
+          const number = session.lastGuess!;
+          onEvent({
+            type: 'report',
+            connectionId: this.id,
+            number,
+            decision: command.decision,
+            text: formatServerReport(number, command.decision),
+            roundTripMs: now - this.#guessSentAt,
+          });
+          if (correctNow) {
+            onEvent({
+              type: 'game-completed',
+              connectionId: this.id,
+              guesses: session.guessCount,
+              durationMs: now - this.#gameStartedAt,
+            });
+          }
+        }
+        if (correctNow && this.#draining) this.#closeReason = 'server-close';
+        return '';
+      }
+      if (session.inGame) {
+        if (onEvent !== undefined) {
+          this.#gameStartedAt = performance.now();
+          onEvent({
+            type: 'session-start',
+            connectionId: this.id,
+            lower: command.lower,
+            upper: command.upper,
+          });
+        }
+      } else if (this.#draining) {
+        this.#closeReason = 'server-close';
+      }
+      return '';
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      this.#consecutiveErrors++;
+      this.#emitError(error.code, error.message, false);
+      let reply = `${formatReply({ type: 'error', code: error.code, message: error.message })}\n`;
+      if (this.#consecutiveErrors >= this.#context.maxConsecutiveErrors) {
+        reply += this.#fatal(
+          Codes.TooManyErrors,
+          `${this.#consecutiveErrors} errors in a row, closing`,
+          'too-many-errors',
+        );
+      }
+      return reply;
+    }
+  }
+
+  /** Marks the connection closing and returns the last ERROR line. */
+  #fatal(code: ErrorCode, message: string, reason: CloseReason): string {
+    this.#closeReason = reason;
+    this.#emitError(code, message, true);
+    return `${formatReply({ type: 'error', code, message })}\n`;
+  }
+
+  #emitError(code: ErrorCode, message: string, fatal: boolean): void {
+    this.#context.onEvent?.({ type: 'error', connectionId: this.id, code, message, fatal });
+  }
+
+  /** Sends `out` (if any), half-closes, and destroys the socket if it does not flush soon. */
+  #finish(out: string): void {
+    this.#carry = undefined;
+    if (this.#socket.destroyed) return;
+    if (out === '') this.#socket.end();
+    else this.#socket.end(out);
+    this.#lingerTimer ??= setTimeout(() => this.#socket.destroy(), LINGER_MS).unref();
+  }
+
+  #end(reason: CloseReason): void {
+    if (this.#closeReason !== undefined) return;
+    this.#closeReason = reason;
+    this.#finish('');
+  }
+
+  #onDrain = (): void => {
+    if (this.#closeReason === undefined) this.#socket.resume();
+  };
+
+  #onTimeout = (): void => {
+    if (this.#closeReason !== undefined) {
+      this.#socket.destroy();
+      return;
+    }
+    const idle = this.#context.idleTimeoutMs;
+    this.#finish(this.#fatal(Codes.IdleTimeout, `no traffic for ${idle} ms`, 'idle-timeout'));
+  };
+
+  #onError = (): void => {
+    // ECONNRESET and friends: the 'close' event that follows reports the connection.
+    this.#closeReason ??= 'error';
+  };
+
+  #onClose = (): void => {
+    if (this.#lingerTimer !== undefined) clearTimeout(this.#lingerTimer);
+    this.#carry = undefined;
+    this.#context.connectionClosed(this, this.#closeReason ?? 'end');
+  };
+}

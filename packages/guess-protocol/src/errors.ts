@@ -1,0 +1,98 @@
+/**
+ * Error codes sent on the wire as `ERROR <code> <message>` (our extension to the seed's
+ * protocol), plus `bad-reply`, which only the client raises for a line it cannot read.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof ProtocolError && err.code === ErrorCode.NoGame) { ... }
+ * ```
+ */
+export const ErrorCode = {
+  /** The line's first word is not PARAMS, NUMBER or REPORT. */
+  UnknownCommand: 'unknown-command',
+  /** The command is known but its arguments are missing, extra or malformed. */
+  BadArguments: 'bad-arguments',
+  /** NUMBER or REPORT before a PARAMS that opened a game (or after one that cleared it). */
+  NoGame: 'no-game',
+  /** REPORT before any NUMBER in the current game. */
+  NoGuess: 'no-guess',
+  /** Every number in the range was already guessed (the seed's server loops forever here). */
+  Exhausted: 'exhausted',
+  /** PARAMS spans more numbers than the server's `maxRange`. */
+  RangeTooLarge: 'range-too-large',
+  /** A line longer than `maxLineBytes`; the server closes the connection after it. */
+  LineTooLong: 'line-too-long',
+  /** Too many errors in a row; the server closes the connection after it. */
+  TooManyErrors: 'too-many-errors',
+  /** The connection was silent for `idleTimeoutMs`; the server closes it after this line. */
+  IdleTimeout: 'idle-timeout',
+  /** The server is at `maxConnections`; it closes the new connection after this line. */
+  ServerBusy: 'server-busy',
+  /** Client side only: the server sent a line that is neither an integer nor an ERROR line. */
+  BadReply: 'bad-reply',
+} as const;
+
+/** One of the {@link ErrorCode} values. */
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const CODES = new Set<string>(Object.values(ErrorCode));
+
+/** True when `value` is one of the {@link ErrorCode} values. */
+export function isErrorCode(value: string): value is ErrorCode {
+  return CODES.has(value);
+}
+
+/** Codes after which the server closes the connection. */
+export const FATAL_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  ErrorCode.LineTooLong,
+  ErrorCode.TooManyErrors,
+  ErrorCode.IdleTimeout,
+  ErrorCode.ServerBusy,
+]);
+
+/**
+ * A protocol-level error: a command the session cannot accept (server side), or an
+ * `ERROR` line / unreadable reply received from the server (client side).
+ *
+ * @example
+ * ```ts
+ * try { parseCommand('JUMP'); } catch (err) {
+ *   if (err instanceof ProtocolError) console.log(err.code); // 'unknown-command'
+ * }
+ * ```
+ */
+export class ProtocolError extends Error {
+  override readonly name = 'ProtocolError';
+  /** What was wrong, as a stable code. */
+  readonly code: ErrorCode;
+  /** The offending line (sanitized, truncated), when there is one. */
+  readonly line: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options?: { line?: string; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.line = options?.line;
+  }
+}
+
+/**
+ * The connection closed (or was closed) while a call was pending or was attempted
+ * afterwards. `cause` holds the fatal {@link ProtocolError} or socket error, if any.
+ */
+export class ConnectionClosedError extends Error {
+  override readonly name = 'ConnectionClosedError';
+  constructor(message = 'guess connection closed', options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+  }
+}
+
+/** Connecting, or waiting for a reply, took longer than `timeoutMs`. */
+export class GuessTimeoutError extends Error {
+  override readonly name = 'GuessTimeoutError';
+  /** The limit that was exceeded. */
+  readonly timeoutMs: number;
+  constructor(what: string, timeoutMs: number) {
+    super(`${what} timed out after ${timeoutMs} ms`);
+    this.timeoutMs = timeoutMs;
+  }
+}
