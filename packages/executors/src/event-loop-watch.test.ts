@@ -1,0 +1,98 @@
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { type SlowCallbackEvent, watchEventLoop } from './event-loop-watch.js';
+
+// The loop must really be blocked here; the assertions only rely on "at least this long".
+function block(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    // busy on purpose
+  }
+}
+
+function nextTimer(fn: () => void): Promise<void> {
+  return new Promise((resolve) => {
+    setTimeout(function blockingTimer() {
+      fn();
+      resolve();
+    }, 1);
+  });
+}
+
+async function delivered(): Promise<void> {
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+describe('watchEventLoop', () => {
+  it('reports a timer callback that blocks the loop, with type, name and duration', async () => {
+    const events: SlowCallbackEvent[] = [];
+    using watch = watchEventLoop({ thresholdMs: 20, onSlow: (e) => events.push(e) });
+    await nextTimer(() => block(60));
+    await delivered();
+    const event = events.find((e) => e.name === 'blockingTimer');
+    expect(event).toBeDefined();
+    expect(event?.type).toBe('Timeout');
+    expect(event?.origin).toBe('Timeout blockingTimer');
+    expect(event?.durationMs).toBeGreaterThanOrEqual(60);
+    expect(event?.stack).toBeUndefined();
+    expect(watch.slowCallbacks).toBeGreaterThanOrEqual(1);
+  });
+
+  it('reports a promise continuation that blocks the loop', async () => {
+    const events: SlowCallbackEvent[] = [];
+    using _watch = watchEventLoop({ thresholdMs: 20, onSlow: (e) => events.push(e) });
+    await sleep(1);
+    block(60);
+    await delivered();
+    expect(events.some((e) => e.type === 'PROMISE' && e.durationMs >= 60)).toBe(true);
+  });
+
+  it('with captureStacks, says where the slow resource was created', async () => {
+    const events: SlowCallbackEvent[] = [];
+    using _watch = watchEventLoop({
+      thresholdMs: 20,
+      captureStacks: true,
+      onSlow: (e) => events.push(e),
+    });
+    await nextTimer(() => block(40));
+    await delivered();
+    const event = events.find((e) => e.name === 'blockingTimer');
+    expect(event?.type).toBe('Timeout');
+    expect(event?.stack).toContain('event-loop-watch.test.ts');
+    expect(event?.origin).toContain('Timeout blockingTimer created\n');
+  });
+
+  it('stops reporting after stop(), which is idempotent', async () => {
+    const events: SlowCallbackEvent[] = [];
+    const watch = watchEventLoop({ thresholdMs: 20, onSlow: (e) => events.push(e) });
+    watch.stop();
+    watch.stop();
+    await nextTimer(() => block(40));
+    await delivered();
+    expect(events).toEqual([]);
+    expect(watch.slowCallbacks).toBe(0);
+  });
+
+  it('samples loop-delay percentiles in milliseconds', async () => {
+    using watch = watchEventLoop({ thresholdMs: 1000, resolutionMs: 5 });
+    expect(watch.delay()).toEqual({ min: 0, max: 0, mean: 0, p50: 0, p90: 0, p99: 0 });
+    await sleep(20);
+    block(80);
+    await sleep(30);
+    const delay = watch.delay();
+    expect(delay.max).toBeGreaterThanOrEqual(40);
+    expect(delay.min).toBeLessThanOrEqual(delay.p50);
+    expect(delay.p50).toBeLessThanOrEqual(delay.p90);
+    expect(delay.p90).toBeLessThanOrEqual(delay.p99);
+    expect(delay.p99).toBeLessThanOrEqual(delay.max);
+    watch.resetDelay();
+    expect(watch.delay().max).toBe(0);
+  });
+
+  it('validates its options', () => {
+    expect(() => watchEventLoop({ thresholdMs: -1 })).toThrow(RangeError);
+    expect(() => watchEventLoop({ resolutionMs: 0 })).toThrow(RangeError);
+  });
+});
