@@ -111,16 +111,18 @@ export class FileFollower {
         }
         continue;
       }
+      if (this.#switch) {
+        const last = this.#splitter.flush();
+        if (last) return this.#batch([last]);
+        // Without follow, a file renamed away while we were stopped ends the input.
+        if (!this.#follow && this.#switch === 'gone') this.#ended = true;
+        await this.#performSwitch(fh);
+        continue;
+      }
       if (!this.#follow) {
         const last = this.#splitter.flush();
         this.#ended = true;
         return last ? this.#batch([last]) : null;
-      }
-      if (this.#switch) {
-        const last = this.#splitter.flush();
-        if (last) return this.#batch([last]);
-        await this.#performSwitch(fh);
-        continue;
       }
       const change = await this.#check(fh);
       if (change === 'same') await this.#waker.wait(this.#interval, this.#signal);
@@ -224,11 +226,15 @@ export class FileFollower {
       if (from === 'end') {
         position = Number(st.size);
       } else if (typeof from === 'object') {
-        if (sameInode(from.identity, st) && (await contentMatches(fh, from.identity))) {
-          if (st.size >= BigInt(from.offset)) position = from.offset;
-          else {
+        if (sameInode(from.identity, st)) {
+          if (st.size < BigInt(from.offset)) {
             const size = Number(st.size);
             this.#emit({ type: 'truncated', path: this.path, offset: from.offset, size });
+          } else if (await contentMatches(fh, from.identity)) {
+            position = from.offset;
+          } else {
+            // Same inode, other content: rewritten in place, or the inode was reused.
+            this.#emit({ type: 'rotated', path: this.path, previous: from.identity });
           }
         } else {
           if (await this.#resumeRenamed(from, 'replaced')) {

@@ -32,7 +32,7 @@ export type TailEvent =
   | { type: 'rotated'; path: string; previous: FileIdentity | undefined }
   /** The file shrank below the read position: reading restarts at 0. */
   | { type: 'truncated'; path: string; offset: number; size: number }
-  /** A line longer than `maxLineBytes` was split into pieces or skipped. */
+  /** A line longer than `maxLineBytes` was split into pieces or skipped (`bytes`: its length seen when the limit was passed). */
   | {
       type: 'long-line';
       path: string;

@@ -1,0 +1,249 @@
+import { appendFile, mkdir, rename, truncate, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { collect, tempDir, waitFor } from '../test/helpers.js';
+import { InputError } from './errors.js';
+import { followFile } from './follow.js';
+import type { FollowedLine, TailEvent } from './types.js';
+
+let dir = '';
+let cleanup: () => Promise<void> = async () => {};
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir());
+});
+afterEach(() => cleanup());
+
+const text = (l: FollowedLine) => l.line.toString();
+
+describe('followFile without follow', () => {
+  it('yields whole lines with offsets and flushes a last unterminated line', async () => {
+    const file = join(dir, 'a.log');
+    await writeFile(file, 'one\ntwo\nthree');
+    const got: FollowedLine[] = [];
+    for await (const l of followFile(file)) got.push(l);
+    expect(got.map((l) => [text(l), l.offset, l.nextOffset, l.terminated])).toEqual([
+      ['one', 0, 4, true],
+      ['two', 4, 8, true],
+      ['three', 8, 13, false],
+    ]);
+    expect(got[0]?.identity.fingerprintBytes).toBe(13);
+  });
+
+  it('reads files bigger than one chunk, with lines across chunk boundaries', async () => {
+    const file = join(dir, 'big.log');
+    const lines = Array.from({ length: 3000 }, (_, i) => `line ${i} ${'z'.repeat(i % 17)}`);
+    await writeFile(file, `${lines.join('\n')}\n`);
+    const got: string[] = [];
+    for await (const l of followFile(file, { chunkBytes: 1000 })) got.push(text(l));
+    expect(got).toEqual(lines);
+  });
+
+  it('starts at the end, or resumes at a recorded offset of the same file', async () => {
+    const file = join(dir, 'a.log');
+    await writeFile(file, 'one\ntwo\n');
+    const fromEnd: string[] = [];
+    for await (const l of followFile(file, { from: 'end' })) fromEnd.push(text(l));
+    expect(fromEnd).toEqual([]);
+    const first = await followFile(file).next();
+    const at = first.value as FollowedLine;
+    await appendFile(file, 'three\n');
+    const resumed: string[] = [];
+    for await (const l of followFile(file, {
+      from: { offset: at.nextOffset, identity: at.identity },
+    })) {
+      resumed.push(text(l));
+    }
+    expect(resumed).toEqual(['two', 'three']);
+  });
+
+  it('starts again at 0 when a recorded file is now shorter (truncated) or another file', async () => {
+    const file = join(dir, 'a.log');
+    await writeFile(file, 'one\ntwo\nthree\n');
+    const lines: FollowedLine[] = [];
+    for await (const l of followFile(file)) lines.push(l);
+    const last = lines.at(-1) as FollowedLine;
+    await truncate(file, 4);
+    const events: TailEvent[] = [];
+    const got: string[] = [];
+    const from = { offset: last.nextOffset, identity: last.identity };
+    for await (const l of followFile(file, { from, onEvent: (e) => events.push(e) })) {
+      got.push(text(l));
+    }
+    expect(got).toEqual(['one']);
+    expect(events).toEqual([{ type: 'truncated', path: file, offset: 14, size: 4 }]);
+
+    await unlink(file);
+    await writeFile(file, 'a new file, longer\n'); // may reuse the inode: the fingerprint tells
+    events.length = 0;
+    got.length = 0;
+    for await (const l of followFile(file, { from, onEvent: (e) => events.push(e) })) {
+      got.push(text(l));
+    }
+    expect(got).toEqual(['a new file, longer']);
+    expect(events.map((e) => e.type)).toEqual(['rotated']);
+  });
+
+  it('after a restart, finishes a checkpointed file that was renamed away, then the new one', async () => {
+    const file = join(dir, 'a.log');
+    await writeFile(file, 'one\ntwo\n');
+    const first = (await followFile(file).next()).value as FollowedLine;
+    await appendFile(file, 'three\n');
+    await rename(file, `${file}.1`);
+    await writeFile(file, 'fresh\n');
+    const got: string[] = [];
+    const events: string[] = [];
+    for await (const l of followFile(file, {
+      from: { offset: first.nextOffset, identity: first.identity },
+      onEvent: (e) => events.push(e.type),
+    })) {
+      got.push(text(l));
+    }
+    expect(got).toEqual(['two', 'three', 'fresh']);
+    expect(events).toEqual(['rotated']);
+  });
+
+  it('throws InputError naming the path for a missing file and for a directory', async () => {
+    const missing = join(dir, 'nope.log');
+    const events: TailEvent[] = [];
+    const err = await (async () => {
+      for await (const _ of followFile(missing, { onEvent: (e) => events.push(e) })) {
+      }
+    })().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).path).toBe(missing);
+    expect((err as InputError).code).toBe('ENOENT');
+    expect(events).toEqual([{ type: 'missing', path: missing }]);
+
+    const sub = join(dir, 'sub');
+    await mkdir(sub);
+    const err2 = await (async () => {
+      for await (const _ of followFile(sub)) {
+      }
+    })().catch((e: unknown) => e);
+    expect(err2).toBeInstanceOf(InputError);
+    expect((err2 as InputError).code).toBe('EISDIR');
+    expect((err2 as Error).message).toContain(sub);
+  });
+});
+
+describe('followFile with follow', () => {
+  const follow = (file: string, events: TailEvent[], ac: AbortController) =>
+    collect(
+      followFile(file, {
+        follow: true,
+        intervalMs: 10,
+        signal: ac.signal,
+        onEvent: (e) => events.push(e),
+      }),
+      text,
+    );
+
+  it('picks up growth and holds a partial line until its newline arrives', async () => {
+    const file = join(dir, 'a.log');
+    await writeFile(file, 'one\n');
+    const ac = new AbortController();
+    const events: TailEvent[] = [];
+    const c = follow(file, events, ac);
+    await waitFor(() => c.items.length === 1, 'first line');
+    await appendFile(file, 'tw');
+    await appendFile(file, 'o\nthr');
+    await waitFor(() => c.items.length === 2, 'completed line');
+    await appendFile(file, 'ee\n');
+    await waitFor(() => c.items.length === 3, 'third line');
+    ac.abort();
+    await c.done;
+    expect(c.items).toEqual(['one', 'two', 'three']);
+    expect(events).toEqual([]);
+  });
+
+  it('starts again at 0 after truncation and reports it', async () => {
+    const file = join(dir, 'a.log');
+    await writeFile(file, 'one\ntwo\n');
+    const ac = new AbortController();
+    const events: TailEvent[] = [];
+    const c = follow(file, events, ac);
+    await waitFor(() => c.items.length === 2, 'two lines');
+    await truncate(file, 0);
+    await waitFor(() => events.length === 1, 'truncation event');
+    await appendFile(file, 'after\n');
+    await waitFor(() => c.items.length === 3, 'line after truncation');
+    ac.abort();
+    await c.done;
+    expect(c.items).toEqual(['one', 'two', 'after']);
+    expect(events).toEqual([{ type: 'truncated', path: file, offset: 8, size: 0 }]);
+  });
+
+  it('reads a renamed file to its end, then the new file from its start', async () => {
+    const file = join(dir, 'a.log');
+    await writeFile(file, 'old-1\n');
+    const ac = new AbortController();
+    const events: TailEvent[] = [];
+    const c = follow(file, events, ac);
+    await waitFor(() => c.items.length === 1, 'first line');
+    await appendFile(file, 'old-2\nold-partial');
+    await rename(file, `${file}.1`);
+    await writeFile(file, 'new-1\n');
+    await waitFor(() => c.items.length === 4, 'lines of both files');
+    ac.abort();
+    await c.done;
+    expect(c.items).toEqual(['old-1', 'old-2', 'old-partial', 'new-1']);
+    expect(events.map((e) => e.type)).toEqual(['rotated']);
+  });
+
+  it('survives deletion and re-creation, and waits for a file that appears later', async () => {
+    const file = join(dir, 'a.log');
+    const ac = new AbortController();
+    const events: TailEvent[] = [];
+    const c = follow(file, events, ac);
+    await waitFor(() => events.length === 1, 'missing event');
+    await writeFile(file, 'born\n');
+    await waitFor(() => c.items.length === 1, 'line of the new file');
+    await unlink(file);
+    await waitFor(() => events.length === 3, 'deleted event');
+    await writeFile(file, 'reborn\n');
+    await waitFor(() => c.items.length === 2, 'line of the re-created file');
+    ac.abort();
+    await c.done;
+    expect(c.items).toEqual(['born', 'reborn']);
+    expect(events.map((e) => e.type)).toEqual(['missing', 'recreated', 'deleted', 'recreated']);
+  });
+
+  it('splits or skips huge lines while following, reporting them', async () => {
+    const file = join(dir, 'a.log');
+    await writeFile(file, '');
+    const ac = new AbortController();
+    const events: TailEvent[] = [];
+    const c = collect(
+      followFile(file, {
+        follow: true,
+        intervalMs: 10,
+        signal: ac.signal,
+        maxLineBytes: 1000,
+        longLines: 'skip',
+        onEvent: (e) => events.push(e),
+      }),
+      text,
+    );
+    await appendFile(file, 'a\n');
+    await appendFile(file, 'x'.repeat(5000));
+    await appendFile(file, `${'x'.repeat(5000)}\nb\n`);
+    await waitFor(() => c.items.length === 2, 'lines around the huge one');
+    ac.abort();
+    await c.done;
+    expect(c.items).toEqual(['a', 'b']);
+    expect(events).toEqual([
+      { type: 'long-line', path: file, offset: 2, bytes: 5000, action: 'skip' },
+    ]);
+  });
+
+  it('ends cleanly when aborted while waiting', async () => {
+    const file = join(dir, 'a.log');
+    await writeFile(file, 'x\n');
+    const ac = new AbortController();
+    const c = follow(file, [], ac);
+    await waitFor(() => c.items.length === 1, 'line');
+    ac.abort();
+    await c.done;
+    expect(c.items).toEqual(['x']);
+  });
+});
