@@ -1,4 +1,4 @@
-import { appendFile, rename, truncate, unlink, writeFile } from 'node:fs/promises';
+import { appendFile, rename, truncate, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

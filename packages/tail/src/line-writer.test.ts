@@ -1,0 +1,86 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../test/helpers.js';
+import { OutputWriteError } from './errors.js';
+import { createLineWriter } from './line-writer.js';
+
+// These tests run the built worker (dist/writer-worker.js): `pnpm test` builds first.
+let dir = '';
+let cleanup: () => Promise<void> = async () => {};
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir());
+});
+afterEach(() => cleanup());
+
+describe('createLineWriter', () => {
+  it('writes lines in order, tracks the length, syncs and closes idempotently', async () => {
+    const file = join(dir, 'out.log');
+    const w = await createLineWriter(file);
+    await w.write('a\n');
+    await w.write(['b\n', Buffer.from('c\n')]);
+    expect(w.length).toBe(6);
+    expect(await w.sync()).toBe(6);
+    expect(await readFile(file, 'utf8')).toBe('a\nb\nc\n');
+    await w.close();
+    await w.close();
+    await expect(w.write('late\n')).rejects.toBeInstanceOf(OutputWriteError);
+  });
+
+  it('works with await using and flushes on dispose', async () => {
+    const file = join(dir, 'out.log');
+    {
+      await using w = await createLineWriter(file, { flushIntervalMs: 5 });
+      for (let i = 0; i < 1000; i++) await w.write(`line ${i}\n`);
+    }
+    const lines = (await readFile(file, 'utf8')).trimEnd().split('\n');
+    expect(lines).toHaveLength(1000);
+    expect(lines[999]).toBe('line 999');
+  });
+
+  it('applies backpressure with a small window and still writes everything', async () => {
+    const file = join(dir, 'out.log');
+    const w = await createLineWriter(file, { highWaterMark: 64, batchBytes: 128 });
+    const line = `${'y'.repeat(40)}\n`;
+    for (let i = 0; i < 500; i++) await w.write(line);
+    await w.close();
+    expect((await readFile(file)).length).toBe(500 * line.length);
+  });
+
+  it('appends, or cuts an existing file back to a length and continues there', async () => {
+    const file = join(dir, 'out.log');
+    await writeFile(file, 'keep\ndrop\n');
+    const a = await createLineWriter(file, { append: true });
+    expect(a.length).toBe(10);
+    await a.write('more\n');
+    await a.close();
+    const c = await createLineWriter(file, { truncateTo: 5 });
+    expect(c.length).toBe(5);
+    await c.write('next\n');
+    await c.close();
+    expect(await readFile(file, 'utf8')).toBe('keep\nnext\n');
+    await expect(createLineWriter(file, { truncateTo: 100 })).rejects.toThrow(/shorter/);
+  });
+
+  it('rejects opening a directory with the path (EISDIR)', async () => {
+    const sub = join(dir, 'sub');
+    await mkdir(sub);
+    const err = await createLineWriter(sub).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OutputWriteError);
+    expect((err as OutputWriteError).code).toBe('EISDIR');
+    expect((err as OutputWriteError).path).toBe(sub);
+  });
+
+  it('reports a write error (ENOSPC on /dev/full) without crashing, on flush, write and close', async () => {
+    const w = await createLineWriter('/dev/full');
+    await w.write('hello\n');
+    const err = await w.flush().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OutputWriteError);
+    expect((err as OutputWriteError).code).toBe('ENOSPC');
+    expect((err as Error).message).toContain('/dev/full');
+    await expect(w.write('again\n')).rejects.toBe(err);
+    await expect(w.sync()).rejects.toBe(err);
+    await expect(w.close()).rejects.toBe(err);
+    await expect(w.close()).rejects.toBe(err);
+  });
+});

@@ -1,0 +1,215 @@
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempDir, waitFor } from '../test/helpers.js';
+import { CheckpointError, InputError, OutputWriteError } from './errors.js';
+import { createLineWriter } from './line-writer.js';
+import { mergeFiles } from './merge.js';
+import type { TailEvent } from './types.js';
+
+let dir = '';
+let cleanup: () => Promise<void> = async () => {};
+beforeEach(async () => {
+  ({ dir, cleanup } = await tempDir());
+});
+afterEach(() => cleanup());
+
+/** Writes `n` numbered lines per input; returns the paths and their lines. */
+async function makeInputs(count: number, n: number, start = 0): Promise<string[]> {
+  const paths: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const path = join(dir, `in${i}.log`);
+    const lines = Array.from({ length: n }, (_, k) => `in${i} line ${start + k}\n`);
+    await appendFile(path, lines.join(''));
+    paths.push(path);
+  }
+  return paths;
+}
+
+/** Output lines grouped by input tag (`inK`), in output order. */
+function byInput(text: string): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const line of text.split('\n').filter((l) => l.length > 0)) {
+    const tag = line.split(' ')[0] as string;
+    groups.set(tag, [...(groups.get(tag) ?? []), line]);
+  }
+  return groups;
+}
+
+function expectComplete(text: string, inputs: number, lines: number, from = 0): void {
+  const groups = byInput(text);
+  expect(groups.size).toBe(inputs);
+  for (const [tag, got] of groups) {
+    expect(got).toEqual(Array.from({ length: lines }, (_, k) => `${tag} line ${from + k}`));
+  }
+}
+
+function memoryStream(): { stream: Writable; text: () => string } {
+  const chunks: Buffer[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      chunks.push(chunk);
+      cb();
+    },
+  });
+  return { stream, text: () => Buffer.concat(chunks).toString() };
+}
+
+describe('mergeFiles', () => {
+  it('merges whole lines of every input into a file, keeping each input in order', async () => {
+    const inputs = await makeInputs(4, 5000);
+    const out = join(dir, 'out.log');
+    const result = await mergeFiles(inputs, out);
+    expect(result).toMatchObject({ files: 4, lines: 20000, errors: [], aborted: false });
+    const text = await readFile(out, 'utf8');
+    expect(result.bytes).toBe(Buffer.byteLength(text));
+    expectComplete(text, 4, 5000);
+  });
+
+  it('prefixes lines with the input path, adds a newline to a last partial line', async () => {
+    const a = join(dir, 'a.log');
+    await writeFile(a, 'x\ny');
+    const { stream, text } = memoryStream();
+    const result = await mergeFiles([a], stream, { prefix: true });
+    expect(text()).toBe(`${a}: x\n${a}: y\n`);
+    expect(result.lines).toBe(2);
+  });
+
+  it('reports missing and unreadable inputs with their paths and merges the others', async () => {
+    const [good] = await makeInputs(1, 10);
+    const missing = join(dir, 'missing.log');
+    const directory = join(dir, 'a-directory');
+    await mkdir(directory);
+    const events: TailEvent[] = [];
+    const { stream, text } = memoryStream();
+    const result = await mergeFiles([missing, good as string, directory], stream, {
+      onEvent: (e) => events.push(e),
+    });
+    expectComplete(text(), 1, 10);
+    expect(result.errors.map((e) => [e.path, (e.error as InputError).code])).toEqual(
+      expect.arrayContaining([
+        [missing, 'ENOENT'],
+        [directory, 'EISDIR'],
+      ]),
+    );
+    expect(result.errors.every((e) => e.error instanceof InputError)).toBe(true);
+    expect(events.filter((e) => e.type === 'error').map((e) => e.path)).toEqual(
+      expect.arrayContaining([missing, directory]),
+    );
+  });
+
+  it('waits for a missing input when following', async () => {
+    const later = join(dir, 'later.log');
+    const { stream, text } = memoryStream();
+    const ac = new AbortController();
+    const events: string[] = [];
+    const merging = mergeFiles([later], stream, {
+      follow: true,
+      intervalMs: 5,
+      signal: ac.signal,
+      onEvent: (e) => events.push(e.type),
+    });
+    await waitFor(() => events.includes('missing'), 'missing event');
+    await writeFile(later, 'finally\n');
+    await waitFor(() => text() === 'finally\n', 'the line of the late file');
+    ac.abort();
+    const result = await merging;
+    expect(result).toMatchObject({ lines: 1, errors: [], aborted: true });
+    expect(events).toEqual(['missing', 'recreated']);
+  });
+
+  it('rejects with OutputWriteError when the output cannot be written', async () => {
+    const inputs = await makeInputs(2, 100);
+    const err = await mergeFiles(inputs, '/dev/full').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OutputWriteError);
+    expect((err as OutputWriteError).code).toBe('ENOSPC');
+    const out = join(dir, 'out-dir');
+    await mkdir(out);
+    await expect(mergeFiles(inputs, out)).rejects.toThrow(/EISDIR/);
+  });
+
+  it('writes into a caller-owned LineWriter without closing it', async () => {
+    const inputs = await makeInputs(2, 100);
+    const out = join(dir, 'out.log');
+    await using writer = await createLineWriter(out);
+    await writer.write('header\n');
+    await mergeFiles(inputs, writer);
+    await writer.write('footer\n');
+    await writer.flush();
+    const lines = (await readFile(out, 'utf8')).trimEnd().split('\n');
+    expect(lines[0]).toBe('header');
+    expect(lines.at(-1)).toBe('footer');
+    expect(lines).toHaveLength(202);
+  });
+
+  it('resumes from a checkpoint: nothing lost, nothing twice, output cut back', async () => {
+    const inputs = await makeInputs(3, 100);
+    const out = join(dir, 'out.log');
+    const ckpt = join(dir, 'out.ckpt');
+    await mergeFiles(inputs, out, { checkpoint: ckpt });
+    const state = JSON.parse(await readFile(ckpt, 'utf8'));
+    expect(state.outputLength).toBe((await readFile(out)).length);
+    // Bytes written after the checkpoint (as if the process died before the next one) are cut.
+    await appendFile(out, 'in0 garbage from a crashed run\n');
+    await makeInputs(3, 50, 100);
+    const again = await mergeFiles(inputs, out, { checkpoint: ckpt });
+    expect(again.lines).toBe(150);
+    expectComplete(await readFile(out, 'utf8'), 3, 150);
+  });
+
+  it('refuses a checkpoint that belongs to another output or a stream output', async () => {
+    const inputs = await makeInputs(1, 3);
+    const ckpt = join(dir, 'out.ckpt');
+    await mergeFiles(inputs, join(dir, 'a.out'), { checkpoint: ckpt });
+    await expect(mergeFiles(inputs, join(dir, 'b.out'), { checkpoint: ckpt })).rejects.toThrow(
+      CheckpointError,
+    );
+    await expect(
+      mergeFiles(inputs, memoryStream().stream, { checkpoint: ckpt }),
+    ).rejects.toBeInstanceOf(CheckpointError);
+    await writeFile(ckpt, '{not json');
+    await expect(mergeFiles(inputs, join(dir, 'a.out'), { checkpoint: ckpt })).rejects.toThrow(
+      /not valid JSON/,
+    );
+  });
+
+  it('on abort while following, flushes and writes a final checkpoint to resume from', async () => {
+    const inputs = await makeInputs(2, 20);
+    const out = join(dir, 'out.log');
+    const ckpt = join(dir, 'out.ckpt');
+    const ac = new AbortController();
+    const merging = mergeFiles(inputs, out, {
+      follow: true,
+      intervalMs: 5,
+      checkpoint: ckpt,
+      checkpointIntervalMs: 10_000,
+      signal: ac.signal,
+    });
+    await waitFor(async () => (await readFile(out, 'utf8').catch(() => '')).length > 0, 'output');
+    await makeInputs(2, 5, 20);
+    await waitFor(
+      async () => (await readFile(out, 'utf8')).split('\n').length === 51,
+      'all lines in the output',
+    );
+    ac.abort();
+    const result = await merging;
+    expect(result.aborted).toBe(true);
+    const state = JSON.parse(await readFile(ckpt, 'utf8'));
+    expect(state.outputLength).toBe((await readFile(out)).length);
+    await makeInputs(2, 5, 25);
+    await mergeFiles(inputs, out, { checkpoint: ckpt });
+    expectComplete(await readFile(out, 'utf8'), 2, 30);
+  });
+
+  it('starts inputs at their end with from: end, and rejects duplicate inputs', async () => {
+    const inputs = await makeInputs(2, 10);
+    const { stream, text } = memoryStream();
+    const result = await mergeFiles(inputs, stream, { from: 'end' });
+    expect(result.lines).toBe(0);
+    expect(text()).toBe('');
+    await expect(mergeFiles([inputs[0] as string, inputs[0] as string], stream)).rejects.toThrow(
+      /given twice/,
+    );
+  });
+});
