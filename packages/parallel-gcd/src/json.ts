@@ -1,4 +1,5 @@
-import type { GcdValue } from './types.js';
+import type { GcdReport } from './compare.js';
+import type { GcdAlgorithm, GcdValue } from './types.js';
 
 /** A result as JSON can carry it: a number up to 2^53, a decimal string past it. */
 export type JsonGcdValue = number | string;
@@ -26,4 +27,45 @@ export function encodeResult(value: GcdValue): JsonGcdValue {
  */
 export function encodeResults(values: readonly GcdValue[]): JsonGcdValue[] {
   return values.map(encodeResult);
+}
+
+/** `GcdReport` as the CLI's `--json` prints it; fields of runs not made are absent. */
+export interface GcdJsonReport {
+  readonly pairs: number;
+  readonly results: JsonGcdValue[];
+  readonly serialSeconds?: number;
+  readonly asyncSeconds?: number;
+  readonly workersSeconds?: number;
+  readonly workers?: number;
+  /** serialSeconds / workersSeconds. */
+  readonly speedup?: number;
+  readonly algorithm: GcdAlgorithm;
+  readonly concurrency?: number;
+  /** serialSeconds / asyncSeconds. */
+  readonly asyncSpeedup?: number;
+}
+
+/**
+ * The JSON object of `fanout gcd --json`: `{ pairs, results, serialSeconds, asyncSeconds,
+ * workersSeconds, workers, speedup, algorithm, concurrency, asyncSpeedup }`, results
+ * encoded by `encodeResults`, without the `runs`.
+ *
+ * @example
+ * process.stdout.write(`${JSON.stringify(reportToJson(await runAll(pairs)))}\n`);
+ */
+export function reportToJson(report: GcdReport): GcdJsonReport {
+  const pick = <K extends keyof GcdReport>(key: K) =>
+    report[key] === undefined ? {} : { [key]: report[key] };
+  return {
+    pairs: report.pairs,
+    results: encodeResults(report.results),
+    ...pick('serialSeconds'),
+    ...pick('asyncSeconds'),
+    ...pick('workersSeconds'),
+    ...pick('workers'),
+    ...pick('speedup'),
+    algorithm: report.algorithm,
+    ...pick('concurrency'),
+    ...pick('asyncSpeedup'),
+  };
 }

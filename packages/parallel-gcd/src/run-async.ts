@@ -18,7 +18,7 @@ const SLICE_MS = 20;
  * The seed's thread-pool run, in Node's terms: every pair is a task on an `AsyncPool`
  * from `@fanout/executors`. All tasks share the one JavaScript thread, so, like Python
  * threads under the GIL, it is no faster than `runSerial` (a little slower: it pays for
- * the pool). Creating and closing the pool are inside the measured time.
+ * the pool). Creating the pool is inside the measured time.
  *
  * @throws NaiveTooLargeError before starting, for `naive` with a pair too large to count down.
  * @example
@@ -38,6 +38,7 @@ export async function runAsync(
   const start = performance.now();
   const pool = new AsyncPool({ maxConcurrency: concurrency });
   let results: GcdValue[];
+  let seconds: number;
   try {
     let sliceStart = start;
     results = await pool.map(
@@ -56,9 +57,9 @@ export async function runAsync(
       pairs,
       signal === undefined ? {} : { signal },
     );
+    seconds = (performance.now() - start) / 1000;
   } finally {
     await pool.close();
   }
-  const seconds = (performance.now() - start) / 1000;
   return { mode: 'async', algorithm, results, seconds, parallelism: concurrency };
 }

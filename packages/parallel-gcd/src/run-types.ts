@@ -26,7 +26,10 @@ export interface GcdRun {
   readonly algorithm: GcdAlgorithm;
   /** One gcd per input pair, in input order (a bigint for a bigint pair). */
   readonly results: GcdValue[];
-  /** Wall-clock seconds, including creating and closing any pool, as in the seed. */
+  /**
+   * Wall-clock seconds from before any pool is created (so thread start-up counts, as in
+   * the seed) until the last result is in.
+   */
   readonly seconds: number;
   /** Pairs computed at once: 1 for serial, the pool's limit for async, threads for workers. */
   readonly parallelism: number;

@@ -1,0 +1,131 @@
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import * as esm from '../dist/index.js';
+import { isGcd, random32, randomBig } from '../src/test-support.js';
+
+const require = createRequire(import.meta.url);
+const cjs = require('../dist/index.cjs') as typeof esm;
+
+type Pair = esm.GcdPair;
+
+const SEED_GCDS = [1, 1, 5, 1, 32, 1, 14, 9, 1, 9];
+
+function randomPairs(count: number): Pair[] {
+  const next = random32(2026);
+  return Array.from({ length: count }, (_, i): Pair => {
+    if (i % 3 === 0) {
+      const common = randomBig(next, 40);
+      return [randomBig(next, 300, true) * common, randomBig(next, 200, true) * common];
+    }
+    return [next() % 1_000_000, -(next() % 1_000_000)];
+  });
+}
+
+describe.each([
+  ['ESM build', esm],
+  ['CJS build', cjs],
+])('runWorkers from the %s', (_, lib) => {
+  it('computes the seed pairs on worker threads, in input order', async () => {
+    const run = await lib.runWorkers(lib.seedPairs(3), { workers: 2 });
+    expect(run.results).toEqual([...SEED_GCDS, ...SEED_GCDS, ...SEED_GCDS]);
+    expect(run).toMatchObject({ mode: 'workers', algorithm: 'naive', parallelism: 2 });
+    expect(run.chunks).toBeGreaterThan(1);
+    expect(run.seconds).toBeGreaterThan(0);
+  });
+
+  it.each(['euclid', 'binary'] as const)(
+    'gives results identical to the serial run with %s, bigints included',
+    async (algorithm) => {
+      const pairs = randomPairs(600);
+      const workers = await lib.runWorkers(pairs, { algorithm, workers: 2 });
+      const serial = await lib.runSerial(pairs, { algorithm });
+      expect(workers.results).toEqual(serial.results);
+      pairs.forEach(([a, b], i) => {
+        expect(isGcd(BigInt(a), BigInt(b), BigInt(workers.results[i]!))).toBe(true);
+      });
+      expect(typeof workers.results[0]).toBe('bigint');
+      expect(typeof workers.results[1]).toBe('number');
+    },
+  );
+});
+
+describe('runWorkers', () => {
+  it('reports progress up to the last pair', async () => {
+    const seen: esm.GcdProgress[] = [];
+    await esm.runWorkers(esm.seedPairs(2), { workers: 2, onProgress: (p) => seen.push(p) });
+    expect(seen.at(-1)).toEqual({ mode: 'workers', done: 20, total: 20 });
+  });
+
+  it('stops when its signal aborts, rejecting with the reason', async () => {
+    const controller = new AbortController();
+    const reason = new Error('interrupted');
+    // The first progress report comes after the first chunk; dozens of chunks remain.
+    const running = esm.runWorkers(esm.seedPairs(20), {
+      workers: 2,
+      signal: controller.signal,
+      onProgress: () => controller.abort(reason),
+    });
+    await expect(running).rejects.toBe(reason);
+  });
+
+  it('refuses a too large naive pair before starting any thread, keeping the error class', async () => {
+    const pairs: Pair[] = [
+      [3, 4],
+      [2n ** 64n, 2n ** 65n],
+    ];
+    const error = await esm.runWorkers(pairs, { workers: 2 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(esm.NaiveTooLargeError);
+    expect(error).toMatchObject({ index: 1 });
+    expect((error as Error).message).toContain('--algorithm euclid');
+  });
+
+  it('refuses a worker count that is not a positive integer', async () => {
+    await expect(esm.runWorkers([[1, 2]], { workers: 0 })).rejects.toThrow(
+      /workers must be a positive integer, got 0/,
+    );
+  });
+
+  it('returns at once for no pairs', async () => {
+    expect(await esm.runWorkers([], { workers: 2 })).toMatchObject({ results: [], chunks: 0 });
+  });
+});
+
+describe('runAll', () => {
+  it('runs serial, async and workers, checks they agree and reports the speedup', async () => {
+    const report = await esm.runAll(esm.seedPairs(2), { workers: 2, concurrency: 2 });
+    expect(report.results).toEqual([...SEED_GCDS, ...SEED_GCDS]);
+    expect(report).toMatchObject({ pairs: 20, workers: 2, concurrency: 2, algorithm: 'naive' });
+    expect(report.speedup).toBeCloseTo(report.serialSeconds! / report.workersSeconds!);
+    const json = esm.reportToJson(report);
+    expect(json.results).toEqual(report.results);
+    expect(Object.keys(json).slice(0, 7)).toEqual([
+      'pairs',
+      'results',
+      'serialSeconds',
+      'asyncSeconds',
+      'workersSeconds',
+      'workers',
+      'speedup',
+    ]);
+  });
+});
+
+describe('exports map', () => {
+  it('resolves the main entry and the worker entry in both formats', async () => {
+    const worker = await import('@fanout/parallel-gcd/worker');
+    expect(
+      worker.gcdChunk(
+        [
+          [12, 18],
+          [2n ** 70n, 2n ** 65n * 3n],
+        ],
+        'binary',
+      ),
+    ).toEqual([6, 2n ** 65n]);
+    const workerCjs = require('@fanout/parallel-gcd/worker') as typeof worker;
+    expect(workerCjs.gcdChunk([[12, 18]], 'naive')).toEqual([6]);
+    expect(require.resolve('@fanout/parallel-gcd')).toMatch(/dist[\\/]index\.cjs$/);
+    const main = await import('@fanout/parallel-gcd');
+    expect(main.gcdEuclid(12, 18)).toBe(6);
+  });
+});
