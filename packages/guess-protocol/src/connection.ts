@@ -112,6 +112,7 @@ export class GuessConnection {
       this.#finish(out);
     } else if (out !== '' && !this.#socket.write(out)) {
       this.#socket.pause();
+      this.#context.onEvent?.({ type: 'backpressure', connectionId: this.id, paused: true });
     }
   };
 
@@ -213,7 +214,9 @@ export class GuessConnection {
   }
 
   #onDrain = (): void => {
-    if (this.#closeReason === undefined) this.#socket.resume();
+    if (this.#closeReason !== undefined || !this.#socket.isPaused()) return;
+    this.#socket.resume();
+    this.#context.onEvent?.({ type: 'backpressure', connectionId: this.id, paused: false });
   };
 
   #onTimeout = (): void => {

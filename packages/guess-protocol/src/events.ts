@@ -85,6 +85,12 @@ export type GuessServerEvent =
       readonly message: string;
       readonly fatal: boolean;
     }
+  | {
+      /** Reading from a client paused (its replies pile up unread) or resumed. */
+      readonly type: 'backpressure';
+      readonly connectionId: number;
+      readonly paused: boolean;
+    }
   | { readonly type: 'closed' };
 
 /** Receives {@link GuessServerEvent}s. Called synchronously on the hot path: keep it cheap and never throw. */
