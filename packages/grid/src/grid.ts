@@ -10,6 +10,10 @@ export interface GridOptions {
   readonly topology?: Topology;
 }
 
+// Registered symbol, so grids from the ESM and CJS builds (or from the main and workers
+// entries) can read each other's cells.
+const CELLS = Symbol.for('@fanout/grid.cells');
+
 const ALIVE = '*';
 const EMPTY = '-';
 
@@ -37,6 +41,8 @@ export class Grid {
   readonly width: number;
   readonly topology: Topology;
   readonly #cells: Uint8Array;
+  /** @internal */
+  readonly [CELLS]: Uint8Array;
 
   constructor(height: number, width: number, options: GridOptions = {}) {
     checkSize(height, width);
@@ -48,6 +54,7 @@ export class Grid {
     this.width = width;
     this.topology = topology;
     this.#cells = new Uint8Array(height * width);
+    this[CELLS] = this.#cells;
   }
 
   /**
@@ -155,7 +162,7 @@ export class Grid {
       return false;
     }
     const a = this.#cells;
-    const b = other.#cells;
+    const b = other[CELLS];
     for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
     return true;
   }

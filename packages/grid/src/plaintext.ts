@@ -10,7 +10,8 @@ import {
 /**
  * Read a plaintext `.cells` file: `!` lines are comments (`!Name: x` gives the name), then
  * one line per row with `.` dead and `O` alive. Read leniently: `o` and `*` are alive, `-`
- * is dead, trailing whitespace and trailing empty lines are ignored, short rows are padded.
+ * is dead, trailing whitespace and blank lines before or after the rows are ignored, short
+ * rows are padded. Plaintext carries no rule.
  *
  * @example
  * parseCells('!Name: Blinker\nOOO\n').width; // 3
@@ -33,8 +34,10 @@ export function parseCells(text: string, options: ParsePatternOptions = {}): Pat
       else comments.push(body.trim());
       return;
     }
-    inBody = true;
     const line = raw.replace(/\s+$/, '');
+    // Blank lines before the first row are layout, not empty rows.
+    if (!inBody && line === '') return;
+    inBody = true;
     for (let x = 0; x < line.length; x++) {
       const ch = line[x];
       if (ch === 'O' || ch === 'o' || ch === '*') cells.push([x, y]);

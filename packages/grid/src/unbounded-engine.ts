@@ -215,9 +215,9 @@ class Unbounded implements UnboundedEngine {
 }
 
 function cellsOf(source: Pattern | Grid | Iterable<XY>): Iterable<XY> {
-  if (source instanceof Grid) return source.liveCells();
-  if ('cells' in source && 'width' in source) return source.cells;
-  return source;
+  if ('liveCells' in source && typeof source.liveCells === 'function') return source.liveCells();
+  if ('cells' in source && 'width' in source) return (source as Pattern).cells;
+  return source as Iterable<XY>;
 }
 
 /**

@@ -1,0 +1,2 @@
+export { createWorkersEngine, EngineWorkerError } from './workers-engine.js';
+export type { WorkersEngine, WorkersEngineOptions } from './workers-engine.js';

@@ -1,0 +1,221 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { bufferWords, countPacked, type PackedShape } from '../bitwise-kernel.js';
+import { type LifeEngine, StepSerializer } from '../engine.js';
+import type { Grid, XY } from '../grid.js';
+import { packInto, packedCells, shapeOf, unpack } from '../packed-world.js';
+import { CONWAY, type LifeRule } from '../rule.js';
+import { type CommandDone, Ctrl, type GridWorkerData } from './protocol.js';
+
+/** Options of `createWorkersEngine`. */
+export interface WorkersEngineOptions {
+  /** Default `B3/S23`. */
+  readonly rule?: LifeRule;
+  /** Worker threads (at most one per row). Default `min(2, availableParallelism())`. */
+  readonly threads?: number;
+}
+
+/** The `workers` engine. */
+export interface WorkersEngine extends LifeEngine {
+  readonly kind: 'workers';
+  /** Worker threads in use. */
+  readonly threads: number;
+}
+
+/** A worker thread of the engine failed or exited; the engine is unusable afterwards. */
+export class EngineWorkerError extends Error {
+  override readonly name = 'EngineWorkerError';
+}
+
+interface Pending {
+  readonly epoch: number;
+  readonly resolve: (executed: number) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+class Workers implements WorkersEngine {
+  readonly kind = 'workers' as const;
+  readonly rule: LifeRule;
+  readonly threads: number;
+  readonly #shape: PackedShape;
+  readonly #ctrl: Int32Array;
+  readonly #buffers: readonly [Uint32Array, Uint32Array];
+  readonly #workers: Worker[] = [];
+  readonly #exited = new Set<Worker>();
+  readonly #serial = new StepSerializer('workers');
+  #parity = 0;
+  #generation = 0;
+  #pending: Pending | undefined;
+  #failure: EngineWorkerError | undefined;
+  #closing: Promise<void> | undefined;
+
+  constructor(grid: Grid, rule: LifeRule, threads: number) {
+    this.rule = rule;
+    this.#shape = shapeOf(grid, rule);
+    this.threads = Math.min(threads, grid.height);
+    const control = new SharedArrayBuffer(Ctrl.length * 4);
+    this.#ctrl = new Int32Array(control);
+    const words = bufferWords(grid.height, grid.width);
+    const shared = [new SharedArrayBuffer(words * 4), new SharedArrayBuffer(words * 4)] as const;
+    this.#buffers = [new Uint32Array(shared[0]), new Uint32Array(shared[1])];
+    packInto(grid, this.#shape, this.#buffers[0]);
+    const url = new URL('./grid-worker.js', import.meta.url);
+    for (let i = 0; i < this.threads; i++) {
+      const data: GridWorkerData = {
+        control,
+        buffers: shared,
+        shape: this.#shape,
+        yStart: Math.floor((grid.height * i) / this.threads),
+        yEnd: Math.floor((grid.height * (i + 1)) / this.threads),
+        threads: this.threads,
+      };
+      const worker = new Worker(url, { workerData: data });
+      worker.on('message', (message: CommandDone) => this.#onDone(message));
+      worker.on('error', (error) =>
+        this.#fail(new EngineWorkerError(`worker ${i} failed: ${error.message}`, { cause: error })),
+      );
+      worker.on('exit', (code) => {
+        this.#exited.add(worker);
+        if (this.#closing === undefined)
+          this.#fail(new EngineWorkerError(`worker ${i} exited with code ${code}`));
+      });
+      this.#workers.push(worker);
+    }
+  }
+
+  /** Resolves once every worker is running (rejects if one fails to start). */
+  started(): Promise<void> {
+    return Promise.all(
+      this.#workers.map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            worker.once('online', resolve);
+            worker.once('error', reject);
+          }),
+      ),
+    ).then(() => undefined);
+  }
+
+  #onDone(message: CommandDone): void {
+    const pending = this.#pending;
+    if (message.type !== 'done' || pending === undefined || pending.epoch !== message.epoch) return;
+    this.#pending = undefined;
+    pending.resolve(message.executed);
+  }
+
+  #fail(error: EngineWorkerError): void {
+    this.#failure ??= error;
+    const pending = this.#pending;
+    this.#pending = undefined;
+    pending?.reject(this.#failure);
+  }
+
+  get generation(): number {
+    return this.#generation;
+  }
+
+  #command(generations: number, signal: AbortSignal | undefined): Promise<void> {
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    const ctrl = this.#ctrl;
+    const epoch = (Atomics.load(ctrl, Ctrl.epoch) + 1) | 0;
+    const onAbort = (): void => {
+      Atomics.store(ctrl, Ctrl.abort, 1);
+    };
+    const executed = new Promise<number>((resolve, reject) => {
+      this.#pending = { epoch, resolve, reject };
+    });
+    Atomics.store(ctrl, Ctrl.abort, 0);
+    Atomics.store(ctrl, Ctrl.generations, generations);
+    Atomics.store(ctrl, Ctrl.parity, this.#parity);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    Atomics.store(ctrl, Ctrl.epoch, epoch);
+    Atomics.notify(ctrl, Ctrl.epoch);
+    return executed.then(
+      (n) => {
+        signal?.removeEventListener('abort', onAbort);
+        this.#generation += n;
+        this.#parity ^= n & 1;
+        if (n < generations) signal?.throwIfAborted();
+      },
+      (error: unknown) => {
+        signal?.removeEventListener('abort', onAbort);
+        throw error;
+      },
+    );
+  }
+
+  step(generations = 1, options: { signal?: AbortSignal } = {}): Promise<void> {
+    const { signal } = options;
+    return this.#serial.run(generations, signal, async (n) => {
+      // Commands are capped so the Int32 slot never overflows.
+      for (let left = n; left > 0; ) {
+        const chunk = Math.min(left, 1 << 30);
+        await this.#command(chunk, signal);
+        left -= chunk;
+      }
+    });
+  }
+
+  #current(): Uint32Array {
+    return this.#buffers[this.#parity as 0 | 1];
+  }
+
+  snapshot(): Grid {
+    return unpack(this.#current(), this.#shape);
+  }
+
+  liveCells(): XY[] {
+    return packedCells(this.#current(), this.#shape);
+  }
+
+  population(): number {
+    return countPacked(this.#current(), this.#shape);
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#serial.close().then(async () => {
+      const exits = this.#workers
+        .filter((worker) => !this.#exited.has(worker))
+        .map((worker) => new Promise<void>((resolve) => worker.once('exit', () => resolve())));
+      Atomics.store(this.#ctrl, Ctrl.stop, 1);
+      Atomics.add(this.#ctrl, Ctrl.epoch, 1);
+      Atomics.notify(this.#ctrl, Ctrl.epoch);
+      await Promise.all(exits);
+    });
+    return this.#closing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+/**
+ * The `workers` engine (Node only): the bitwise engine split into row bands across worker
+ * threads that share the world through `SharedArrayBuffer`s (a double buffer) and meet at
+ * an `Atomics` barrier after every generation. A `step(n)` is one round trip to the
+ * workers however large `n` is. Call `snapshot`, `liveCells` and `population` between
+ * steps, not while one runs.
+ *
+ * @example
+ * import { createWorkersEngine } from '@fanout/grid/workers';
+ * await using engine = await createWorkersEngine(grid, { threads: 2 });
+ * await engine.step(1000);
+ */
+export async function createWorkersEngine(
+  grid: Grid,
+  options: WorkersEngineOptions = {},
+): Promise<WorkersEngine> {
+  const threads = options.threads ?? Math.min(2, availableParallelism());
+  if (!Number.isSafeInteger(threads) || threads < 1) {
+    throw new RangeError(`threads must be a positive integer, got ${threads}`);
+  }
+  const engine = new Workers(grid, options.rule ?? CONWAY, threads);
+  try {
+    await engine.started();
+  } catch (error) {
+    await engine.close();
+    throw new EngineWorkerError('the workers engine could not start its threads', { cause: error });
+  }
+  return engine;
+}

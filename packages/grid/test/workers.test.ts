@@ -1,0 +1,127 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  createBitwiseEngine,
+  EngineClosedError,
+  Grid,
+  parseRule,
+  type Topology,
+} from '../dist/index.js';
+import { createWorkersEngine, type WorkersEngine } from '../dist/workers.js';
+
+// Tests the built worker entry: the engine resolves dist/grid-worker.js next to itself.
+
+const open: WorkersEngine[] = [];
+async function workers(grid: Grid, options: Parameters<typeof createWorkersEngine>[1] = {}) {
+  const engine = await createWorkersEngine(grid, options);
+  open.push(engine);
+  return engine;
+}
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((engine) => engine.close()));
+});
+
+function soup(height: number, width: number, seed: number, topology: Topology): Grid {
+  const grid = new Grid(height, width, { topology });
+  let s = seed;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      s = (Math.imul(s, 1103515245) + 12345) & 0x7fffffff;
+      if ((s >>> 8) % 5 < 2) grid.set(y, x, true);
+    }
+  }
+  return grid;
+}
+
+describe.each(['torus', 'plane'] as Topology[])('workers engine (%s)', (topology) => {
+  it('keeps a block still, blinks a blinker, moves a glider', async () => {
+    const block = await workers(
+      Grid.fromCells(
+        6,
+        6,
+        [
+          [2, 2],
+          [3, 2],
+          [2, 3],
+          [3, 3],
+        ],
+        { topology },
+      ),
+    );
+    await block.step(3);
+    expect(block.population()).toBe(4);
+
+    const blinker = Grid.fromString('-----\n--*--\n--*--\n--*--\n-----', { topology });
+    const engine = await workers(blinker, { threads: 2 });
+    await engine.step();
+    expect(engine.snapshot().toString()).toBe('-----\n-----\n-***-\n-----\n-----');
+    await engine.step();
+    expect(engine.snapshot().equals(blinker)).toBe(true);
+
+    const glider = Grid.fromCells(
+      12,
+      40,
+      [
+        [4, 3],
+        [5, 4],
+        [3, 5],
+        [4, 5],
+        [5, 5],
+      ],
+      { topology },
+    );
+    const moving = await workers(glider, { threads: 3 });
+    await moving.step(4);
+    expect(moving.liveCells()).toEqual(glider.liveCells().map(([x, y]) => [x + 1, y + 1]));
+    expect(moving.generation).toBe(4);
+  });
+
+  it('matches the bitwise engine on random soups for several rules, sizes and thread counts', async () => {
+    const cases: [number, number, string, number][] = [
+      [37, 45, 'B3/S23', 2],
+      [50, 33, 'B36/S23', 3],
+      [5, 100, 'B2/S', 2],
+      [64, 64, 'B3678/S34678', 4],
+      [3, 31, 'B3/S23', 5],
+    ];
+    for (const [h, w, text, threads] of cases) {
+      const rule = parseRule(text);
+      const grid = soup(h, w, h * w, topology);
+      const expected = createBitwiseEngine(grid, { rule });
+      const engine = await workers(grid, { rule, threads });
+      expect(engine.threads).toBe(Math.min(threads, h));
+      for (const n of [1, 1, 7, 20]) {
+        expected.stepSync(n);
+        await engine.step(n);
+        expect(engine.snapshot().equals(expected.snapshot()), `${h}x${w} ${text}`).toBe(true);
+      }
+    }
+  });
+});
+
+describe('workers engine lifecycle', () => {
+  it('stops on abort at a whole generation and can go on afterwards', async () => {
+    const grid = soup(256, 256, 9, 'torus');
+    const engine = await workers(grid, { threads: 2 });
+    const controller = new AbortController();
+    const running = engine.step(10_000_000, { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('enough')), 100);
+    await expect(running).rejects.toThrow('enough');
+    const done = engine.generation;
+    expect(done).toBeGreaterThan(0);
+    expect(done).toBeLessThan(10_000_000);
+    const expected = createBitwiseEngine(grid);
+    expected.stepSync(done + 3);
+    await engine.step(3);
+    expect(engine.snapshot().equals(expected.snapshot())).toBe(true);
+  });
+
+  it('closes idempotently; steps after close reject', async () => {
+    const engine = await createWorkersEngine(Grid.fromString('***'));
+    await engine.step();
+    await Promise.all([engine.close(), engine.close()]);
+    await expect(engine.step()).rejects.toBeInstanceOf(EngineClosedError);
+    await expect(createWorkersEngine(Grid.fromString('*'), { threads: 0 })).rejects.toThrow(
+      RangeError,
+    );
+  });
+});
