@@ -7,6 +7,7 @@ import { installTestHook } from './test-hook.js';
 import { type NamedPattern, type World, createWorld } from './world.js';
 
 const SIZES = [64, 128, 256, 512, 1024] as const;
+const LARGEST_SIZE = 1024;
 const ZOOMS = [1, 2, 4, 8, 16] as const;
 const CUSTOM = 'custom';
 
@@ -70,11 +71,11 @@ function setPlaying(playing: boolean): void {
   ui.play.setAttribute('aria-pressed', String(playing));
 }
 
-/** The smallest offered size that holds the pattern with a margin, else the largest. */
+/** The smallest offered size that holds the pattern, else the largest. */
 function sizeFor(loaded: NamedPattern, current: number): number {
   const needed = Math.max(loaded.width, loaded.height);
   if (needed <= current) return current;
-  return SIZES.find((size) => size >= needed) ?? SIZES[SIZES.length - 1];
+  return SIZES.find((size) => size >= needed) ?? LARGEST_SIZE;
 }
 
 /** Builds a fresh world of the chosen size with the chosen pattern in its middle. */

@@ -1,3 +1,4 @@
+import { Palette } from './palette.js';
 import type { World } from './world.js';
 
 /** RGBA in memory order packed little-endian into one Uint32 (0xAABBGGRR). */
@@ -5,9 +6,8 @@ function rgba(r: number, g: number, b: number): number {
   return ((0xff << 24) | (b << 16) | (g << 8) | r) >>> 0;
 }
 
-/** The colour of a live cell and of an empty one. */
-export const ALIVE_COLOUR = rgba(0x7c, 0xc4, 0xff);
-export const DEAD_COLOUR = rgba(0x05, 0x08, 0x0b);
+/** Live cells light blue, empty cells near black. */
+const PALETTE = new Palette(rgba(0x7c, 0xc4, 0xff), rgba(0x05, 0x08, 0x0b));
 
 /**
  * Draws a world one pixel per cell into a canvas and lets CSS scale it up (pixelated), so
@@ -52,7 +52,7 @@ export class CanvasRenderer {
   draw(world: World): number {
     const image = this.#image;
     if (image === undefined) throw new Error('resize() the renderer before drawing');
-    const population = world.paint(this.#pixels, ALIVE_COLOUR, DEAD_COLOUR);
+    const population = world.paint(this.#pixels, PALETTE);
     this.#context.putImageData(image, 0, 0);
     return population;
   }

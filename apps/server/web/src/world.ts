@@ -7,6 +7,7 @@ import {
   createBitwiseEngine,
   placePattern,
 } from '@fanout/grid';
+import { type Palette, paintPacked } from './palette.js';
 
 /**
  * The world the page shows: a torus stepped by `@fanout/grid`'s bit-parallel engine, plus
@@ -23,7 +24,7 @@ export interface World {
    * Writes one colour per cell into `pixels` (row-major, `width × height`) and returns the
    * population. Reads the engine's packed words directly; allocates nothing.
    */
-  paint(pixels: Uint32Array, alive: number, dead: number): number;
+  paint(pixels: Uint32Array, palette: Palette): number;
   isAlive(x: number, y: number): boolean;
   /** Flips one cell (a user's click). */
   toggle(x: number, y: number): void;
@@ -68,30 +69,11 @@ class BitwiseWorld implements World {
     this.#engine.stepSync(1);
   }
 
-  paint(pixels: Uint32Array, alive: number, dead: number): number {
-    const words = this.#engine.words;
-    const perRow = this.#engine.wordsPerRow;
-    const width = this.width;
-    let population = 0;
-    let pixel = 0;
-    for (let y = 0; y < this.height; y++) {
-      const rowStart = y * perRow;
-      for (let w = 0; w < perRow; w++) {
-        const x0 = w << 5;
-        const count = Math.min(32, width - x0);
-        // Bits past the width (if any) are masked off so they are neither drawn nor counted.
-        let bits = words[rowStart + w] ?? 0;
-        if (count < 32) bits &= (1 << count) - 1;
-        if (bits === 0) {
-          pixels.fill(dead, pixel, pixel + count);
-        } else {
-          population += popcount(bits);
-          for (let b = 0; b < count; b++) pixels[pixel + b] = (bits >>> b) & 1 ? alive : dead;
-        }
-        pixel += count;
-      }
-    }
-    return population;
+  paint(pixels: Uint32Array, palette: Palette): number {
+    const engine = this.#engine;
+    // Buffer row 0 is the engine's ghost row: world row y is buffer row y + 1.
+    const perRow = engine.wordsPerRow;
+    return paintPacked(engine.words, perRow, perRow, this.width, this.height, pixels, palette);
   }
 
   isAlive(x: number, y: number): boolean {
@@ -109,10 +91,4 @@ class BitwiseWorld implements World {
   liveCells(): Array<[number, number]> {
     return this.#engine.liveCells().map(([x, y]) => [x, y]);
   }
-}
-
-function popcount(value: number): number {
-  let v = value - ((value >>> 1) & 0x55555555);
-  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
