@@ -5,11 +5,6 @@
 import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
-import { runDemo } from './commands/demo.js';
-import { runGcd } from './commands/gcd.js';
-import { runGuessLoad, runGuessPlay, runGuessServe } from './commands/guess.js';
-import { runLife } from './commands/life.js';
-import { runTail } from './commands/tail.js';
 import { decimal, integer, nonEmpty, port, size } from './options.js';
 
 /** What every command action receives besides its options. */
@@ -27,7 +22,10 @@ function oneLineErrors(command: Command): Command {
   });
 }
 
-/** Builds the program. `context` is handed to every action. */
+/**
+ * Builds the program. `context` is handed to every action. Each command's module is loaded
+ * only when it runs, so `--help` and one command do not pay for the others' packages.
+ */
 export function createProgram(context: CommandContext): Command {
   const program = oneLineErrors(new Command('fanout'))
     .description(
@@ -124,7 +122,10 @@ export function createProgram(context: CommandContext): Command {
     )
     .addOption(new Option('--out <file>', 'write the final generation as RLE').argParser(nonEmpty))
     .option('--json', 'print one JSON summary object instead of the grid')
-    .action((options, command: Command) => runLife(options, command, context));
+    .action(async (options, command: Command) => {
+      const { runLife } = await import('./commands/life.js');
+      await runLife(options, command, context);
+    });
 
   const guess = program
     .command('guess')
@@ -143,7 +144,10 @@ export function createProgram(context: CommandContext): Command {
         .default('random'),
     )
     .option('--quiet', 'do not print the Server lines')
-    .action((options) => runGuessServe(options, context));
+    .action(async (options) => {
+      const { runGuessServe } = await import('./commands/guess.js');
+      await runGuessServe(options, context);
+    });
 
   guess
     .command('play')
@@ -156,7 +160,10 @@ export function createProgram(context: CommandContext): Command {
     .addOption(new Option('--upper <n>', 'upper bound of a custom session').argParser(integer(0)))
     .addOption(new Option('--secret <n>', 'secret of a custom session').argParser(integer(0)))
     .option('--json', 'print one JSON object with every session and guess')
-    .action((options) => runGuessPlay(options, context));
+    .action(async (options) => {
+      const { runGuessPlay } = await import('./commands/guess.js');
+      await runGuessPlay(options, context);
+    });
 
   guess
     .command('load')
@@ -180,7 +187,10 @@ export function createProgram(context: CommandContext): Command {
       new Option('--upper <n>', 'upper bound of every game').argParser(integer(0)).default(100),
     )
     .option('--json', 'print one JSON summary object')
-    .action((options) => runGuessLoad(options, context));
+    .action(async (options) => {
+      const { runGuessLoad } = await import('./commands/guess.js');
+      await runGuessLoad(options, context);
+    });
 
   program
     .command('tail')
@@ -207,7 +217,10 @@ export function createProgram(context: CommandContext): Command {
         .default(100),
     )
     .option('--json', 'print one JSON summary object (needs -o, not with --follow)')
-    .action((files: string[], options) => runTail(files, options, context));
+    .action(async (files: string[], options) => {
+      const { runTail } = await import('./commands/tail.js');
+      await runTail(files, options, context);
+    });
 
   program
     .command('gcd')
@@ -239,12 +252,18 @@ export function createProgram(context: CommandContext): Command {
         .default(1),
     )
     .option('--json', 'print one JSON object')
-    .action((options) => runGcd(options, context));
+    .action(async (options) => {
+      const { runGcd } = await import('./commands/gcd.js');
+      await runGcd(options, context);
+    });
 
   program
     .command('demo')
     .description("walk through the seed's examples end to end: Life, guess, tail, gcd")
-    .action(() => runDemo(context));
+    .action(async () => {
+      const { runDemo } = await import('./commands/demo.js');
+      await runDemo(context);
+    });
 
   return program;
 }

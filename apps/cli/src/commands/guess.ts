@@ -1,15 +1,189 @@
-import { NotAvailableError } from '../errors.js';
+/**
+ * `fanout guess serve|play|load`: thin wiring of the guess-protocol server, client and load
+ * generator to flags, stdout and signals.
+ */
+import {
+  connectGuessClient,
+  createGuessServer,
+  formatClientResult,
+  type LoadResult,
+  playSeedGames,
+  runLoad,
+  SEED_SESSIONS,
+  type Strategy,
+} from '@fanout/guess-protocol';
+import { UsageError } from '../errors.js';
+import { formatCount, roundRate, roundSeconds, table, writeJson, writeOut } from '../output.js';
 import type { CommandContext } from '../program.js';
+import { progressEnabled, startProgress } from '../progress.js';
+import { whenAborted } from '../signals.js';
 
-export async function runGuessServe(
-  _o: Record<string, unknown>,
-  _c: CommandContext,
-): Promise<void> {
-  throw new NotAvailableError('fanout guess serve is not available yet');
+/** Flags of `fanout guess serve`. */
+export interface ServeOptions {
+  host: string;
+  port: number;
+  strategy: Strategy;
+  quiet?: boolean;
 }
-export async function runGuessPlay(_o: Record<string, unknown>, _c: CommandContext): Promise<void> {
-  throw new NotAvailableError('fanout guess play is not available yet');
+
+/**
+ * Serves until SIGINT/SIGTERM, printing the seed's `Server: N is Decision` lines. The
+ * address goes to stderr (`listening on HOST:PORT`) so `--port 0` can be discovered.
+ */
+export async function runGuessServe(options: ServeOptions, context: CommandContext): Promise<void> {
+  const quiet = options.quiet === true;
+  const server = createGuessServer({
+    host: options.host,
+    port: options.port,
+    strategy: options.strategy,
+    onEvent(event) {
+      if (quiet) return;
+      if (event.type === 'report') {
+        process.stdout.write(`${event.text}\n`);
+      } else if (event.type === 'error') {
+        process.stderr.write(`connection ${event.connectionId}: ${event.code}: ${event.message}\n`);
+      }
+    },
+  });
+  try {
+    const address = await server.listen();
+    process.stderr.write(`listening on ${address.host}:${address.port}\n`);
+    await whenAborted(context.signal);
+  } finally {
+    await server.close({ drainTimeoutMs: 500 });
+  }
 }
-export async function runGuessLoad(_o: Record<string, unknown>, _c: CommandContext): Promise<void> {
-  throw new NotAvailableError('fanout guess load is not available yet');
+
+/** Flags of `fanout guess play`. */
+export interface PlayOptions {
+  host: string;
+  port: number;
+  lower?: number;
+  upper?: number;
+  secret?: number;
+  json?: boolean;
+}
+
+function sessionsFrom(options: PlayOptions): { lower: number; upper: number; secret: number }[] {
+  const { lower, upper, secret } = options;
+  if (lower === undefined && upper === undefined && secret === undefined) {
+    return [...SEED_SESSIONS];
+  }
+  if (lower === undefined || upper === undefined || secret === undefined) {
+    throw new UsageError('a custom session needs all of --lower, --upper and --secret');
+  }
+  if (lower > upper) throw new UsageError(`--lower ${lower} is greater than --upper ${upper}`);
+  if (secret < lower || secret > upper) {
+    throw new UsageError(`--secret ${secret} is outside ${lower}..${upper}`);
+  }
+  return [{ lower, upper, secret }];
+}
+
+/** Plays the seed's two sessions (or one custom session) against a running server. */
+export async function runGuessPlay(options: PlayOptions, context: CommandContext): Promise<void> {
+  const sessions = sessionsFrom(options);
+  const json = options.json === true;
+  const client = await connectGuessClient({
+    host: options.host,
+    port: options.port,
+    signal: context.signal,
+  });
+  try {
+    const results = await playSeedGames(client, {
+      sessions,
+      // Guesses per session: the seed asks for 5; a custom range may need every number.
+      ...(options.secret !== undefined
+        ? { count: sessions[0]!.upper - sessions[0]!.lower + 1 }
+        : {}),
+      onLine: (line) => {
+        if (!json) process.stdout.write(`${line}\n`);
+      },
+    });
+    if (json) {
+      await writeJson({ sessions, results });
+    } else {
+      await writeOut(
+        results.map((result) => `${formatClientResult(result.number, result.decision)}\n`).join(''),
+      );
+    }
+  } finally {
+    await client.close();
+  }
+}
+
+/** Flags of `fanout guess load`. */
+export interface LoadOptions {
+  host: string;
+  port: number;
+  sessions: number;
+  games: number;
+  lower: number;
+  upper: number;
+  json?: boolean;
+}
+
+function loadJson(result: LoadResult): object {
+  return {
+    sessions: result.sessions,
+    failedSessions: result.failedSessions,
+    games: result.games,
+    seconds: roundSeconds(result.seconds),
+    gamesPerSecond: roundRate(result.gamesPerSecond),
+    roundTripsPerSecond: roundRate(result.roundTripsPerSecond),
+    meanGuesses: roundRate(result.meanGuesses),
+    p99RoundTripMs: roundRate(result.p99RoundTripMs),
+    p50RoundTripMs: roundRate(result.p50RoundTripMs),
+    maxRoundTripMs: roundRate(result.maxRoundTripMs),
+    roundTrips: result.roundTrips,
+    errors: result.errors,
+  };
+}
+
+/** Runs N concurrent sessions of G games each against a server and reports throughput. */
+export async function runGuessLoad(options: LoadOptions, context: CommandContext): Promise<void> {
+  if (options.lower > options.upper) {
+    throw new UsageError(`--lower ${options.lower} is greater than --upper ${options.upper}`);
+  }
+  const json = options.json === true;
+  const progress = startProgress('guess load', progressEnabled(json));
+  const total = options.sessions * options.games;
+  let result: LoadResult;
+  try {
+    result = await runLoad({
+      host: options.host,
+      port: options.port,
+      sessions: options.sessions,
+      games: options.games,
+      lower: options.lower,
+      upper: options.upper,
+      signal: context.signal,
+      onProgress: (p) => progress.update(`${p.connected} connected, games`, p.games, total),
+    });
+  } finally {
+    progress.stop();
+  }
+  if (result.failedSessions === result.sessions) {
+    const reasons = Object.entries(result.errors)
+      .map(([reason, count]) => `${reason} x${count}`)
+      .join(', ');
+    throw new Error(
+      `all ${result.sessions} sessions to ${options.host}:${options.port} failed${reasons ? ` (${reasons})` : ''}`,
+    );
+  }
+  if (json) {
+    await writeJson(loadJson(result));
+    return;
+  }
+  await writeOut(
+    table([
+      ['sessions', `${result.sessions} (${result.failedSessions} failed)`],
+      ['games', formatCount(result.games)],
+      ['seconds', result.seconds.toFixed(3)],
+      ['games/s', formatCount(result.gamesPerSecond)],
+      ['round trips/s', formatCount(result.roundTripsPerSecond)],
+      ['mean guesses', result.meanGuesses.toFixed(2)],
+      ['p50 round trip', `${result.p50RoundTripMs.toFixed(2)} ms`],
+      ['p99 round trip', `${result.p99RoundTripMs.toFixed(2)} ms`],
+    ]),
+  );
 }
