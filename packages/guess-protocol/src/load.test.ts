@@ -1,0 +1,107 @@
+import { createServer, type Socket } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { LatencyHistogram } from './histogram.js';
+import { runLoad } from './load.js';
+import { createRandom } from './random.js';
+import { createGuessServer } from './server.js';
+
+describe('runLoad', () => {
+  it.each(['random', 'bisect'] as const)(
+    'plays every game to Correct against the %s strategy',
+    async (strategy) => {
+      let completed = 0;
+      let guesses = 0;
+      await using server = createGuessServer({
+        strategy,
+        onEvent: (event) => {
+          if (event.type === 'game-completed') {
+            completed++;
+            guesses += event.guesses;
+          }
+        },
+      });
+      const { port } = await server.listen();
+      const progress: number[] = [];
+      const result = await runLoad({
+        port,
+        sessions: 20,
+        games: 3,
+        lower: 1,
+        upper: 50,
+        random: createRandom(4),
+        onProgress: (p) => progress.push(p.games),
+      });
+      expect(result).toMatchObject({ sessions: 20, failedSessions: 0, games: 60, errors: {} });
+      expect(completed).toBe(60);
+      expect(result.meanGuesses).toBeCloseTo(guesses / 60, 10);
+      expect(result.roundTrips).toBe(guesses);
+      expect(result.p99RoundTripMs).toBeGreaterThanOrEqual(result.p50RoundTripMs);
+      expect(result.maxRoundTripMs).toBeGreaterThanOrEqual(result.p99RoundTripMs);
+      expect(progress.at(-1)).toBe(60);
+      await server.close();
+      expect(server.connections).toBe(0);
+    },
+  );
+
+  it('counts sessions that break or cannot connect as failed', async () => {
+    const sockets = new Set<Socket>();
+    let accepted = 0;
+    const rude = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => {});
+      // Every other connection is cut on its first command.
+      if (accepted++ % 2 === 0) socket.once('data', () => socket.destroy());
+      else socket.once('data', () => socket.write('ERROR exhausted nothing left\n'));
+    });
+    await new Promise<void>((resolve) => rude.listen(0, '127.0.0.1', resolve));
+    const address = rude.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    try {
+      const result = await runLoad({ port, sessions: 4, games: 1 });
+      expect(result.failedSessions).toBe(4);
+      expect(result.games).toBe(0);
+      expect(result.errors.exhausted).toBe(2);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => rude.close(resolve));
+    }
+    const refused = await runLoad({ port, sessions: 2, games: 1 });
+    expect(refused.failedSessions).toBe(2);
+    expect(refused.errors.ECONNREFUSED).toBe(2);
+  });
+
+  it('stops when aborted and validates its options', async () => {
+    await using server = createGuessServer();
+    const { port } = await server.listen();
+    const controller = new AbortController();
+    const run = runLoad({
+      port,
+      sessions: 5,
+      games: 1_000_000,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.games > 0) controller.abort(new Error('enough'));
+      },
+    });
+    await expect(run).rejects.toThrow('enough');
+    await expect(runLoad({ port, sessions: 0, games: 1 })).rejects.toThrow(RangeError);
+    await expect(runLoad({ port, sessions: 1, games: 1, lower: 5, upper: 1 })).rejects.toThrow(
+      RangeError,
+    );
+  });
+});
+
+describe('LatencyHistogram', () => {
+  it('reports percentiles within 1 %', () => {
+    const histogram = new LatencyHistogram();
+    for (let i = 1; i <= 1000; i++) histogram.record(i / 10);
+    expect(histogram.count).toBe(1000);
+    expect(histogram.percentile(50)).toBeGreaterThanOrEqual(50);
+    expect(histogram.percentile(50)).toBeLessThanOrEqual(50 * 1.01);
+    expect(histogram.percentile(99)).toBeGreaterThanOrEqual(99);
+    expect(histogram.percentile(99)).toBeLessThanOrEqual(99 * 1.01);
+    expect(histogram.percentile(100)).toBe(100);
+    expect(histogram.mean).toBeCloseTo(50.05, 6);
+    expect(new LatencyHistogram().percentile(99)).toBe(0);
+  });
+});
