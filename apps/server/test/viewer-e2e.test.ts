@@ -226,6 +226,25 @@ describe('Life viewer in headless Chromium, served by fanout-server', () => {
     );
   });
 
+  it('changes the world size and zoom, and flips a clicked cell', async () => {
+    await page.getByLabel('Pattern').selectOption({ label: 'empty (click to draw)' });
+    await page.getByLabel('Size').selectOption('256');
+    await page.getByLabel('Zoom').selectOption('2');
+    expect(await page.evaluate(() => (globalThis as HookWindow).__fanoutViewer.size())).toEqual({
+      width: 256,
+      height: 256,
+    });
+    const canvas = page.locator('#world');
+    expect(await canvas.evaluate((element) => element.getBoundingClientRect().width)).toBe(512);
+    expect(await text(page, '#population')).toBe('0');
+
+    await canvas.click({ position: { x: 10 * 2 + 1, y: 20 * 2 + 1 } });
+    expect(
+      await page.evaluate(() => (globalThis as HookWindow).__fanoutViewer.liveCells()),
+    ).toEqual([[10, 20]]);
+    expect(await text(page, '#population')).toBe('1');
+  });
+
   it('made no request outside the server and raised no page errors', () => {
     const origin = new URL(server.url).origin;
     expect(requests.length).toBeGreaterThan(0);

@@ -57,7 +57,14 @@ function measured(generations: number, stepMs: number, drawMs: number): void {
   ui.timing.value = `${msPerGeneration.toFixed(2)} ms/gen`;
 }
 
-const player = new Player({ step: () => world.step(), draw: render, measured });
+const player = new Player(
+  { step: () => world.step(), draw: render, measured },
+  {
+    request: (callback) => requestAnimationFrame(callback),
+    cancel: (id) => cancelAnimationFrame(id),
+    now: () => performance.now(),
+  },
+);
 
 function showError(message: string | undefined): void {
   ui.error.hidden = message === undefined;
