@@ -30,7 +30,22 @@ const EDGE_NUMBERS: [number, number][] = [
   [2 ** 52 + 4, 6],
 ];
 
+/** Consecutive Fibonacci numbers: Euclid's worst case, every quotient is 1. */
+function fibonacciPair(n: number): [bigint, bigint] {
+  let [a, b] = [0n, 1n];
+  for (let i = 0; i < n; i++) [a, b] = [b, a + b];
+  return [b, a];
+}
+
+const M521 = 2n ** 521n - 1n;
+
 const EDGE_BIGINTS: [bigint, bigint][] = [
+  fibonacciPair(3000),
+  fibonacciPair(3000).map((v) => v * 987654321987654321n) as [bigint, bigint],
+  [M521 * 3n, M521 * 5n],
+  [M521, M521 + 1n],
+  [M521 * 2n ** 300n, -(2n ** 4000n)],
+  [3n ** 2000n - 1n, 3n ** 1000n + 1n],
   [0n, 0n],
   [0n, -(2n ** 70n)],
   [2n ** 64n, 2n ** 100n],

@@ -1,0 +1,166 @@
+/**
+ * `pnpm --filter @fanout/parallel-gcd bench` (build first). Only two cores are shared by
+ * everyone: run it as `flock /tmp/fanout-bench.lock pnpm --filter @fanout/parallel-gcd bench`.
+ *
+ * 1. The seed's experiment: serial vs async pool vs worker threads on the seed's NUMBERS,
+ *    repeated so that the serial run takes about a second (GCD_BENCH_SCALE overrides).
+ * 2. naive vs Euclid vs binary on the same pairs.
+ * 3. Euclid vs binary on BigInt pairs from 64 to 4096 bits.
+ * Every figure is the median of ROUNDS runs, after one warm-up run.
+ */
+import { availableParallelism } from 'node:os';
+import {
+  type GcdAlgorithm,
+  type GcdPair,
+  gcdOf,
+  runAsync,
+  runSerial,
+  runWorkers,
+  seedPairs,
+} from '../dist/index.js';
+
+const ROUNDS = Number(process.env.GCD_BENCH_ROUNDS ?? 7);
+const CORES = availableParallelism();
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function table(head: string[], rows: string[][]): void {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  console.log(line(head));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of rows) console.log(line(row));
+  console.log();
+}
+
+/** Seconds of one synchronous pass of `algorithm` over `pairs`. */
+function timeAlgorithm(pairs: readonly GcdPair[], algorithm: GcdAlgorithm): number {
+  let sink = 0;
+  const start = performance.now();
+  for (const pair of pairs) sink += Number(gcdOf(pair, algorithm)) > 0 ? 1 : 0;
+  const seconds = (performance.now() - start) / 1000;
+  if (sink < 0) console.log(sink);
+  return seconds;
+}
+
+async function parallelRuns(): Promise<readonly GcdPair[]> {
+  await runSerial(seedPairs(2));
+  const probe = await runSerial(seedPairs(4));
+  const scale =
+    Number(process.env.GCD_BENCH_SCALE ?? 0) || Math.max(1, Math.round(1 / (probe.seconds / 4)));
+  const pairs = seedPairs(scale);
+  const times = { serial: [] as number[], async: [] as number[], workers: [] as number[] };
+  // Warm-up round, not counted; then the three kinds interleaved so a load spike hits all.
+  for (let round = 0; round <= ROUNDS; round++) {
+    const serial = await runSerial(pairs);
+    const asyncRun = await runAsync(pairs, { concurrency: 2 });
+    const workers = await runWorkers(pairs, { workers: 2 });
+    if (round === 0) continue;
+    times.serial.push(serial.seconds);
+    times.async.push(asyncRun.seconds);
+    times.workers.push(workers.seconds);
+  }
+  const serial = median(times.serial);
+  const row = (name: string, seconds: number, seed: string, seedRatio: string): string[] => [
+    name,
+    seconds.toFixed(3),
+    `${(serial / seconds).toFixed(2)}×`,
+    `${Math.min(...times[name as keyof typeof times]).toFixed(3)}`,
+    seed,
+    seedRatio,
+  ];
+  console.log(
+    `1. The seed's experiment: NUMBERS × ${scale} = ${pairs.length} pairs, naive gcd, ` +
+      `2 threads/tasks (median of ${ROUNDS}; pool start-up included)`,
+  );
+  table(
+    ['run', 'seconds', 'vs serial', 'best', 'seed (Python)', 'seed ratio'],
+    [
+      row('serial', serial, '1.173', '1.00×'),
+      row('async', median(times.async), '1.436 threads', '0.82×'),
+      row('workers', median(times.workers), '0.683 processes', '1.72×'),
+    ],
+  );
+  return pairs;
+}
+
+function algorithms(pairs: readonly GcdPair[]): void {
+  const names: GcdAlgorithm[] = ['naive', 'euclid', 'binary'];
+  const times = new Map<GcdAlgorithm, number[]>(names.map((n) => [n, []]));
+  // The fast ones finish in microseconds: repeat them over many copies of the pairs.
+  const many = Array.from({ length: 500 }, () => pairs).flat();
+  for (let round = 0; round <= ROUNDS; round++) {
+    for (const name of names) {
+      const input = name === 'naive' ? pairs : many;
+      const perPair = timeAlgorithm(input, name) / input.length;
+      if (round > 0) times.get(name)!.push(perPair);
+    }
+  }
+  const naive = median(times.get('naive')!);
+  console.log(`2. Algorithms on the same ${pairs.length} pairs, one thread (median per pair)`);
+  table(
+    ['algorithm', 'µs per pair', 'pairs / s', 'vs naive'],
+    names.map((name) => {
+      const perPair = median(times.get(name)!);
+      return [
+        name,
+        (perPair * 1e6).toFixed(3),
+        Math.round(1 / perPair).toLocaleString('en-US'),
+        `${(naive / perPair).toFixed(0)}×`,
+      ];
+    }),
+  );
+}
+
+function bigints(): void {
+  let state = 0x2545f491;
+  const word = (): bigint => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return BigInt(state >>> 0);
+  };
+  const random = (bits: number): bigint => {
+    let v = 1n;
+    while (v < 1n << BigInt(bits - 1)) v = (v << 32n) | word();
+    return (v & ((1n << BigInt(bits)) - 1n)) | (1n << BigInt(bits - 1));
+  };
+  const rows: string[][] = [];
+  for (const bits of [64, 128, 256, 512, 1024, 2048, 4096]) {
+    const count = Math.max(20, Math.round(200_000 / bits));
+    const pairs: GcdPair[] = Array.from({ length: count }, () => {
+      const common = random(bits / 8);
+      return [random(bits) * common, random(bits) * common];
+    });
+    const euclid: number[] = [];
+    const binary: number[] = [];
+    for (let round = 0; round <= ROUNDS; round++) {
+      const e = timeAlgorithm(pairs, 'euclid') / count;
+      const b = timeAlgorithm(pairs, 'binary') / count;
+      if (round > 0) {
+        euclid.push(e);
+        binary.push(b);
+      }
+    }
+    const e = median(euclid);
+    const b = median(binary);
+    rows.push([`${bits}`, (e * 1e6).toFixed(1), (b * 1e6).toFixed(1), `${(e / b).toFixed(2)}×`]);
+  }
+  console.log(
+    '3. BigInt pairs (operands about bits × 9/8 bits, common factor of bits/8), µs per pair',
+  );
+  table(['bits', 'euclid µs', 'binary µs', 'binary vs euclid'], rows);
+}
+
+console.log(
+  `@fanout/parallel-gcd bench — Node ${process.version}, ${CORES} cores ` +
+    `(availableParallelism), ${ROUNDS} rounds\n`,
+);
+const pairs = await parallelRuns();
+algorithms(pairs);
+bigints();
