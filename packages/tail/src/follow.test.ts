@@ -15,6 +15,14 @@ afterEach(() => cleanup());
 
 const text = (l: FollowedLine) => l.line.toString();
 
+/** The first line of a file; the iterator is then closed (releasing the file). */
+async function firstLine(file: string): Promise<FollowedLine> {
+  const it = followFile(file);
+  const first = await it.next();
+  await it.return();
+  return first.value as FollowedLine;
+}
+
 describe('followFile without follow', () => {
   it('yields whole lines with offsets and flushes a last unterminated line', async () => {
     const file = join(dir, 'a.log');
@@ -44,8 +52,7 @@ describe('followFile without follow', () => {
     const fromEnd: string[] = [];
     for await (const l of followFile(file, { from: 'end' })) fromEnd.push(text(l));
     expect(fromEnd).toEqual([]);
-    const first = await followFile(file).next();
-    const at = first.value as FollowedLine;
+    const at = await firstLine(file);
     await appendFile(file, 'three\n');
     const resumed: string[] = [];
     for await (const l of followFile(file, {
@@ -86,7 +93,7 @@ describe('followFile without follow', () => {
   it('after a restart, finishes a checkpointed file that was renamed away, then the new one', async () => {
     const file = join(dir, 'a.log');
     await writeFile(file, 'one\ntwo\n');
-    const first = (await followFile(file).next()).value as FollowedLine;
+    const first = await firstLine(file);
     await appendFile(file, 'three\n');
     await rename(file, `${file}.1`);
     await writeFile(file, 'fresh\n');

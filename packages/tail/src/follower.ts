@@ -279,7 +279,8 @@ export class FileFollower {
         const st = await stat(candidate, { bigint: true });
         if (!st.isFile() || !sameInode(from.identity, st)) continue;
         const fh = await open(candidate, 'r');
-        if (!(await contentMatches(fh, from.identity))) {
+        const matches = await contentMatches(fh, from.identity).catch(() => false);
+        if (!matches) {
           await fh.close();
           continue;
         }
@@ -289,7 +290,9 @@ export class FileFollower {
         this.#switchDeleted = false;
         this.#start(from.offset);
         return true;
-      } catch {}
+      } catch {
+        // A sibling that vanished or cannot be read is simply not the file we look for.
+      }
     }
     return false;
   }

@@ -66,7 +66,10 @@ class WorkerLineWriter implements LineWriter {
   constructor(path: string, config: WriterConfig, hwm: number) {
     this.path = path;
     this.#hwm = hwm;
-    this.#worker = new Worker(writerWorkerUrl(), { workerData: config });
+    // Workers inherit the parent's flags; `--input-type` (from `node --input-type=module -e`)
+    // is refused for a file entry, so it is left out.
+    const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+    this.#worker = new Worker(writerWorkerUrl(), { workerData: config, execArgv });
     let onReady: () => void = () => {};
     let onFail: (e: Error) => void = () => {};
     this.ready = new Promise<void>((res, rej) => {

@@ -121,7 +121,11 @@ export async function mergeFiles(
   if (options.signal?.aborted) stop.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
-  const positions = new Map<string, InputPosition>();
+  // Entries carry over from the loaded checkpoint until replaced, so a checkpoint taken while
+  // an input is still being reopened does not forget where that input was.
+  const positions = new Map<string, InputPosition>(
+    Object.entries(state?.inputs ?? {}).filter(([path]) => seen.has(path)),
+  );
   const errors: { path: string; error: Error }[] = [];
   let lines = 0;
   let bytes = 0;
