@@ -1,6 +1,7 @@
 import { ExecutorClosedError, QueueFullError } from './errors.js';
 import { mapTasks } from './map-tasks.js';
 import { Fifo } from './queue.js';
+import { RoomWaiters } from './room-waiters.js';
 import { contextFor, isThenable } from './task-context.js';
 import type {
   CloseOptions,
@@ -39,11 +40,6 @@ interface QueuedTask {
   cancelled: boolean;
 }
 
-interface Waiter {
-  readonly resolve: () => void;
-  readonly reject: (reason: unknown) => void;
-}
-
 /**
  * A bounded pool for async (I/O-bound) work, the counterpart of Python's
  * `ThreadPoolExecutor`: never more than `maxConcurrency` tasks in flight, the rest wait in
@@ -68,7 +64,7 @@ export class AsyncPool implements Executor {
   #pumping = false;
   #closed = false;
   #closing: Promise<void> | undefined;
-  #roomWaiters: Waiter[] = [];
+  readonly #roomWaiters = new RoomWaiters();
   #idleWaiters: (() => void)[] = [];
 
   constructor(options: AsyncPoolOptions) {
@@ -185,36 +181,14 @@ export class AsyncPool implements Executor {
    */
   waitForRoom(options?: WaitForRoomOptions): Promise<void> {
     const signal = options?.signal;
-    return new Promise<void>((resolve, reject) => {
-      if (signal?.aborted === true) {
-        reject(signal.reason);
-        return;
-      }
-      if (this.#closed) {
-        reject(new ExecutorClosedError('executor is closed: no room will become free'));
-        return;
-      }
-      if (this.#room() > 0) {
-        resolve();
-        return;
-      }
-      const onAbort = (): void => {
-        this.#roomWaiters = this.#roomWaiters.filter((w) => w !== waiter);
-        reject(signal?.reason);
-      };
-      const waiter: Waiter = {
-        resolve: () => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        },
-        reject: (reason) => {
-          signal?.removeEventListener('abort', onAbort);
-          reject(reason);
-        },
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.#roomWaiters.push(waiter);
-    });
+    if (signal?.aborted === true) return Promise.reject(signal.reason);
+    if (this.#closed) {
+      return Promise.reject(
+        new ExecutorClosedError('executor is closed: no room will become free'),
+      );
+    }
+    if (this.#room() > 0) return Promise.resolve();
+    return this.#roomWaiters.wait(signal);
   }
 
   /** Resolves when nothing is queued or running (at once if the pool is idle). */
@@ -235,11 +209,9 @@ export class AsyncPool implements Executor {
     if (options?.cancelPending === true) this.#cancelQueued();
     if (this.#closing === undefined) {
       this.#closed = true;
-      const waiters = this.#roomWaiters;
-      this.#roomWaiters = [];
-      for (const waiter of waiters) {
-        waiter.reject(new ExecutorClosedError('executor closed while waiting for room'));
-      }
+      this.#roomWaiters.rejectAll(
+        () => new ExecutorClosedError('executor closed while waiting for room'),
+      );
       this.#closing = this.onIdle();
     }
     return this.#closing;
@@ -381,13 +353,7 @@ export class AsyncPool implements Executor {
 
   /** Wake room and idle waiters that can proceed. */
   #notify(): void {
-    if (this.#roomWaiters.length > 0) {
-      let room = this.#room();
-      while (room > 0 && this.#roomWaiters.length > 0) {
-        this.#roomWaiters.shift()?.resolve();
-        room--;
-      }
-    }
+    if (this.#roomWaiters.length > 0) this.#roomWaiters.wake(this.#room());
     if (this.#idleWaiters.length > 0 && this.#queued === 0 && this.#running === 0) {
       const waiters = this.#idleWaiters;
       this.#idleWaiters = [];

@@ -93,6 +93,20 @@ describe('WorkerPool', () => {
     await expect(workers.map('square', [1], { chunkSize: 0 })).rejects.toBeInstanceOf(RangeError);
   });
 
+  it('aborts a map through its signal, and a crash inside a map rejects it', async () => {
+    const workers = pool({ maxThreads: 2 });
+    const controller = new AbortController();
+    const mapped = workers.map('never', [1, 2, 3, 4], { chunkSize: 1, signal: controller.signal });
+    const reason = new Error('map cancelled');
+    controller.abort(reason);
+    await expect(mapped).rejects.toBe(reason);
+    await workers.onIdle();
+    const crashed = workers.map('exitWorker', [1, 2], { chunkSize: 1 });
+    await expect(crashed).rejects.toBeInstanceOf(WorkerCrashedError);
+    await workers.onIdle();
+    expect(await workers.map<number, number>('square', [3, 4])).toEqual([9, 16]);
+  });
+
   it('replaces a worker that calls process.exit and keeps working', async () => {
     const workers = pool({ maxThreads: 1 });
     const crash = await workers.run('exitWorker').catch((e: unknown) => e);
