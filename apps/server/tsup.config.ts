@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { bin: 'src/bin.ts' },
+  // ops-worker is the operations thread's entry, loaded from beside the built bin.
+  entry: { bin: 'src/bin.ts', 'ops-worker': 'src/ops-worker.ts' },
   format: ['esm'],
   sourcemap: true,
   // Clean our own output but keep dist/web/, which the viewer's Vite build writes.

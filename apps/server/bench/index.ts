@@ -64,7 +64,7 @@ async function startServer(
           httpPort?: number;
           level: string;
         };
-        if (entry.level !== 'info' && entry.level !== 'debug') process.stderr.write(`${line}\n`);
+        if (entry.level === 'error' || entry.level === 'fatal') process.stderr.write(`${line}\n`);
         if (entry.msg === 'listening') {
           resolve({
             child,

@@ -116,7 +116,13 @@ export async function startCluster(
     workersUp.set(listening.size);
     const lived = Date.now() - (started.get(worker) ?? 0);
     started.delete(worker);
-    const fields = { workerPid: worker.process.pid, workerId: worker.id, code, signal, livedMs: lived };
+    const fields = {
+      workerPid: worker.process.pid,
+      workerId: worker.id,
+      code,
+      signal,
+      livedMs: lived,
+    };
     if (draining) {
       logger.info(fields, 'worker stopped');
       return;
@@ -137,7 +143,10 @@ export async function startCluster(
       restarts.inc();
       logger.error({ ...fields, delayMs }, 'worker died: replacing it');
       const replacement = fork();
-      logger.info({ workerPid: replacement.process.pid, workerId: replacement.id }, 'worker forked');
+      logger.info(
+        { workerPid: replacement.process.pid, workerId: replacement.id },
+        'worker forked',
+      );
     }, delayMs).unref();
   });
 

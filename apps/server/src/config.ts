@@ -26,7 +26,7 @@ export interface ServerConfig {
   readonly workers: number;
   /** On SIGTERM/SIGINT, how long games in progress may go on before they are closed. */
   readonly drainTimeoutMs: number;
-  /** A callback blocking the event loop for this long is logged and counted. */
+  /** A callback blocking the event loop this long is logged and counted; 0 = no watch. */
   readonly slowCallbackMs: number;
   /** Minimum level of the JSON logs on stdout. */
   readonly logLevel: LogLevelName;
@@ -145,7 +145,7 @@ const SETTINGS: readonly Setting[] = [
     flag: 'slow-callback',
     env: 'FANOUT_SLOW_CALLBACK',
     kind: 'duration',
-    help: 'log callbacks blocking the loop this long',
+    help: 'log callbacks blocking the loop this long (0 = off)',
   },
   {
     key: 'logLevel',

@@ -1,4 +1,4 @@
-import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
+import { type EventLoopWatch, watchEventLoop } from '@fanout/executors';
 import type { Logger } from './logger.js';
 import type { ServiceMetrics } from './metrics.js';
 
@@ -6,50 +6,54 @@ import type { ServiceMetrics } from './metrics.js';
 export interface EventLoopWatchOptions {
   readonly metrics: ServiceMetrics;
   readonly logger: Logger;
-  /** A callback blocking the loop this long is logged and counted. */
+  /** A callback blocking the loop longer than this is logged and counted; 0 turns the watch off. */
   readonly thresholdMs: number;
 }
 
 /** A running watch; `stop()` is idempotent. */
-export interface EventLoopWatch {
+export interface ServiceEventLoopWatch {
   stop(): void;
 }
 
+/** Slow-callback log lines per second, at most: a stalled server must not also flood its logs. */
+const WARNINGS_PER_SECOND = 5;
+
 /**
- * Watches this process's event loop: feeds `fanout_event_loop_delay_seconds` (worst delay
- * since the previous scrape) and counts and logs callbacks that block the loop longer than
- * the threshold.
+ * Watches this process's event loop with `@fanout/executors`' `watchEventLoop`: every
+ * callback that runs longer than the threshold is counted
+ * (`fanout_event_loop_slow_callbacks_total`) and logged with its origin, and the loop-delay
+ * p99 since the previous scrape feeds `fanout_event_loop_delay_seconds`.
  */
-export function watchServiceEventLoop(options: EventLoopWatchOptions): EventLoopWatch {
+export function watchServiceEventLoop(options: EventLoopWatchOptions): ServiceEventLoopWatch {
   const { metrics, logger, thresholdMs } = options;
-  const histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
-  histogram.enable();
+  if (thresholdMs <= 0) return { stop() {} };
+  let windowStart = 0;
+  let written = 0;
+  const watch: EventLoopWatch = watchEventLoop({
+    thresholdMs,
+    onSlow: (event) => {
+      metrics.slowCallbacks.inc();
+      const now = Date.now();
+      if (now - windowStart >= 1000) {
+        windowStart = now;
+        written = 0;
+      }
+      if (written++ < WARNINGS_PER_SECOND) {
+        logger.warn(
+          { durationMs: Math.round(event.durationMs), origin: event.origin },
+          'slow callback blocked the event loop',
+        );
+      }
+    },
+  });
   metrics.sources.eventLoopDelaySeconds = () => {
-    const seconds = histogram.max / 1e9;
-    histogram.reset();
+    const seconds = watch.delay().p99 / 1000;
+    watch.resetDelay();
     return seconds;
   };
-  // Cheap blocked-loop detector: a timer that should fire every `tick` ms and notices
-  // when it fires late.
-  const tick = Math.max(10, Math.min(thresholdMs, 1000) / 2);
-  let expected = performance.now() + tick;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    const lateMs = now - expected;
-    expected = now + tick;
-    if (lateMs >= thresholdMs) {
-      metrics.slowCallbacks.inc();
-      logger.warn({ blockedMs: Math.round(lateMs) }, 'event loop was blocked');
-    }
-  }, tick);
-  timer.unref();
-  let stopped = false;
   return {
     stop() {
-      if (stopped) return;
-      stopped = true;
-      clearInterval(timer);
-      histogram.disable();
+      watch.stop();
     },
   };
 }

@@ -29,7 +29,7 @@ export interface ServiceMetrics {
   readonly roundTrip: Histogram;
   /** `fanout_event_loop_slow_callbacks_total`: callbacks that blocked the loop too long. */
   readonly slowCallbacks: Counter;
-  /** `fanout_event_loop_delay_seconds`: worst event-loop delay seen in the last scrape period. */
+  /** `fanout_event_loop_delay_seconds`: p99 event-loop delay since the previous scrape. */
   readonly eventLoopDelay: Gauge;
   /** `fanout_draining`: 1 while shutting down, else 0. */
   readonly draining: Gauge;
@@ -39,7 +39,7 @@ export interface ServiceMetrics {
 
 /** Providers read when `/metrics` is scraped. */
 export interface MetricSources {
-  /** Worst event-loop delay in seconds since the previous read. */
+  /** p99 event-loop delay in seconds since the previous read. */
   eventLoopDelaySeconds?: () => number;
 }
 
@@ -107,7 +107,7 @@ export function createServiceMetrics(options: ServiceMetricsOptions = {}): Servi
     }),
     eventLoopDelay: new Gauge({
       name: 'fanout_event_loop_delay_seconds',
-      help: 'Worst event-loop delay seen since the previous scrape.',
+      help: 'p99 event-loop delay since the previous scrape (watchEventLoop).',
       registers,
       collect() {
         const read = sources.eventLoopDelaySeconds;

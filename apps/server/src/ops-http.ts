@@ -2,9 +2,12 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from './logger.js';
 
-/** What `/healthz` reports. `draining` answers 503 so load balancers stop sending traffic. */
+/**
+ * What `/healthz` reports. Anything but `ok` answers 503: `draining` so load balancers stop
+ * sending traffic, `stalled` when the serving loop has stopped turning.
+ */
 export interface HealthReport {
-  readonly status: 'ok' | 'draining';
+  readonly status: 'ok' | 'draining' | 'stalled';
   readonly uptimeSeconds: number;
   readonly [detail: string]: unknown;
 }

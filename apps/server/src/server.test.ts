@@ -24,7 +24,11 @@ function captureLogger() {
 async function start(overrides: Partial<ServerConfig> = {}) {
   const { lines, logger } = captureLogger();
   const config: ServerConfig = { ...DEFAULT_CONFIG, guessPort: 0, httpPort: 0, ...overrides };
-  const server = await startServer(config, { logger, webRoot: '/nonexistent-web-root' });
+  const server = await startServer(config, {
+    logger,
+    webRoot: '/nonexistent-web-root',
+    opsInProcess: true,
+  });
   running.push(server);
   return { server, lines };
 }
@@ -62,7 +66,11 @@ describe('startServer (in process)', () => {
   it('turns games into metrics and Server lines at debug level', async () => {
     const { server, lines } = await start({ strategy: 'bisect' });
     // bisect on 1..1 guesses 1 at once.
-    const replies = await converse(server.guessPort, 'PARAMS 1 1\nNUMBER\nREPORT Correct\nNUMBER\n', 2);
+    const replies = await converse(
+      server.guessPort,
+      'PARAMS 1 1\nNUMBER\nREPORT Correct\nNUMBER\n',
+      2,
+    );
     expect(replies).toEqual(['1', '1']);
     const metrics = await (await fetch(`http://127.0.0.1:${server.httpPort}/metrics`)).text();
     expect(metrics).toContain('fanout_guess_games_completed_total 1');

@@ -4,8 +4,15 @@ import { watchServiceEventLoop } from './event-loop.js';
 import { startGuessService } from './guess-service.js';
 import type { Logger } from './logger.js';
 import { createServiceMetrics } from './metrics.js';
-import { type OpsHttpServer, startOpsHttp } from './ops-http.js';
+import { type MetricsPage, type OpsHttpServer, startOpsHttp } from './ops-http.js';
+import { SharedOpsState } from './ops-state.js';
+import { startOpsThread } from './ops-thread.js';
 import { createStaticHandler } from './static-files.js';
+
+/** How often the serving loop proves it is turning, for `/healthz`. */
+const HEARTBEAT_MS = 100;
+/** `/healthz` answers 503 `stalled` when the serving loop has not turned for this long. */
+const STALL_AFTER_MS = 5_000;
 
 /** Options of `startServer` that are not operator settings. */
 export interface StartServerOptions {
@@ -15,6 +22,12 @@ export interface StartServerOptions {
    * (`dist/web/`), which is where the package build puts it.
    */
   readonly webRoot?: string;
+  /**
+   * Serve HTTP on this event loop instead of a dedicated thread. Default false: the thread
+   * keeps `/healthz` fast under load. Tests of the sources set it (the thread entry exists
+   * only in the build).
+   */
+  readonly opsInProcess?: boolean;
 }
 
 /** A running `fanout-server` (one process, or a cluster primary). */
@@ -54,33 +67,53 @@ export async function startServer(
   const startedAt = Date.now();
   const metrics = createServiceMetrics();
   const loop = watchServiceEventLoop({ metrics, logger, thresholdMs: config.slowCallbackMs });
-  let draining = false;
+  const state = new SharedOpsState();
+  state.beat(0, startedAt);
 
   let guess: Awaited<ReturnType<typeof startGuessService>>;
-  let ops: OpsHttpServer;
   try {
     guess = await startGuessService({ config, port: config.guessPort, logger, metrics });
   } catch (error) {
     loop.stop();
     throw error;
   }
+  const heartbeat = setInterval(() => state.beat(guess.connections), HEARTBEAT_MS);
+  heartbeat.unref();
+
+  const renderMetrics = async (): Promise<MetricsPage> => ({
+    contentType: metrics.registry.contentType,
+    body: await metrics.registry.metrics(),
+  });
+  const webRoot = options.webRoot ?? defaultWebRoot();
+  let ops: OpsHttpServer;
   try {
-    ops = await startOpsHttp({
-      host: config.host,
-      port: config.httpPort,
-      logger,
-      staticFiles: createStaticHandler(options.webRoot ?? defaultWebRoot()),
-      health: () => ({
-        status: draining ? 'draining' : 'ok',
-        uptimeSeconds: Math.round((Date.now() - startedAt) / 100) / 10,
-        connections: guess.connections,
-      }),
-      metrics: async () => ({
-        contentType: metrics.registry.contentType,
-        body: await metrics.registry.metrics(),
-      }),
-    });
+    ops =
+      options.opsInProcess === true
+        ? await startOpsHttp({
+            host: config.host,
+            port: config.httpPort,
+            logger,
+            staticFiles: createStaticHandler(webRoot),
+            health: () => ({
+              status: state.draining ? 'draining' : 'ok',
+              uptimeSeconds: Math.round((Date.now() - startedAt) / 100) / 10,
+              connections: guess.connections,
+            }),
+            metrics: renderMetrics,
+          })
+        : await startOpsThread({
+            host: config.host,
+            port: config.httpPort,
+            webRoot,
+            logLevel: config.logLevel,
+            logger,
+            state,
+            stallAfterMs: STALL_AFTER_MS,
+            startedAt,
+            metrics: renderMetrics,
+          });
   } catch (error) {
+    clearInterval(heartbeat);
     await guess.close(0);
     loop.stop();
     throw error;
@@ -89,11 +122,12 @@ export async function startServer(
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      draining = true;
+      state.draining = true;
       metrics.draining.set(1);
       try {
         await guess.close(config.drainTimeoutMs);
       } finally {
+        clearInterval(heartbeat);
         loop.stop();
         await ops.close();
       }

@@ -121,6 +121,32 @@ describe('fanout-server (one process)', () => {
     expect(warned).toEqual(expect.arrayContaining(['line-too-long', 'idle-timeout']));
   });
 
+  it('cuts a client flooding garbage and one that never reads, while others keep playing', async () => {
+    const server = await spawnServer(['--strategy', 'bisect']);
+    const garbage = await openLineSocket(server.guessPort);
+    garbage.write('HELLO\n'.repeat(5_000)); // bad commands, far past the error budget
+    // Floods NUMBER without ever reading a reply: backpressure, then the idle limit or an
+    // error, but never unbounded memory or a stalled loop.
+    const hog = await openLineSocket(server.guessPort);
+    hog.write('PARAMS 1 1000000\n');
+    hog.write('NUMBER\n'.repeat(20_000));
+
+    for (let game = 0; game < 20; game++) {
+      const fair = await openLineSocket(server.guessPort);
+      fair.write('PARAMS 5 5\nNUMBER\n');
+      expect(await fair.nextLine()).toBe('5');
+      fair.write('REPORT Correct\n');
+      fair.destroy();
+    }
+    await garbage.closed;
+    hog.destroy();
+
+    const page = (await httpGet(server.httpPort, '/metrics')).body;
+    expect(sample(page, 'fanout_guess_errors_total', 'code="too-many-errors"')).toBe(1);
+    expect(sample(page, 'fanout_guess_games_completed_total')).toBe(20);
+    expect((await httpGet(server.httpPort, '/healthz')).status).toBe(200);
+  });
+
   it('exits 2 with a one-line message for a bad setting', () => {
     const bad = spawnSync(process.execPath, [BIN, '--workers', 'many'], { encoding: 'utf8' });
     expect(bad.status).toBe(2);

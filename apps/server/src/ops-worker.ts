@@ -1,0 +1,86 @@
+// Entry of the operations thread: the HTTP endpoint on its own event loop, so `/healthz`
+// answers promptly even while the serving loop is saturated by thousands of connections.
+import { parentPort, workerData } from 'node:worker_threads';
+import { createLogger } from './logger.js';
+import { type MetricsPage, startOpsHttp } from './ops-http.js';
+import { SharedOpsState } from './ops-state.js';
+import type { FromOpsThread, OpsThreadData, ToOpsThread } from './ops-thread-messages.js';
+import { createStaticHandler } from './static-files.js';
+
+/** A metrics page the serving thread did not deliver in this time is answered 500. */
+const METRICS_TIMEOUT_MS = 10_000;
+
+const port = parentPort;
+if (port === null) throw new Error('ops-worker must run in a worker thread');
+const data = workerData as OpsThreadData;
+const state = new SharedOpsState(data.state);
+const logger = createLogger({ level: data.logLevel, base: { thread: 'ops' } });
+const post = (message: FromOpsThread): void => port.postMessage(message);
+
+let nextId = 0;
+const pending = new Map<
+  number,
+  { resolve: (page: MetricsPage) => void; reject: (e: Error) => void }
+>();
+
+function requestMetrics(): Promise<MetricsPage> {
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      pending.delete(id);
+      reject(
+        new Error(`the serving thread did not deliver metrics within ${METRICS_TIMEOUT_MS} ms`),
+      );
+    }, METRICS_TIMEOUT_MS);
+    pending.set(id, {
+      resolve: (page) => {
+        clearTimeout(timer);
+        resolve(page);
+      },
+      reject: (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    });
+    post({ type: 'metrics-request', id });
+  });
+}
+
+try {
+  const server = await startOpsHttp({
+    host: data.host,
+    port: data.port,
+    logger,
+    staticFiles: createStaticHandler(data.webRoot),
+    metrics: requestMetrics,
+    health: () => {
+      const sinceBeatMs = Date.now() - state.heartbeatAt;
+      const status = state.draining
+        ? 'draining'
+        : sinceBeatMs > data.stallAfterMs
+          ? 'stalled'
+          : 'ok';
+      return {
+        status,
+        uptimeSeconds: Math.round((Date.now() - data.startedAt) / 100) / 10,
+        connections: state.connections,
+        ...(status === 'stalled' ? { stalledMs: sinceBeatMs } : {}),
+      };
+    },
+  });
+  port.on('message', (message: ToOpsThread) => {
+    if (message.type === 'close') {
+      void server.close().then(() => port.close());
+      return;
+    }
+    const waiter = pending.get(message.id);
+    pending.delete(message.id);
+    if (message.type === 'metrics') waiter?.resolve(message);
+    else waiter?.reject(new Error(message.message));
+  });
+  post({ type: 'listening', port: server.port });
+} catch (error) {
+  const code = (error as NodeJS.ErrnoException).code;
+  post({ type: 'failed', message: (error as Error).message, code });
+  port.close();
+}
