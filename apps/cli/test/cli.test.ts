@@ -19,7 +19,7 @@ describe('fanout (top level)', () => {
     expect(result.stderr).toBe('');
   });
 
-  it.each([
+  it.concurrent.each([
     ['life'],
     ['guess'],
     ['guess', 'serve'],

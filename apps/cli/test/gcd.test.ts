@@ -89,7 +89,7 @@ describe('fanout gcd', () => {
     expect(parseOneJson(fromStdin.stdout)).toMatchObject({ pairs: 1, results: [7] });
   });
 
-  it.each([
+  it.concurrent.each([
     [
       ['--mode', 'gpu'],
       /argument 'gpu' is invalid. Allowed choices are serial, async, workers, all/,

@@ -1,8 +1,7 @@
 import { createServer } from 'node:net';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { type LiveCli, killAll, parseOneJson, runCli, startCli } from './helpers.js';
 
-afterEach(killAll);
 afterAll(killAll);
 
 /** Starts `fanout guess serve --port 0 ...` and returns it with the port it listens on. */
@@ -155,7 +154,7 @@ describe('fanout guess', () => {
     expect(result.stderr).toMatch(/^error: .*ECONNREFUSED|refused/);
   });
 
-  it.each([
+  it.concurrent.each([
     [['serve', '--port', '70000'], /option '--port <port>' argument '70000' is invalid/],
     [
       ['serve', '--strategy', 'psychic'],

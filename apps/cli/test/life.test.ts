@@ -32,7 +32,7 @@ describe('fanout life', () => {
     expect(result.stdout).toBe(`${SEED_COLUMNS}\n`);
   });
 
-  it.each([
+  it.concurrent.each([
     ['--executor', 'inline'],
     ['--executor', 'async'],
     ['--executor', 'pool', '--max-workers', '3', '--io-ms', '1'],
@@ -148,7 +148,7 @@ describe('fanout life', () => {
     expect(result.stderr).toMatch(/^error: .*bad\.rle:2:\d+: .+\n$/);
   });
 
-  it.each([
+  it.concurrent.each([
     [
       ['--pattern', 'no-such-pattern'],
       /--pattern 'no-such-pattern' is neither a file nor a built-in pattern/,

@@ -1,6 +1,6 @@
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { killAll, parseOneJson, runCli, startCli, tempDir } from './helpers.js';
 
 let dir: { path: string; remove: () => Promise<void> };
@@ -100,20 +100,31 @@ describe('fanout tail', () => {
     expect((await readFile(out, 'utf8')).split('\n').slice(0, -1)).toEqual([...a, ...more]);
   });
 
-  it.each([
-    [['missing.log'], /^error: missing\.log: no such file or directory\n$/],
-    [['a.log', '--json'], /--json needs -o\/--output/],
-    [['a.log', '--follow', '--json', '-o', 'x'], /--json cannot be used with --follow/],
-    [['a.log', '--from', 'middle'], /argument 'middle' is invalid. Allowed choices are start, end/],
-    [['a.log', '--interval', '0'], /option '--interval <ms>' argument '0' is invalid/],
-    [['a.log', '-o', 'a.log'], /-o a\.log is also an input/],
-    [[], /missing required argument 'file'/],
-  ])('exits 2 for tail %j', async (args, message) => {
-    await makeLog('a.log', 1);
-    const result = await runCli(['tail', ...args], { cwd: dir.path });
-    expect(result.code).toBe(2);
-    expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(message);
-    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+  describe.concurrent('bad usage and input', () => {
+    let errorsDir: { path: string; remove: () => Promise<void> };
+    beforeAll(async () => {
+      errorsDir = await tempDir();
+      dirs.push(errorsDir);
+      await writeFile(join(errorsDir.path, 'a.log'), 'one line\n');
+    });
+
+    it.each([
+      [['missing.log'], /^error: missing\.log: no such file or directory\n$/],
+      [['a.log', '--json'], /--json needs -o\/--output/],
+      [['a.log', '--follow', '--json', '-o', 'x'], /--json cannot be used with --follow/],
+      [
+        ['a.log', '--from', 'middle'],
+        /argument 'middle' is invalid. Allowed choices are start, end/,
+      ],
+      [['a.log', '--interval', '0'], /option '--interval <ms>' argument '0' is invalid/],
+      [['a.log', '-o', 'a.log'], /-o a\.log is also an input/],
+      [[], /missing required argument 'file'/],
+    ])('exits 2 for tail %j', async (args, message) => {
+      const result = await runCli(['tail', ...args], { cwd: errorsDir.path });
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    });
   });
 });
