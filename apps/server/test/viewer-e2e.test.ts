@@ -192,7 +192,9 @@ describe('Life viewer in headless Chromium, served by fanout-server', () => {
     await page.locator('#import summary').click();
     await page.getByLabel('Upload a file').setInputFiles(brokenRle);
     const error = page.getByRole('alert');
-    await expect.poll(() => error.textContent()).toMatch(/broken\.rle, line 3, column 9: /);
+    await expect
+      .poll(() => error.textContent(), { timeout: 10_000 })
+      .toMatch(/broken\.rle, line 3, column 9: /);
     expect(await error.isVisible()).toBe(true);
   });
 

@@ -218,5 +218,5 @@ installTestHook(window, {
 });
 
 renderer.setZoom(Number(ui.zoom.value));
-ui.pattern.value = 'glider';
+ui.pattern.value = 'gosper-gun';
 chooseFromPicker();
