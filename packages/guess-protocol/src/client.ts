@@ -209,8 +209,9 @@ export class GuessClient implements AsyncDisposable {
 
   /** Closes the connection (after sending what is queued). Idempotent. */
   close(): Promise<void> {
-    if (!this.#closed) {
+    if (!this.#closed && !this.#socket.writableEnded) {
       this.#socket.end();
+      // The seed's server never closes its side: do not wait for its FIN for long.
       setTimeout(() => this.#socket.destroy(), CLOSE_GRACE_MS).unref();
     }
     return this.#closedPromise;

@@ -140,7 +140,8 @@ class LoadConnection {
 
   #complete(): void {
     this.#done = true;
-    this.#socket.end();
+    // Do not wait for the server's FIN: the seed's server never closes its side.
+    this.#socket.end(() => this.#socket.destroy());
   }
 
   #onData(text: string): void {

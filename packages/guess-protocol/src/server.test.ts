@@ -197,7 +197,7 @@ describe('createGuessServer', () => {
   });
 
   it('survives binary garbage and floods while answering a well-behaved client', async () => {
-    const { server, port } = await start({ maxLineBytes: 256, maxConsecutiveErrors: 5 });
+    const { server, port, waitFor } = await start({ maxLineBytes: 256, maxConsecutiveErrors: 5 });
     const random = createRandom(2024);
     const attackers = await Promise.all(Array.from({ length: 6 }, () => raw(port)));
     attackers.forEach((attacker, i) => {
@@ -216,6 +216,7 @@ describe('createGuessServer', () => {
       expect(lines.at(-1)).toMatch(/^ERROR (line-too-long|too-many-errors) /);
     }
     expect(await playOneGame(port, 3)).toBeGreaterThanOrEqual(1);
+    await waitFor((e) => e.type === 'connection-close', 8);
     expect(server.connections).toBe(0);
   });
 

@@ -1,0 +1,208 @@
+// `pnpm --filter @fanout/guess-protocol bench` — one run, side-by-side tables:
+//  1. games as the seed plays them, 100 connections x 20 games: round trips/s and server CPU
+//     per round trip, ours vs a naive readline server, same load generator (plus the seed's
+//     asyncio server through the compatibility fixture, on a smaller load);
+//  2. pipelined bursts of NUMBER lines: lines/s, ours vs naive;
+//  3. 10,000 concurrent connections, one game each: failed sessions, ours vs the seed's;
+//  4. guesses per game, random vs bisect, ranges 1..5 up to 1..10^6.
+// Every server runs in its own child process; the load generator runs here. Loopback only.
+import { cpus } from 'node:os';
+import { createRandom, decide, GuessSession, type LoadResult, runLoad } from '../src/index.js';
+import { runPipelined } from './pipelined.js';
+import { type ServerKind, startServer } from './servers.js';
+
+interface Measured {
+  readonly result: LoadResult;
+  readonly serverCpuMicros: number | undefined;
+}
+
+async function load(
+  kind: ServerKind,
+  options: { sessions: number; games: number; upper: number },
+): Promise<Measured> {
+  const server = await startServer(kind);
+  let result: LoadResult;
+  let serverCpuMicros: number | undefined;
+  try {
+    result = await runLoad({
+      port: server.port,
+      sessions: options.sessions,
+      games: options.games,
+      lower: 1,
+      upper: options.upper,
+      timeoutMs: 60_000,
+      random: createRandom(1234),
+    });
+  } finally {
+    serverCpuMicros = await server.stop();
+  }
+  return { result, serverCpuMicros };
+}
+
+function table(headers: string[], rows: (string | number)[][]): string {
+  const cells = [headers, ...rows.map((row) => row.map(String))];
+  const widths = headers.map((_, i) => Math.max(...cells.map((row) => row[i]?.length ?? 0)));
+  const line = (row: string[]): string =>
+    row
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
+      .join('  ');
+  return [
+    line(cells[0]!),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...cells.slice(1).map(line),
+  ].join('\n');
+}
+
+const fmt = (value: number, digits = 0): string =>
+  value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+const cpuPerRoundTrip = (m: Measured): string =>
+  m.serverCpuMicros === undefined ? 'n/a' : fmt(m.serverCpuMicros / m.result.roundTrips, 1);
+
+async function games(): Promise<void> {
+  const config = { sessions: 100, games: 20, upper: 100 };
+  const ours = await load('ours', config);
+  const naive = await load('naive', config);
+  const seed = await load('seed', { ...config, games: 2 });
+  const base = naive.result.roundTripsPerSecond;
+  console.log('\n1) Seed-style games, 100 connections x 20 games, range 1..100, random strategy');
+  console.log(
+    table(
+      [
+        'server',
+        'round trips/s',
+        'ratio',
+        'server CPU µs/rt',
+        'games/s',
+        'p50 ms',
+        'p99 ms',
+        'failed',
+      ],
+      [
+        ['ours', ours],
+        ['naive readline baseline', naive],
+        ["seed's asyncio (fixture, 100 x 2 games)", seed],
+      ].map(([name, m]) => {
+        const r = (m as Measured).result;
+        return [
+          name as string,
+          fmt(r.roundTripsPerSecond),
+          `${fmt(r.roundTripsPerSecond / base, 2)}x`,
+          cpuPerRoundTrip(m as Measured),
+          fmt(r.gamesPerSecond),
+          fmt(r.p50RoundTripMs, 2),
+          fmt(r.p99RoundTripMs, 2),
+          r.failedSessions,
+        ];
+      }),
+    ),
+  );
+}
+
+async function pipelined(): Promise<void> {
+  const rows: (string | number)[][] = [];
+  let base = 0;
+  for (const kind of ['naive', 'ours'] as const) {
+    const server = await startServer(kind);
+    const result = await runPipelined(server.port, 100, 64, 40);
+    const cpu = await server.stop();
+    if (kind === 'naive') base = result.linesPerSecond;
+    rows.push([
+      kind === 'ours' ? 'ours' : 'naive readline baseline',
+      fmt(result.linesPerSecond),
+      `${fmt(result.linesPerSecond / base, 2)}x`,
+      cpu === undefined ? 'n/a' : fmt(cpu / result.lines, 2),
+    ]);
+  }
+  console.log('\n2) Pipelined NUMBER bursts, 100 connections x 40 bursts of 64 lines');
+  console.log(table(['server', 'lines/s', 'ratio', 'server CPU µs/line'], rows.reverse()));
+}
+
+async function concurrent(): Promise<void> {
+  const config = { sessions: 10_000, games: 1, upper: 5 };
+  const rows: [string, Measured][] = [
+    ['ours', await load('ours', config)],
+    ["seed's asyncio (fixture)", await load('seed', config)],
+  ];
+  console.log('\n3) 10,000 concurrent connections, one game each to Correct, range 1..5');
+  console.log(
+    table(
+      ['server', 'failed sessions', 'games', 'connect s', 'total s', 'round trips/s', 'p99 ms'],
+      rows.map(([name, { result: r }]) => [
+        name,
+        r.failedSessions,
+        r.games,
+        fmt(r.connectSeconds, 2),
+        fmt(r.seconds, 2),
+        fmt(r.roundTripsPerSecond),
+        fmt(r.p99RoundTripMs, 1),
+      ]),
+    ),
+  );
+  for (const [name, { result }] of rows) {
+    if (result.failedSessions > 0)
+      console.log(`   ${name} failures: ${JSON.stringify(result.errors)}`);
+  }
+}
+
+/** Plays honest games on the pure state machine; returns mean and worst guesses. */
+function guessStats(
+  strategy: 'random' | 'bisect',
+  upper: number,
+  count: number,
+): { mean: number; worst: number } {
+  const random = createRandom(upper * 7 + (strategy === 'bisect' ? 1 : 0));
+  const session = new GuessSession({ strategy, random });
+  const number = { type: 'number' } as const;
+  let total = 0;
+  let worst = 0;
+  for (let game = 0; game < count; game++) {
+    const secret = 1 + Math.floor(random() * upper);
+    session.apply({ type: 'params', lower: 1, upper });
+    let last: number | undefined;
+    for (let guesses = 1; ; guesses++) {
+      const guess = session.apply(number)!;
+      const decision = decide(guess, secret, last);
+      last = Math.abs(guess - secret);
+      session.apply({ type: 'report', decision });
+      if (decision === 'Correct') {
+        total += guesses;
+        worst = Math.max(worst, guesses);
+        break;
+      }
+    }
+  }
+  return { mean: total / count, worst };
+}
+
+function strategies(): void {
+  const rows: (string | number)[][] = [];
+  for (const [upper, randomGames, bisectGames] of [
+    [5, 10_000, 10_000],
+    [100, 10_000, 10_000],
+    [1000, 2_000, 10_000],
+    [1_000_000, 20, 10_000],
+  ] as const) {
+    const random = guessStats('random', upper, randomGames);
+    const bisect = guessStats('bisect', upper, bisectGames);
+    rows.push([
+      `1..${fmt(upper)}`,
+      `${fmt(random.mean, 1)} / ${fmt(random.worst)}`,
+      fmt(randomGames),
+      `${fmt(bisect.mean, 2)} / ${fmt(bisect.worst)}`,
+      fmt(bisectGames),
+    ]);
+  }
+  console.log(
+    '\n4) Guesses per game to Correct, mean / worst (random secrets, pure state machine)',
+  );
+  console.log(table(['range', 'random', 'games', 'bisect', 'games'], rows));
+}
+
+const started = performance.now();
+console.log(`@fanout/guess-protocol bench — node ${process.version}, ${cpus().length} cores`);
+await games();
+await pipelined();
+await concurrent();
+strategies();
+console.log(`\n(${fmt((performance.now() - started) / 1000, 1)} s)`);
