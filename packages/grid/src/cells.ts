@@ -114,10 +114,17 @@ export interface SimulateOptions {
 
 interface RoomAware {
   waitForRoom(options?: { signal?: AbortSignal }): Promise<void>;
+  readonly maxQueue?: number;
 }
 
-function hasWaitForRoom(executor: Executor): executor is Executor & RoomAware {
-  return typeof (executor as Partial<RoomAware>).waitForRoom === 'function';
+/** The executor, if it can refuse work for a full queue and can say when it has room. */
+function boundedQueue(executor: Executor | undefined): (Executor & RoomAware) | undefined {
+  if (executor === undefined) return undefined;
+  const candidate = executor as Executor & Partial<RoomAware>;
+  if (typeof candidate.waitForRoom !== 'function') return undefined;
+  // An unbounded queue never refuses: skip the per-cell wait.
+  if (candidate.maxQueue === Number.POSITIVE_INFINITY) return undefined;
+  return candidate as Executor & RoomAware;
 }
 
 /**
@@ -148,7 +155,7 @@ export async function simulate(grid: Grid, options: SimulateOptions = {}): Promi
   const next = new Grid(grid.height, grid.width, { topology: grid.topology });
   const get: CellGetter = (y, x) => grid.get(y, x);
   const set: CellSetter = (y, x, alive) => next.set(y, x, alive);
-  const room = executor !== undefined && hasWaitForRoom(executor) ? executor : undefined;
+  const room = boundedQueue(executor);
 
   const controller = new AbortController();
   let failure: { readonly error: unknown } | undefined;
@@ -177,6 +184,9 @@ export async function simulate(grid: Grid, options: SimulateOptions = {}): Promi
   const onAbort = (): void => fail(signal?.reason);
   signal?.addEventListener('abort', onAbort, { once: true });
   const cellSignal = controller.signal;
+  // A queued cell that starts after the generation failed does nothing.
+  const stepQueued = (y: number, x: number): void | Promise<void> =>
+    cellSignal.aborted ? undefined : stepCell(y, x, get, set, logic, cellSignal);
 
   try {
     feed: for (let y = 0; y < grid.height; y++) {
@@ -196,11 +206,9 @@ export async function simulate(grid: Grid, options: SimulateOptions = {}): Promi
         if (failure !== undefined) break feed;
         let pending: void | PromiseLike<void>;
         if (executor !== undefined) {
-          const cy = y;
-          const cx = x;
-          pending = executor.run((context) => stepCell(cy, cx, get, set, logic, context.signal), {
-            signal: cellSignal,
-          });
+          // One shared signal rather than the `run` option per task: a listener per queued
+          // task would pile O(cells) listeners onto one signal.
+          pending = executor.submit(stepQueued, y, x);
         } else {
           try {
             pending = stepCell(y, x, get, set, logic, cellSignal);

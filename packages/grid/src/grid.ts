@@ -41,8 +41,6 @@ export class Grid {
   readonly width: number;
   readonly topology: Topology;
   readonly #cells: Uint8Array;
-  /** @internal */
-  readonly [CELLS]: Uint8Array;
 
   constructor(height: number, width: number, options: GridOptions = {}) {
     checkSize(height, width);
@@ -54,7 +52,7 @@ export class Grid {
     this.width = width;
     this.topology = topology;
     this.#cells = new Uint8Array(height * width);
-    this[CELLS] = this.#cells;
+    Object.defineProperty(this, CELLS, { value: this.#cells });
   }
 
   /**
@@ -100,13 +98,13 @@ export class Grid {
   }
 
   #index(y: number, x: number): number {
+    if (y >= 0 && y < this.height && x >= 0 && x < this.width) return y * this.width + x;
     if (this.topology === 'torus') {
       const h = this.height;
       const w = this.width;
       return (((y % h) + h) % h) * w + (((x % w) + w) % w);
     }
-    if (y < 0 || y >= this.height || x < 0 || x >= this.width) return -1;
-    return y * this.width + x;
+    return -1;
   }
 
   /** Whether the cell is alive. Torus: indices wrap. Plane: outside is dead. */
@@ -162,7 +160,8 @@ export class Grid {
       return false;
     }
     const a = this.#cells;
-    const b = other[CELLS];
+    const b = (other as unknown as Record<symbol, Uint8Array | undefined>)[CELLS];
+    if (b === undefined) return false;
     for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
     return true;
   }

@@ -1,0 +1,149 @@
+// `pnpm --filter @fanout/grid bench`: ours against the seed's figures and against each
+// other, side by side. Run it under the bench lock (2 shared cores):
+//   flock /tmp/fanout-bench.lock pnpm --filter @fanout/grid bench
+import { availableParallelism } from 'node:os';
+import { AsyncPool, type Executor, InlineExecutor } from '@fanout/executors';
+import { createBitwiseEngine, Grid, type LifeLogic, ruleLogic, simulate } from '../dist/index.js';
+import { createWorkersEngine } from '../dist/workers.js';
+
+interface Row {
+  readonly name: string;
+  readonly ours: string;
+  readonly baseline: string;
+  readonly ratio: string;
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+};
+
+function soup(size: number, seed: number): Grid {
+  const grid = new Grid(size, size);
+  let s = seed;
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      s = (Math.imul(s, 1103515245) + 12345) & 0x7fffffff;
+      if ((s >>> 8) % 10 < 3) grid.set(y, x, true);
+    }
+  }
+  return grid;
+}
+
+// --- Simulated I/O: every rule call awaits 10 ms (the seed's game_logic socket read). ---
+const SEED_ASYNCIO_MS = 350; // the seed's asyncio version on this machine (issue 3)
+const SEED_POOL10_MS = 10_000; // the seed's ThreadPoolExecutor(max_workers=10)
+const conway = ruleLogic();
+const ioLogic: LifeLogic = async (alive, neighbors, cell) => {
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  return conway(alive, neighbors, cell) as boolean;
+};
+
+async function msPerGeneration(
+  executor: Executor | undefined,
+  generations: number,
+): Promise<number> {
+  let grid = soup(100, 1);
+  const times: number[] = [];
+  for (let g = 0; g < generations; g++) {
+    const start = performance.now();
+    grid = await simulate(grid, { logic: ioLogic, ...(executor ? { executor } : {}) });
+    times.push(performance.now() - start);
+  }
+  return median(times);
+}
+
+const rows: Row[] = [];
+const fmt = (n: number, digits = 1): string => n.toFixed(digits);
+
+{
+  const unbounded = await msPerGeneration(undefined, 7);
+  rows.push({
+    name: 'I/O 100x100, cells, unbounded gather (ms/gen)',
+    ours: fmt(unbounded),
+    baseline: `${SEED_ASYNCIO_MS} (seed asyncio)`,
+    ratio: `${fmt(SEED_ASYNCIO_MS / unbounded)}x faster`,
+  });
+  for (const [limit, generations] of [
+    [10_000, 5],
+    [1000, 3],
+    [100, 2],
+    [10, 1],
+  ] as const) {
+    await using pool = new AsyncPool({ maxConcurrency: limit });
+    const ms = await msPerGeneration(pool, generations);
+    const seed = limit === 10 ? SEED_POOL10_MS : SEED_ASYNCIO_MS;
+    rows.push({
+      name: `I/O 100x100, cells, AsyncPool(${limit}) (ms/gen)`,
+      ours: fmt(ms),
+      baseline:
+        limit === 10 ? `${SEED_POOL10_MS} (seed pool of 10)` : `${SEED_ASYNCIO_MS} (seed asyncio)`,
+      ratio: `${fmt(seed / ms)}x faster`,
+    });
+  }
+}
+
+// --- CPU: 2048x2048 torus. ---
+const SIZE = 2048;
+const world = soup(SIZE, 7);
+const cellsPerGen = SIZE * SIZE;
+
+let cellsRate: number;
+{
+  const inline = new InlineExecutor();
+  const start = performance.now();
+  await simulate(world, { executor: inline });
+  cellsRate = cellsPerGen / ((performance.now() - start) / 1000);
+  await inline.close();
+}
+
+const GENERATIONS = 100;
+let bitwiseRate: number;
+{
+  const engine = createBitwiseEngine(world);
+  engine.stepSync(20);
+  const rates: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    const start = performance.now();
+    await engine.step(GENERATIONS);
+    rates.push((cellsPerGen * GENERATIONS) / ((performance.now() - start) / 1000));
+  }
+  bitwiseRate = median(rates);
+  rows.push({
+    name: 'bitwise 2048x2048, 1 thread (cell updates/s)',
+    ours: bitwiseRate.toExponential(2),
+    baseline: `${cellsRate.toExponential(2)} (cells + InlineExecutor)`,
+    ratio: `${fmt(bitwiseRate / cellsRate, 0)}x faster`,
+  });
+}
+
+{
+  await using engine = await createWorkersEngine(world, { threads: 2 });
+  await engine.step(20);
+  const rates: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    const start = performance.now();
+    await engine.step(GENERATIONS);
+    rates.push((cellsPerGen * GENERATIONS) / ((performance.now() - start) / 1000));
+  }
+  const workersRate = median(rates);
+  rows.push({
+    name: 'workers 2048x2048, 2 threads (cell updates/s)',
+    ours: workersRate.toExponential(2),
+    baseline: `${bitwiseRate.toExponential(2)} (bitwise, 1 thread)`,
+    ratio: `${fmt(workersRate / bitwiseRate, 2)}x`,
+  });
+}
+
+const header: Row = { name: 'benchmark', ours: 'ours', baseline: 'baseline', ratio: 'ratio' };
+const widths = (['name', 'ours', 'baseline', 'ratio'] as const).map((key) =>
+  Math.max(...[header, ...rows].map((row) => row[key].length)),
+);
+const line = (row: Row): string =>
+  [row.name, row.ours, row.baseline, row.ratio]
+    .map((cell, i) => cell.padEnd(widths[i] as number))
+    .join(' | ');
+console.log(`@fanout/grid bench — Node ${process.version}, ${availableParallelism()} cores`);
+console.log(line(header));
+console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+for (const row of rows) console.log(line(row));
