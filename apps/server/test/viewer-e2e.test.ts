@@ -206,6 +206,15 @@ describe('Life viewer in headless Chromium, served by fanout-server', () => {
     expect(await page.getByLabel('Pattern').inputValue()).toBe('custom');
   });
 
+  it('refuses a pasted pattern larger than the largest world and keeps the world shown', async () => {
+    await page.getByLabel('…or paste it here').fill('x = 1100, y = 1\n1100o!\n');
+    await page.getByRole('button', { name: 'Load pasted pattern' }).click();
+    expect(await page.getByRole('alert').textContent()).toMatch(
+      /1100 × 1 cells: larger than the largest world \(1024 × 1024\)/,
+    );
+    expect(await text(page, '#population')).toBe('3');
+  });
+
   it('shows a running Gosper gun (screenshot artifact) and measures 512×512 step + draw', async () => {
     await page.getByLabel('Pattern').selectOption('gosper-gun');
     await page.getByLabel('Zoom').selectOption('4');

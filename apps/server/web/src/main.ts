@@ -1,7 +1,7 @@
 import { formatRule } from '@fanout/grid';
 import { installShortcuts } from './keyboard.js';
 import { PatternLoadError, builtinChoices, loadBuiltin, parseUserPattern } from './patterns.js';
-import { type Speed, Player } from './player.js';
+import { Player } from './player.js';
 import { CanvasRenderer } from './renderer.js';
 import { installTestHook } from './test-hook.js';
 import { type NamedPattern, type World, createWorld } from './world.js';
@@ -97,18 +97,18 @@ function rebuild(): void {
   render();
 }
 
+/** Why a pattern cannot be shown, or undefined when it fits the largest world. */
+function tooLarge(loaded: NamedPattern): string | undefined {
+  if (Math.max(loaded.width, loaded.height) <= LARGEST_SIZE) return undefined;
+  return (
+    `${loaded.label} is ${loaded.width} × ${loaded.height} cells: ` +
+    `larger than the largest world (${LARGEST_SIZE} × ${LARGEST_SIZE})`
+  );
+}
+
 function usePattern(loaded: NamedPattern | undefined): void {
+  if (loaded !== undefined) ui.size.value = String(sizeFor(loaded, Number(ui.size.value)));
   pattern = loaded;
-  if (loaded !== undefined) {
-    const size = sizeFor(loaded, Number(ui.size.value));
-    if (size < Math.max(loaded.width, loaded.height)) {
-      showError(
-        `${loaded.label} is ${loaded.width} × ${loaded.height} cells: larger than the largest world (${size} × ${size})`,
-      );
-      return;
-    }
-    ui.size.value = String(size);
-  }
   showError(undefined);
   rebuild();
 }
@@ -121,8 +121,9 @@ function chooseFromPicker(): void {
 }
 
 function loadUserText(text: string, source: string): void {
+  let parsed: NamedPattern;
   try {
-    custom = parseUserPattern(text, source);
+    parsed = parseUserPattern(text, source);
   } catch (error) {
     if (error instanceof PatternLoadError) {
       showError(error.message);
@@ -130,6 +131,12 @@ function loadUserText(text: string, source: string): void {
     }
     throw error;
   }
+  const problem = tooLarge(parsed);
+  if (problem !== undefined) {
+    showError(problem);
+    return;
+  }
+  custom = parsed;
   let option = ui.pattern.querySelector<HTMLOptionElement>(`option[value="${CUSTOM}"]`);
   if (option === null) {
     option = new Option('', CUSTOM);
@@ -166,7 +173,7 @@ ui.reset.addEventListener('click', () => {
   chooseFromPicker();
 });
 ui.speed.addEventListener('change', () => {
-  player.speed = ui.speed.value === 'max' ? 'max' : (Number(ui.speed.value) as Speed);
+  player.speed = ui.speed.value === 'max' ? 'max' : Number(ui.speed.value);
 });
 ui.pattern.addEventListener('change', () => {
   setPlaying(false);
@@ -182,8 +189,15 @@ ui.file.addEventListener('change', async () => {
   const file = ui.file.files?.[0];
   if (file === undefined) return;
   setPlaying(false);
-  loadUserText(await file.text(), file.name);
   ui.file.value = '';
+  let text: string;
+  try {
+    text = await file.text();
+  } catch (error) {
+    showError(`${file.name}: could not be read (${String(error)})`);
+    return;
+  }
+  loadUserText(text, file.name);
 });
 ui.loadPaste.addEventListener('click', () => {
   setPlaying(false);
