@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killAll, parseOneJson, runCli, tempDir } from './helpers.js';
+import { killAll, parseOneJson, runCli, startCli, tempDir } from './helpers.js';
 
 // The seed's ColumnPrinter output for its 5x9 example, generations 0..4.
 const SEED_COLUMNS = [
@@ -137,6 +137,27 @@ describe('fanout life', () => {
     ]);
     expect(result.code).toBe(0);
     expect(parseOneJson(result.stdout)).toMatchObject({ population: 5, engine: 'unbounded' });
+  });
+
+  it('stops a long run on SIGTERM with exit 143', async () => {
+    // The cells engine settles through microtasks; the CLI must still hear the signal.
+    const life = startCli([
+      'life',
+      '--pattern',
+      'r-pentomino',
+      '--size',
+      '96x96',
+      '--generations',
+      '1000000',
+      '--print',
+      'none',
+    ]);
+    // Give it time to be inside the stepping loop (generous on a loaded machine).
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    life.child.kill('SIGTERM');
+    const exit = await life.exited(5000);
+    expect(exit.code).toBe(143);
+    expect(life.stdout()).toBe('');
   });
 
   it('exits 2 naming the file, line and column of a malformed pattern', async () => {

@@ -3,7 +3,7 @@
  * columns, the final grid, a summary or one JSON object.
  */
 import { writeFile } from 'node:fs/promises';
-import { setTimeout as delay } from 'node:timers/promises';
+import { setTimeout as delay, setImmediate as nextTurn } from 'node:timers/promises';
 import { AsyncPool, type Executor, InlineExecutor } from '@fanout/executors';
 import {
   createBitwiseEngine,
@@ -51,6 +51,9 @@ export interface LifeOptions {
   out?: string;
   json?: boolean;
 }
+
+/** Target duration of one slice of generations between event-loop turns. */
+const SLICE_MS = 25;
 
 /** The seed's `ThreadPoolExecutor(max_workers=10)`. */
 const DEFAULT_MAX_WORKERS = 10;
@@ -166,15 +169,22 @@ export async function runLife(
   try {
     const columns: Grid[] = print === 'columns' ? [running.view()] : [];
     const total = options.generations;
-    // Step in slices so progress can be shown and columns collected.
-    const slice = print === 'columns' ? 1 : Math.max(1, Math.ceil(total / 100));
     const started = performance.now();
+    // Step in slices of ~SLICE_MS, yielding to the event loop between them: engines that
+    // settle through microtasks would otherwise starve signal handlers and the progress line.
+    let slice = 1;
     for (let done = 0; done < total; ) {
-      const steps = Math.min(slice, total - done);
+      const steps = print === 'columns' ? 1 : Math.min(slice, total - done);
+      const sliceStarted = performance.now();
       await engine.step(steps, { signal: context.signal });
       done += steps;
       if (print === 'columns') columns.push(running.view());
       progress.update('generation', done, total);
+      const elapsed = performance.now() - sliceStarted;
+      if (elapsed < SLICE_MS / 2) slice *= 2;
+      else if (elapsed > SLICE_MS * 2 && slice > 1) slice = Math.ceil(slice / 2);
+      await nextTurn();
+      context.signal.throwIfAborted();
     }
     const seconds = (performance.now() - started) / 1000;
     progress.stop();
