@@ -61,6 +61,8 @@ describe('watchEventLoop', () => {
     const event = events.find((e) => e.name === 'blockingTimer');
     expect(event?.type).toBe('Timeout');
     expect(event?.stack).toContain('event-loop-watch.test.ts');
+    expect(event?.stack).not.toContain('AsyncHook');
+    expect(event?.stack).not.toContain('node:timers');
     expect(event?.origin).toContain('Timeout blockingTimer created\n');
   });
 

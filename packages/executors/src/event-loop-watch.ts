@@ -86,12 +86,8 @@ function userFrames(stack: string | undefined): string | undefined {
     .split('\n')
     .slice(1)
     .map((line) => line.trim())
-    .filter(
-      (line) =>
-        line.startsWith('at ') &&
-        !line.includes('node:internal') &&
-        !line.includes('node:async_hooks'),
-    );
+    // Node's own frames (`node:timers`, `node:internal/...`) say nothing about the caller.
+    .filter((line) => line.startsWith('at ') && !/[( ]node:/.test(line));
   return frames.length > 0 ? frames.join('\n') : undefined;
 }
 
@@ -154,16 +150,19 @@ export function watchEventLoop(options: WatchEventLoopOptions = {}): EventLoopWa
     if (pending.length === 1) setImmediate(deliver).unref();
   };
 
+  // Named so the capture can start below it: the hook's own frame is noise.
+  const recordCreation = (
+    _asyncId: number,
+    type: string,
+    _trigger: number,
+    created: object,
+  ): void => {
+    const trace: { stack?: string } = {};
+    Error.captureStackTrace(trace, recordCreation);
+    creations.set(created, { type, trace });
+  };
   const hook = createHook({
-    ...(options.captureStacks === true
-      ? {
-          init(_asyncId: number, type: string, _trigger: number, created: object): void {
-            const trace: { stack?: string } = {};
-            Error.captureStackTrace(trace);
-            creations.set(created, { type, trace });
-          },
-        }
-      : {}),
+    ...(options.captureStacks === true ? { init: recordCreation } : {}),
     before(): void {
       // Only the outermost callback is timed; nested ones are part of it.
       if (depth++ === 0) {
