@@ -105,4 +105,23 @@ describe('gather', () => {
     late.reject(new Error('late'));
     await flush();
   });
+
+  it('lets many tasks listen to the shared signal without a listener-leak warning', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(warning);
+    };
+    process.on('warning', onWarning);
+    try {
+      const tasks = Array.from({ length: 50 }, () => (signal: AbortSignal) => {
+        signal.addEventListener('abort', () => {});
+        return 1;
+      });
+      expect(await gather(tasks)).toHaveLength(50);
+      await flush();
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
 });

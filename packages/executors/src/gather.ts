@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { isThenable } from './task-context.js';
 
 /** One input of `gather`: a started promise, or a function started with gather's signal. */
@@ -57,6 +58,8 @@ export function gather<T>(
       return;
     }
     const controller = new AbortController();
+    // Every task of this fan-out may listen to the shared signal: many listeners are expected.
+    setMaxListeners(0, controller.signal);
     const values: T[] = [];
     const outcomes: PromiseSettledResult<T>[] = [];
     let pending = 0;

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { MapOptions, TaskContext, TaskOptions } from './types.js';
 
 /** Starts one task on an executor; the shape of `Executor#run`. */
@@ -35,6 +36,8 @@ export function mapTasks<T, R>(
       return;
     }
     const controller = new AbortController();
+    // Every task of this fan-out may listen to the shared signal: many listeners are expected.
+    setMaxListeners(0, controller.signal);
     const iterator = items[Symbol.iterator]();
     const results: Awaited<R>[] = [];
     let nextIndex = 0;
