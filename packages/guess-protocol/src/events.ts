@@ -43,7 +43,8 @@ export type GuessServerEvent =
   | {
       readonly type: 'connection-rejected';
       readonly remoteAddress: string;
-      readonly reason: 'max-connections';
+      /** `max-connections`: sent `ERROR server-busy`; `closing`: the server is shutting down. */
+      readonly reason: 'max-connections' | 'closing';
     }
   | {
       /** A PARAMS opened a game (lower <= upper). */

@@ -152,6 +152,11 @@ class TcpGuessServer implements GuessServer {
 
   #accept(socket: Socket): void {
     if (this.#closing !== undefined) {
+      this.#onEvent?.({
+        type: 'connection-rejected',
+        remoteAddress: socket.remoteAddress ?? '',
+        reason: 'closing',
+      });
       socket.destroy();
       return;
     }
