@@ -331,5 +331,6 @@ describe('createGuessServer', () => {
     await expect(RawClient.connect(port)).rejects.toThrow();
     expect(() => createGuessServer({ maxLineBytes: 0 })).toThrow(RangeError);
     expect(() => createGuessServer({ strategy: 'psychic' as 'random' })).toThrow(TypeError);
+    expect(() => createGuessServer({ maxRange: 2 ** 60 })).toThrow(RangeError);
   });
 });

@@ -3,7 +3,7 @@ import { formatReply } from './codec.js';
 import { GuessConnection, type ConnectionContext } from './connection.js';
 import { ErrorCode } from './errors.js';
 import type { CloseReason, GuessServerEventListener } from './events.js';
-import { DEFAULT_MAX_RANGE } from './session.js';
+import { DEFAULT_MAX_RANGE, GuessSession } from './session.js';
 import type { Strategy } from './strategies.js';
 
 /** Options of {@link createGuessServer}. */
@@ -118,10 +118,8 @@ class TcpGuessServer implements GuessServer {
         if (live.size === 0) server.#allClosed?.();
       },
     };
-    // Fail fast on bad session options rather than on the first connection.
-    if (!['random', 'bisect'].includes(this.#context.session.strategy ?? 'random')) {
-      throw new TypeError(`strategy must be 'random' or 'bisect', got ${String(options.strategy)}`);
-    }
+    // Fail fast on bad session options (strategy, maxRange) rather than on the first connection.
+    new GuessSession(this.#context.session);
     this.#server = createServer({ noDelay: true }, (socket) => this.#accept(socket));
   }
 
