@@ -49,6 +49,19 @@ describe('describeError', () => {
     });
   });
 
+  it('names an unknown host (exit 2) and a refused connection (exit 1)', () => {
+    const unknown = systemError('ENOTFOUND', { hostname: 'nope.invalid' });
+    expect(describeError(unknown)).toEqual({
+      exitCode: 2,
+      message: 'nope.invalid: host not found',
+    });
+    const refused = systemError('ECONNREFUSED', { address: '127.0.0.1', port: 9 });
+    expect(describeError(refused)).toEqual({
+      exitCode: 1,
+      message: 'cannot connect to 127.0.0.1:9: connection refused (is a server running?)',
+    });
+  });
+
   it('maps anything else to exit 1', () => {
     expect(describeError(new Error('boom'))).toEqual({ exitCode: 1, message: 'boom' });
     expect(describeError(systemError('ECONNREFUSED', {})).exitCode).toBe(1);

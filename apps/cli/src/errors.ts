@@ -39,6 +39,7 @@ const USER_ERROR_NAMES = new Set([
   'NaiveTooLargeError',
   'InvalidRangeError',
   'CheckpointError',
+  'InputError',
 ]);
 
 /** System error codes that come from what the user asked for (a path, an address). */
@@ -49,6 +50,7 @@ const USER_ERROR_CODES: Record<string, string> = {
   ENOTDIR: 'not a directory',
   EADDRINUSE: 'address already in use',
   EADDRNOTAVAIL: 'address not available',
+  ENOTFOUND: 'host not found',
 };
 
 interface SystemErrorLike {
@@ -57,6 +59,7 @@ interface SystemErrorLike {
   address?: unknown;
   port?: unknown;
   syscall?: unknown;
+  hostname?: unknown;
 }
 
 function classNames(error: Error): string[] {
@@ -115,11 +118,31 @@ export function describeError(error: unknown): ErrorReport {
           : oneLine(system.message);
       return { exitCode: ExitCode.usage, message: `cannot listen on ${where}: ${what}` };
     }
+    if (code === 'ENOTFOUND') {
+      const host = typeof system.hostname === 'string' ? system.hostname : oneLine(system.message);
+      return { exitCode: ExitCode.usage, message: `${host}: ${what}` };
+    }
     const path = typeof system.path === 'string' ? system.path : undefined;
     return {
       exitCode: ExitCode.usage,
       message: path ? `${path}: ${what}` : oneLine(system.message),
     };
   }
+  const refused = findCode(error, 'ECONNREFUSED');
+  if (refused && typeof refused.address === 'string' && typeof refused.port === 'number') {
+    return {
+      exitCode: ExitCode.failure,
+      message: `cannot connect to ${refused.address}:${refused.port}: connection refused (is a server running?)`,
+    };
+  }
   return { exitCode: ExitCode.failure, message: oneLine(error.message || error.name) };
+}
+
+function findCode(error: unknown, code: string): (Error & SystemErrorLike) | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    if ((current as SystemErrorLike).code === code) return current as Error & SystemErrorLike;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
 }

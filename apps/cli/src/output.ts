@@ -37,6 +37,11 @@ export function roundRate(rate: number): number {
   return Math.round(rate * 100) / 100;
 }
 
+/** Rounds a ratio (a speedup) to three decimals for JSON. */
+export function roundRatio(ratio: number): number {
+  return Math.round(ratio * 1000) / 1000;
+}
+
 /** `1234567.8` → `1,234,568` for human output. */
 export function formatCount(value: number): string {
   return Math.round(value).toLocaleString('en-US');

@@ -18,7 +18,7 @@ import {
   seedPairs,
 } from '@fanout/parallel-gcd';
 import { UsageError } from '../errors.js';
-import { formatSeconds, table, writeJson, writeOut } from '../output.js';
+import { formatSeconds, roundRatio, roundSeconds, table, writeJson, writeOut } from '../output.js';
 import type { CommandContext } from '../program.js';
 import { progressEnabled, startProgress } from '../progress.js';
 
@@ -78,7 +78,14 @@ export async function runGcd(options: GcdOptions, context: CommandContext): Prom
     workers: runs.find((run) => run.mode === 'workers'),
   });
   if (json) {
-    await writeJson(reportToJson(report));
+    const fields: Record<string, unknown> = { ...reportToJson(report) };
+    for (const key of ['serialSeconds', 'asyncSeconds', 'workersSeconds'] as const) {
+      if (typeof fields[key] === 'number') fields[key] = roundSeconds(fields[key]);
+    }
+    for (const key of ['speedup', 'asyncSpeedup'] as const) {
+      if (typeof fields[key] === 'number') fields[key] = roundRatio(fields[key]);
+    }
+    await writeJson(fields);
     return;
   }
   const lines: string[] = [];
