@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import type { Decision } from './codec.js';
 import { decide } from './decide.js';
 import { LatencyHistogram } from './histogram.js';
 
@@ -77,12 +78,40 @@ function countError(shared: Shared, kind: string): void {
   shared.errors[kind] = (shared.errors[kind] ?? 0) + 1;
 }
 
-/** One connection of the load: a lean driver that pipelines `REPORT` with the next `NUMBER`. */
+const REPORT_AND_NUMBER: Readonly<Record<Decision, Buffer>> = {
+  Warmer: Buffer.from('REPORT Warmer\nNUMBER\n'),
+  Colder: Buffer.from('REPORT Colder\nNUMBER\n'),
+  Unsure: Buffer.from('REPORT Unsure\nNUMBER\n'),
+  Correct: Buffer.from('REPORT Correct\nNUMBER\n'),
+};
+const GAME_OVER = 'REPORT Correct\nPARAMS 0 -1\n';
+const NEWLINE = 0x0a;
+const MAX_REPLY_BYTES = 4096;
+
+/** Reads a guess from buf[start, end): `[-]digits`, else undefined. */
+function readGuess(buf: Buffer, start: number, end: number): number | undefined {
+  let i = start;
+  const negative = buf[i] === 0x2d;
+  if (negative) i++;
+  if (i === end || end - i > 15) return undefined;
+  let value = 0;
+  for (; i < end; i++) {
+    const digit = buf[i]! - 0x30;
+    if (digit < 0 || digit > 9) return undefined;
+    value = value * 10 + digit;
+  }
+  return negative ? -value : value;
+}
+
+/**
+ * One connection of the load: a lean driver that reads replies straight from bytes and
+ * sends each `REPORT` together with the next `NUMBER`, in one write of a prepared buffer.
+ */
 class LoadConnection {
   readonly #socket: Socket;
   readonly #shared: Shared;
   readonly #params: string;
-  #carry = '';
+  #carry: Buffer | undefined;
   #gamesLeft: number;
   #secret = 0;
   #lastDistance: number | undefined;
@@ -91,15 +120,15 @@ class LoadConnection {
   #failure: string | undefined;
   #done = false;
   #finished: (() => void) | undefined;
+  /** performance.now() of the last request or reply, for the shared watchdog. */
+  lastActivity = performance.now();
 
   constructor(socket: Socket, shared: Shared) {
     this.#socket = socket;
     this.#shared = shared;
     this.#params = `PARAMS ${shared.lower} ${shared.upper}\nNUMBER\n`;
     this.#gamesLeft = shared.games;
-    socket.setEncoding('latin1');
-    socket.on('data', (text: string) => this.#onData(text));
-    socket.on('timeout', () => this.fail('timeout'));
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.on('error', (error: NodeJS.ErrnoException) => {
       this.#failure ??= error.code ?? 'socket-error';
     });
@@ -113,12 +142,20 @@ class LoadConnection {
     });
   }
 
+  #playing = false;
+
+  /** True while the connection is playing its games. */
+  get active(): boolean {
+    return this.#playing && !this.#done && !this.#socket.destroyed;
+  }
+
   /** Plays every game; resolves when the connection is closed (either way). */
   play(): Promise<void> {
     const closed = new Promise<void>((resolve) => {
       this.#finished = resolve;
     });
     if (this.#socket.destroyed) return Promise.resolve();
+    this.#playing = true;
     if (this.#gamesLeft === 0) this.#complete();
     else this.#startGame('');
     return closed;
@@ -135,6 +172,7 @@ class LoadConnection {
     this.#lastDistance = undefined;
     this.#guesses = 0;
     this.#sentAt = performance.now();
+    this.lastActivity = this.#sentAt;
     this.#socket.write(prefix + this.#params);
   }
 
@@ -144,22 +182,32 @@ class LoadConnection {
     this.#socket.end(() => this.#socket.destroy());
   }
 
-  #onData(text: string): void {
-    let data = this.#carry + text;
-    let newline = data.indexOf('\n');
-    while (newline !== -1 && !this.#done) {
-      this.#onLine(data.slice(0, newline));
-      data = data.slice(newline + 1);
-      newline = data.indexOf('\n');
+  #onData(chunk: Buffer): void {
+    let buf = chunk;
+    if (this.#carry !== undefined) {
+      buf = Buffer.concat([this.#carry, chunk]);
+      this.#carry = undefined;
     }
-    this.#carry = data;
+    let start = 0;
+    let newline = buf.indexOf(NEWLINE);
+    while (newline !== -1 && !this.#done) {
+      this.#onLine(buf, start, newline);
+      start = newline + 1;
+      newline = buf.indexOf(NEWLINE, start);
+    }
+    if (start < buf.length && !this.#done) {
+      if (buf.length - start > MAX_REPLY_BYTES) this.fail('bad-reply');
+      else this.#carry = Buffer.from(buf.subarray(start));
+    }
   }
 
-  #onLine(line: string): void {
+  #onLine(buf: Buffer, start: number, end: number): void {
     const shared = this.#shared;
     const now = performance.now();
-    const guess = Number(line);
-    if (line === '' || !Number.isSafeInteger(guess)) {
+    this.lastActivity = now;
+    const guess = readGuess(buf, start, end);
+    if (guess === undefined) {
+      const line = buf.toString('latin1', start, end);
       this.fail(line.startsWith('ERROR ') ? (line.split(' ')[1] ?? 'error') : 'bad-reply');
       return;
     }
@@ -170,16 +218,16 @@ class LoadConnection {
     this.#lastDistance = Math.abs(guess - this.#secret);
     if (decision !== 'Correct') {
       this.#sentAt = now;
-      this.#socket.write(`REPORT ${decision}\nNUMBER\n`);
+      this.#socket.write(REPORT_AND_NUMBER[decision]);
       return;
     }
     shared.gamesDone++;
     shared.guessesInCompletedGames += this.#guesses;
     this.#gamesLeft--;
     if (this.#gamesLeft > 0) {
-      this.#startGame('REPORT Correct\nPARAMS 0 -1\n');
+      this.#startGame(GAME_OVER);
     } else {
-      this.#socket.write('REPORT Correct\nPARAMS 0 -1\n');
+      this.#socket.write(GAME_OVER);
       this.#complete();
     }
   }
@@ -194,10 +242,15 @@ function openConnection(
   return new Promise((resolve) => {
     const socket = connect({ host, port, noDelay: true });
     const connection = new LoadConnection(socket, shared);
-    if (timeoutMs > 0) socket.setTimeout(timeoutMs);
-    const onClose = (): void => resolve(undefined);
+    const timer =
+      timeoutMs > 0 ? setTimeout(() => connection.fail('timeout'), timeoutMs) : undefined;
+    const onClose = (): void => {
+      clearTimeout(timer);
+      resolve(undefined);
+    };
     socket.once('close', onClose);
     socket.once('connect', () => {
+      clearTimeout(timer);
       socket.off('close', onClose);
       resolve(connection);
     });
@@ -267,6 +320,20 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     for (const connection of connections) connection.fail('aborted');
   };
   signal?.addEventListener('abort', onAbort, { once: true });
+  // One watchdog for all connections instead of a timer refreshed on every read and write.
+  const watchdog =
+    timeoutMs > 0
+      ? setInterval(
+          () => {
+            const deadline = performance.now() - timeoutMs;
+            for (const connection of connections) {
+              if (connection.active && connection.lastActivity < deadline)
+                connection.fail('timeout');
+            }
+          },
+          Math.min(1_000, Math.max(10, timeoutMs / 4)),
+        ).unref()
+      : undefined;
   const started = performance.now();
   try {
     let next = 0;
@@ -308,6 +375,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     return result;
   } finally {
     if (ticker !== undefined) clearInterval(ticker);
+    if (watchdog !== undefined) clearInterval(watchdog);
     signal?.removeEventListener('abort', onAbort);
   }
 }
