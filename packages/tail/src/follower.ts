@@ -54,6 +54,7 @@ export class FileFollower {
   #switch: Exclude<Change, 'same'> | null = null;
   #switchDeleted = false;
   #ended = false;
+  #lastCheck = Number.NEGATIVE_INFINITY;
 
   constructor(path: string, options: FollowerOptions = {}) {
     this.path = path;
@@ -124,6 +125,15 @@ export class FileFollower {
         this.#ended = true;
         return last ? this.#batch([last]) : null;
       }
+      // Stat the path at most once per interval, or at once after a rename/delete event:
+      // a busy file wakes the follower on every write, and most wakes are plain growth.
+      const now = performance.now();
+      if (now - this.#lastCheck < this.#interval && !this.#waker.renamed) {
+        await this.#waker.wait(this.#interval, this.#signal);
+        continue;
+      }
+      this.#lastCheck = now;
+      this.#waker.renamed = false;
       const change = await this.#check(fh);
       if (change === 'same') await this.#waker.wait(this.#interval, this.#signal);
       else this.#switch = change; // read once more to the end before acting on it

@@ -6,6 +6,8 @@ import { type FSWatcher, watch } from 'node:fs';
  */
 export class Waker {
   #watcher: FSWatcher | undefined;
+  /** Set when the watch saw a rename or deletion (cleared by the follower once it looked). */
+  renamed = false;
   #poked = false;
   #wake: (() => void) | undefined;
 
@@ -13,7 +15,10 @@ export class Waker {
   watch(path: string): void {
     this.unwatch();
     try {
-      const w = watch(path, { persistent: false }, () => this.#poke());
+      const w = watch(path, { persistent: false }, (type) => {
+        if (type === 'rename') this.renamed = true;
+        this.#poke();
+      });
       w.on('error', () => this.unwatch());
       this.#watcher = w;
     } catch {

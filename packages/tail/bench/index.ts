@@ -1,0 +1,179 @@
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { mergeFiles } from '../src/index.js';
+import { checkMerged } from './data.js';
+import { followLatency } from './latency.js';
+import { seedDesignMerge } from './seed-port.js';
+
+const FILES = 8;
+const LINES = 1_000_000;
+const SAMPLE_LINES = 4_000; // per input, for the seed's one-call-per-line design
+const RUNS = 3;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/** Event-loop watch during the merge: @fanout/executors' watchEventLoop, else perf_hooks. */
+async function startWatch(): Promise<{
+  stop: () => { slow: number; maxSlowMs: number; source: string };
+}> {
+  try {
+    const { watchEventLoop } = await import('@fanout/executors');
+    let slow = 0;
+    let maxSlowMs = 0;
+    const watch = watchEventLoop({
+      thresholdMs: 20,
+      onSlow: (e) => {
+        slow++;
+        console.error(`slow callback: ${e.durationMs.toFixed(1)} ms, ${e.origin}`);
+        maxSlowMs = Math.max(maxSlowMs, e.durationMs);
+      },
+    });
+    return {
+      stop: () => {
+        const delay = watch.delay();
+        watch.stop();
+        return {
+          slow,
+          maxSlowMs: Math.max(maxSlowMs, 0),
+          source: `watchEventLoop (loop delay max ${delay.max.toFixed(1)} ms)`,
+        };
+      },
+    };
+  } catch {
+    const h = monitorEventLoopDelay({ resolution: 1 });
+    h.enable();
+    return {
+      stop: () => {
+        h.disable();
+        const maxMs = h.max / 1e6;
+        return {
+          slow: maxMs > 20 ? 1 : 0,
+          maxSlowMs: maxMs,
+          source: 'perf_hooks.monitorEventLoopDelay (fallback)',
+        };
+      },
+    };
+  }
+}
+
+/** Generates inputs in a child process, then flushes them to disk so writeback does not skew runs. */
+function generate(dir: string, files: number, lines: number): string[] {
+  const script = fileURLToPath(new URL('./generate.ts', import.meta.url));
+  execFileSync(process.execPath, ['--import', 'tsx', script, dir, String(files), String(lines)], {
+    stdio: 'inherit',
+  });
+  execFileSync('sync');
+  return Array.from({ length: files }, (_, f) => join(dir, `input-${f}.log`));
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'fanout-tail-bench-'));
+  try {
+    const t0 = performance.now();
+    const inputs = generate(dir, FILES, LINES);
+    console.error(
+      `generated ${FILES} x ${fmt(LINES)} lines in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
+    const out = join(dir, 'merged.log');
+
+    // cat of the same files into a fresh file: the floor.
+    const catRates: number[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      await rm(out, { force: true });
+      const t = performance.now();
+      execFileSync('sh', ['-c', `cat "$@" > ${JSON.stringify(out)}`, 'cat', ...inputs]);
+      catRates.push((FILES * LINES) / ((performance.now() - t) / 1000));
+    }
+
+    const pipeRates: number[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      await rm(out, { force: true });
+      const t = performance.now();
+      execFileSync('sh', ['-c', `cat "$@" | cat > ${JSON.stringify(out)}`, 'cat', ...inputs]);
+      pipeRates.push((FILES * LINES) / ((performance.now() - t) / 1000));
+    }
+
+    const ourRates: number[] = [];
+    const watched = { slow: 0, maxSlowMs: 0, source: '' };
+    for (let r = 0; r < RUNS; r++) {
+      await rm(out, { force: true });
+      const watch = await startWatch();
+      const result = await mergeFiles(inputs, out);
+      const seen = watch.stop();
+      watched.slow += seen.slow;
+      watched.maxSlowMs = Math.max(watched.maxSlowMs, seen.maxSlowMs);
+      watched.source = seen.source;
+      ourRates.push(result.linesPerSecond);
+    }
+    // After the timed runs, so the check's garbage does not land in them.
+    const checked = checkMerged(await readFile(out), FILES, LINES);
+    console.error(`every line checked (${fmt(checked)} lines, each input once, in order)`);
+    await rm(out, { force: true });
+
+    const sampleDir = join(dir, 'sample');
+    await mkdir(sampleDir);
+    const sampleInputs = generate(sampleDir, FILES, SAMPLE_LINES);
+    const seedOut = join(dir, 'seed.log');
+    const ts = performance.now();
+    const seedLines = await seedDesignMerge(sampleInputs, seedOut);
+    const seedRate = seedLines / ((performance.now() - ts) / 1000);
+    checkMerged(await readFile(seedOut), FILES, SAMPLE_LINES);
+    await rm(seedOut, { force: true });
+
+    const latency = await followLatency(dir, 8, 10_000, 3);
+
+    const ours = median(ourRates);
+    const cat = median(catRates);
+    const rows: [string, string, string, string][] = [
+      ['benchmark', 'ours', 'baseline', 'ratio'],
+      [
+        `merge ${FILES} x ${fmt(LINES)} lines, lines/s (median of ${RUNS})`,
+        fmt(ours),
+        `cat > file: ${fmt(cat)}`,
+        `${(ours / cat).toFixed(2)}x (goal >= 0.5x)`,
+      ],
+      [
+        'same, against cat through a pipe (user-space copies)',
+        fmt(ours),
+        `cat | cat: ${fmt(median(pipeRates))}`,
+        `${(ours / median(pipeRates)).toFixed(2)}x`,
+      ],
+      [
+        `merge, lines/s vs the seed's design (sample ${FILES} x ${fmt(SAMPLE_LINES)})`,
+        fmt(ours),
+        `seed design: ${fmt(seedRate)}`,
+        `${(ours / seedRate).toFixed(0)}x`,
+      ],
+      [
+        'follow latency p99, 8 inputs x 10k lines/s, defaults',
+        `${latency.p99.toFixed(1)} ms`,
+        'goal: 50 ms',
+        `p50 ${latency.p50.toFixed(1)} ms, max ${latency.max.toFixed(1)} ms, ${fmt(latency.lines)} lines`,
+      ],
+      [
+        `callbacks over 20 ms during the big merges (${RUNS} runs)`,
+        String(watched.slow),
+        'goal: 0',
+        watched.slow > 0 ? `longest ${watched.maxSlowMs.toFixed(1)} ms` : watched.source,
+      ],
+    ];
+    const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]?.length ?? 0)));
+    const print = (r: string[]) =>
+      `| ${r.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join(' | ')} |`;
+    console.log(print(rows[0] as string[]));
+    console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+    for (const r of rows.slice(1)) console.log(print(r));
+    console.log(
+      `\n${cpus().length} cores, node ${process.version}; cat runs: ${catRates.map(fmt).join(', ')}; ours: ${ourRates.map(fmt).join(', ')}`,
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
