@@ -135,6 +135,21 @@ describe('fanout guess', () => {
     expect(elapsed).toBeLessThan(1000);
   });
 
+  it('play stops on SIGINT while a silent server never answers, exit 130', async () => {
+    const silent = createServer((socket) => socket.on('error', () => {}));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    const connected = new Promise((resolve) => silent.once('connection', resolve));
+    const play = startCli(['guess', 'play', '--port', String(port)]);
+    await connected;
+    await play.waitFor(/Guess a number between 1 and 5/);
+    play.child.kill('SIGINT');
+    const exit = await play.exited(5000);
+    silent.close();
+    silent.unref();
+    expect(exit.code).toBe(130);
+  });
+
   it('exits 2 when the port is in use', async () => {
     const { server, port } = await serve();
     const result = await runCli(['guess', 'serve', '--port', port]);

@@ -16,7 +16,7 @@ import { UsageError } from '../errors.js';
 import { formatCount, roundRate, roundSeconds, table, writeJson, writeOut } from '../output.js';
 import type { CommandContext } from '../program.js';
 import { progressEnabled, startProgress } from '../progress.js';
-import { whenAborted } from '../signals.js';
+import { raceAbort, whenAborted } from '../signals.js';
 
 /** Flags of `fanout guess serve`. */
 export interface ServeOptions {
@@ -89,16 +89,20 @@ export async function runGuessPlay(options: PlayOptions, context: CommandContext
     signal: context.signal,
   });
   try {
-    const results = await playSeedGames(client, {
-      sessions,
-      // Guesses per session: the seed asks for 5; a custom range may need every number.
-      ...(options.secret !== undefined
-        ? { count: sessions[0]!.upper - sessions[0]!.lower + 1 }
-        : {}),
-      onLine: (line) => {
-        if (!json) process.stdout.write(`${line}\n`);
-      },
-    });
+    // playSeedGames takes no signal: race it, and the finally below closes the connection.
+    const results = await raceAbort(
+      playSeedGames(client, {
+        sessions,
+        // Guesses per session: the seed asks for 5; a custom range may need every number.
+        ...(options.secret !== undefined
+          ? { count: sessions[0]!.upper - sessions[0]!.lower + 1 }
+          : {}),
+        onLine: (line) => {
+          if (!json) process.stdout.write(`${line}\n`);
+        },
+      }),
+      context.signal,
+    );
     if (json) {
       await writeJson({ sessions, results });
     } else {

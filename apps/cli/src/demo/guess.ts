@@ -50,13 +50,16 @@ export async function demoGuess(print: (text: string) => void, signal: AbortSign
     const client = await connectGuessClient({ host: address.host, port: address.port, signal });
     let results: Awaited<ReturnType<typeof playSeedGames>>;
     try {
-      results = await playSeedGames(client, {
-        sessions: SEED_SESSIONS,
-        onLine: (line) => {
-          guessLines.push(line);
-          flushGuessLines();
-        },
-      });
+      results = await raceAbort(
+        playSeedGames(client, {
+          sessions: SEED_SESSIONS,
+          onLine: (line) => {
+            guessLines.push(line);
+            flushGuessLines();
+          },
+        }),
+        signal,
+      );
     } finally {
       await client.close();
     }
