@@ -35,6 +35,9 @@ const CONWAY_MASK = (1 << 3) | (1 << (9 + 2)) | (1 << (9 + 3));
  * `total | (cond << 4)`, cond 1 = dead cells only, 2 = live cells only, 3 = both.
  */
 function ruleTerms(rule: number): Int32Array {
+  // Cached so stepping allocates nothing per generation.
+  const cached = termCache.get(rule);
+  if (cached !== undefined) return cached;
   const terms: number[] = [];
   for (let total = 0; total <= 9; total++) {
     const dead = total <= 8 && ((rule >>> total) & 1) === 1;
@@ -42,8 +45,12 @@ function ruleTerms(rule: number): Int32Array {
     const cond = (dead ? 1 : 0) | (live ? 2 : 0);
     if (cond !== 0) terms.push(total | (cond << 4));
   }
-  return Int32Array.from(terms);
+  const table = Int32Array.from(terms);
+  termCache.set(rule, table);
+  return table;
 }
+
+const termCache = new Map<number, Int32Array>();
 
 /**
  * Compute rows `[yStart, yEnd)` of the next generation from `src` into `dst`, with

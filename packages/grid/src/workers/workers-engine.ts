@@ -5,7 +5,7 @@ import { type LifeEngine, StepSerializer } from '../engine.js';
 import type { Grid, XY } from '../grid.js';
 import { packInto, packedCells, shapeOf, unpack } from '../packed-world.js';
 import { CONWAY, type LifeRule } from '../rule.js';
-import { type CommandDone, Ctrl, type GridWorkerData } from './protocol.js';
+import { type CommandDone, Ctrl, chunksFor, type GridWorkerData } from './protocol.js';
 
 /** Options of `createWorkersEngine`. */
 export interface WorkersEngineOptions {
@@ -43,6 +43,7 @@ class Workers implements WorkersEngine {
   readonly #workers: Worker[] = [];
   readonly #exited = new Set<Worker>();
   readonly #serial = new StepSerializer('workers');
+  readonly #chunks: number;
   #parity = 0;
   #generation = 0;
   #pending: Pending | undefined;
@@ -60,15 +61,15 @@ class Workers implements WorkersEngine {
     this.#buffers = [new Uint32Array(shared[0]), new Uint32Array(shared[1])];
     packInto(grid, this.#shape, this.#buffers[0]);
     const url = new URL('./grid-worker.js', import.meta.url);
+    this.#chunks = chunksFor(grid.height, this.threads);
+    const data: GridWorkerData = {
+      control,
+      buffers: shared,
+      shape: this.#shape,
+      chunks: this.#chunks,
+      threads: this.threads,
+    };
     for (let i = 0; i < this.threads; i++) {
-      const data: GridWorkerData = {
-        control,
-        buffers: shared,
-        shape: this.#shape,
-        yStart: Math.floor((grid.height * i) / this.threads),
-        yEnd: Math.floor((grid.height * (i + 1)) / this.threads),
-        threads: this.threads,
-      };
       const worker = new Worker(url, { workerData: data });
       worker.on('message', (message: CommandDone) => this.#onDone(message));
       worker.on('error', (error) =>
@@ -127,6 +128,11 @@ class Workers implements WorkersEngine {
     Atomics.store(ctrl, Ctrl.abort, 0);
     Atomics.store(ctrl, Ctrl.generations, generations);
     Atomics.store(ctrl, Ctrl.parity, this.#parity);
+    Atomics.store(ctrl, Ctrl.ticket, 0);
+    Atomics.store(ctrl, Ctrl.finished, 0);
+    Atomics.store(ctrl, Ctrl.released, 0);
+    Atomics.store(ctrl, Ctrl.stopAt, generations);
+    Atomics.store(ctrl, Ctrl.left, 0);
     signal?.addEventListener('abort', onAbort, { once: true });
     Atomics.store(ctrl, Ctrl.epoch, epoch);
     Atomics.notify(ctrl, Ctrl.epoch);
@@ -147,9 +153,10 @@ class Workers implements WorkersEngine {
   step(generations = 1, options: { signal?: AbortSignal } = {}): Promise<void> {
     const { signal } = options;
     return this.#serial.run(generations, signal, async (n) => {
-      // Commands are capped so the Int32 slot never overflows.
+      // Commands are capped so the Int32 ticket counter never overflows.
+      const perCommand = Math.floor(2 ** 30 / this.#chunks);
       for (let left = n; left > 0; ) {
-        const chunk = Math.min(left, 1 << 30);
+        const chunk = Math.min(left, perCommand);
         await this.#command(chunk, signal);
         left -= chunk;
       }
@@ -191,9 +198,11 @@ class Workers implements WorkersEngine {
 }
 
 /**
- * The `workers` engine (Node only): the bitwise engine split into row bands across worker
- * threads that share the world through `SharedArrayBuffer`s (a double buffer) and meet at
- * an `Atomics` barrier after every generation. A `step(n)` is one round trip to the
+ * The `workers` engine (Node only): the bitwise kernel run on row bands by worker threads
+ * that share the world through `SharedArrayBuffer`s (a double buffer). Bands are taken
+ * from a shared ticket counter, and a generation starts only once every band of the one
+ * before is written (an `Atomics` barrier per generation), so a thread the OS does not
+ * schedule holds nobody up. A `step(n)` is one round trip to the
  * workers however large `n` is. Call `snapshot`, `liveCells` and `population` between
  * steps, not while one runs.
  *
