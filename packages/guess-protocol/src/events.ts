@@ -92,6 +92,11 @@ export type GuessServerEvent =
       readonly connectionId: number;
       readonly paused: boolean;
     }
+  | {
+      /** Accepting a connection failed (e.g. EMFILE: out of file descriptors); the server keeps listening. */
+      readonly type: 'accept-error';
+      readonly error: Error;
+    }
   | { readonly type: 'closed' };
 
 /** Receives {@link GuessServerEvent}s. Called synchronously on the hot path: keep it cheap and never throw. */

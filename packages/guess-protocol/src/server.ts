@@ -138,6 +138,8 @@ class TcpGuessServer implements GuessServer {
       this.#server.once('error', onError);
       this.#server.listen({ host: this.#host, port: this.#port, backlog: this.#backlog }, () => {
         this.#server.off('error', onError);
+        // After listening, errors come from accept() (EMFILE...): report, keep serving.
+        this.#server.on('error', (error) => this.#onEvent?.({ type: 'accept-error', error }));
         const bound = this.#server.address();
         const port = typeof bound === 'object' && bound !== null ? bound.port : this.#port;
         this.#address = { host: this.#host, port };
