@@ -47,7 +47,7 @@ export function createProgram(context: CommandContext): Command {
     .addOption(
       new Option(
         '--pattern <file|name>',
-        'pattern file (RLE, .cells, Life 1.06; by content) or built-in: glider, blinker, gosper-gun, r-pentomino, acorn, seed-demo',
+        'pattern file (RLE, .cells, Life 1.06; by content) or built-in: glider, blinker, gosper-gun, r-pentomino, acorn, seed-demo (default seed-demo)',
       )
         .argParser(nonEmpty)
         .conflicts('random'),
@@ -92,7 +92,7 @@ export function createProgram(context: CommandContext): Command {
     .addOption(
       new Option(
         '--executor <kind>',
-        'executor for --engine cells: inline, pool (bounded, like the seed ThreadPoolExecutor), async (gather, like asyncio)',
+        'executor for --engine cells: pool (default; bounded, like the seed ThreadPoolExecutor), async (gather, like asyncio), inline',
       ).choices(['inline', 'pool', 'async']),
     )
     .addOption(
@@ -109,7 +109,7 @@ export function createProgram(context: CommandContext): Command {
     .addOption(
       new Option(
         '--threads <n>',
-        `worker threads for --engine workers (default ${availableParallelism()})`,
+        `worker threads for --engine workers (default ${Math.min(2, availableParallelism())})`,
       ).argParser(integer(1, 256)),
     )
     .addOption(
