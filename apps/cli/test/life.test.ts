@@ -105,6 +105,26 @@ describe('fanout life', () => {
     expect(rle.trimEnd().endsWith('!')).toBe(true);
   });
 
+  it.each([
+    ['plaintext', '!Name: blinker\n...\nOOO\n...\n'],
+    ['Life 1.06', '#Life 1.06\n0 0\n1 0\n2 0\n'],
+  ])('detects a %s pattern by content, whatever the file is called', async (format, text) => {
+    const input = join(dir.path, `pattern-${format.replace(/\W/g, '')}.txt`);
+    await writeFile(input, text);
+    const result = await runCli([
+      'life',
+      '--pattern',
+      input,
+      '--size',
+      '5x5',
+      '--generations',
+      '1',
+      '--json',
+    ]);
+    expect(result.stderr).toBe('');
+    expect(parseOneJson(result.stdout)).toMatchObject({ population: 3, width: 5, height: 5 });
+  });
+
   it('runs a seeded random soup reproducibly', async () => {
     const args = [
       'life',
