@@ -100,6 +100,41 @@ describe('fanout tail', () => {
     expect((await readFile(out, 'utf8')).split('\n').slice(0, -1)).toEqual([...a, ...more]);
   });
 
+  it('--follow writes its checkpoint on SIGTERM; a restart continues without loss or repeats', async () => {
+    const out = join(dir.path, 'out.log');
+    const args = [
+      'tail',
+      '--follow',
+      '--interval',
+      '20',
+      '--checkpoint',
+      'tail.ckpt',
+      'a.log',
+      '-o',
+      out,
+    ];
+    const readOut = async () =>
+      (await readFile(out, 'utf8').catch(() => '')).split('\n').slice(0, -1);
+    const waitForLines = async (count: number) => {
+      const deadline = Date.now() + 10_000;
+      while ((await readOut()).length < count && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    };
+    const first = await makeLog('a.log', 20);
+    const run1 = startCli(args, { cwd: dir.path });
+    await waitForLines(20);
+    run1.child.kill('SIGTERM');
+    expect((await run1.exited()).code).toBe(143);
+    // Written while nothing follows the file.
+    const second = await makeLog('a.log', 15, 20);
+    const run2 = startCli(args, { cwd: dir.path });
+    await waitForLines(35);
+    run2.child.kill('SIGINT');
+    expect((await run2.exited()).code).toBe(130);
+    expect(await readOut()).toEqual([...first, ...second]);
+  });
+
   describe.concurrent('bad usage and input', () => {
     let errorsDir: { path: string; remove: () => Promise<void> };
     beforeAll(async () => {
