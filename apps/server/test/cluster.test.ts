@@ -1,9 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type LogLine, httpGet, killAll, openLineSocket, sample, spawnServer } from './helpers.js';
 
 afterEach(killAll);
 
 const isWorkerUp = (line: LogLine): boolean => line.msg === 'worker listening';
+// Forking and starting three node processes takes seconds on a loaded 2-core machine.
+const CLUSTER_TEST_TIMEOUT_MS = 60_000;
 
 /** One complete game on a fresh connection: a range of one number is won at once. */
 async function playOnce(port: number): Promise<void> {
@@ -16,43 +18,54 @@ async function playOnce(port: number): Promise<void> {
 }
 
 describe('fanout-server --workers 2', () => {
-  it('shares the guess port, labels metrics per worker, replaces a crashed worker', async () => {
-    const server = await spawnServer(['--workers', '2']);
-    const workers = server.logs.filter(isWorkerUp);
-    expect(workers).toHaveLength(2);
-    expect(new Set(workers.map((w) => w.guessPort))).toEqual(new Set([server.guessPort]));
-    expect(JSON.parse((await httpGet(server.httpPort, '/healthz')).body)).toMatchObject({
-      status: 'ok',
-      workers: 2,
-    });
+  it(
+    'shares the guess port, labels metrics per worker, replaces a crashed worker',
+    async () => {
+      const server = await spawnServer(['--workers', '2']);
+      const workers = server.logs.filter(isWorkerUp);
+      expect(workers).toHaveLength(2);
+      expect(new Set(workers.map((w) => w.guessPort))).toEqual(new Set([server.guessPort]));
+      expect(JSON.parse((await httpGet(server.httpPort, '/healthz')).body)).toMatchObject({
+        status: 'ok',
+        workers: 2,
+      });
 
-    for (let i = 0; i < 4; i++) await playOnce(server.guessPort);
-    const page = (await httpGet(server.httpPort, '/metrics')).body;
-    expect(page).toContain('worker="1"');
-    expect(page).toContain('worker="2"');
-    const completed =
-      (sample(page, 'fanout_guess_games_completed_total', 'worker="1"') ?? 0) +
-      (sample(page, 'fanout_guess_games_completed_total', 'worker="2"') ?? 0);
-    expect(completed).toBeGreaterThanOrEqual(4);
-    expect(sample(page, 'fanout_cluster_workers')).toBe(2);
+      for (let i = 0; i < 4; i++) await playOnce(server.guessPort);
+      const page = (await httpGet(server.httpPort, '/metrics')).body;
+      expect(page).toContain('worker="1"');
+      expect(page).toContain('worker="2"');
+      const completed =
+        (sample(page, 'fanout_guess_games_completed_total', 'worker="1"') ?? 0) +
+        (sample(page, 'fanout_guess_games_completed_total', 'worker="2"') ?? 0);
+      expect(completed).toBeGreaterThanOrEqual(4);
+      expect(sample(page, 'fanout_cluster_workers')).toBe(2);
 
-    // Crash one worker from outside, as the OOM killer would.
-    const victim = workers[0]?.pid as number;
-    process.kill(victim, 'SIGKILL');
-    const died = await server.waitForLog((l) => l.msg === 'worker died: replacing it');
-    expect(died).toMatchObject({ level: 'error', workerPid: victim, signal: 'SIGKILL' });
-    const replacement = await server.waitForLog(
-      (l) => isWorkerUp(l) && !workers.some((w) => w.pid === l.pid),
-    );
-    expect(replacement.guessPort).toBe(server.guessPort);
-    const after = (await httpGet(server.httpPort, '/metrics')).body;
-    expect(sample(after, 'fanout_cluster_worker_restarts_total')).toBe(1);
-    expect(sample(after, 'fanout_cluster_workers')).toBe(2);
-    for (let i = 0; i < 2; i++) await playOnce(server.guessPort);
+      // Crash one worker from outside, as the OOM killer would.
+      const victim = workers[0]?.pid as number;
+      process.kill(victim, 'SIGKILL');
+      const died = await server.waitForLog((l) => l.msg === 'worker died: replacing it', 20_000);
+      expect(died).toMatchObject({ level: 'error', workerPid: victim, signal: 'SIGKILL' });
+      const replacement = await server.waitForLog(
+        (l) => isWorkerUp(l) && !workers.some((w) => w.pid === l.pid),
+        20_000,
+      );
+      expect(replacement.guessPort).toBe(server.guessPort);
+      // The primary hears of the replacement over IPC, maybe just after its log line.
+      await vi.waitFor(
+        async () => {
+          const after = (await httpGet(server.httpPort, '/metrics')).body;
+          expect(sample(after, 'fanout_cluster_worker_restarts_total')).toBe(1);
+          expect(sample(after, 'fanout_cluster_workers')).toBe(2);
+        },
+        { timeout: 10_000, interval: 50 },
+      );
+      for (let i = 0; i < 2; i++) await playOnce(server.guessPort);
 
-    server.child.kill('SIGTERM');
-    expect(await server.exited).toBe(0);
-    expect(server.logs.filter((l) => l.msg === 'worker died: replacing it')).toHaveLength(1);
-    expect(server.logs.at(-1)?.msg).toBe('stopped');
-  });
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+      expect(server.logs.filter((l) => l.msg === 'worker died: replacing it')).toHaveLength(1);
+      expect(server.logs.at(-1)?.msg).toBe('stopped');
+    },
+    CLUSTER_TEST_TIMEOUT_MS,
+  );
 });

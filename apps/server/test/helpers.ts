@@ -112,7 +112,7 @@ export async function spawnServer(
     },
   };
   running.add(server);
-  const listening = await waitForLog((line) => line.msg === 'listening');
+  const listening = await waitForLog((line) => line.msg === 'listening', 20_000);
   return Object.assign(server, {
     guessPort: listening.guessPort as number,
     httpPort: listening.httpPort as number,
