@@ -129,6 +129,18 @@ describe('mergeFiles', () => {
     await expect(mergeFiles(inputs, out)).rejects.toThrow(/EISDIR/);
   });
 
+  it('rejects with OutputWriteError when a stream output fails (no crash on its error event)', async () => {
+    const inputs = await makeInputs(2, 1000);
+    const broken = new Writable({
+      write(_chunk, _enc, cb) {
+        cb(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      },
+    });
+    const err = await mergeFiles(inputs, broken).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OutputWriteError);
+    expect((err as OutputWriteError).code).toBe('EPIPE');
+  });
+
   it('writes into a caller-owned LineWriter without closing it', async () => {
     const inputs = await makeInputs(2, 100);
     const out = join(dir, 'out.log');

@@ -26,6 +26,8 @@ export interface MergeOptions {
   maxLineBytes?: number;
   /** Split (default) or skip longer lines. */
   longLines?: LongLinePolicy;
+  /** Bytes read per system call and input (default 1 MiB). */
+  chunkBytes?: number;
   /** Checkpoint file: resume from it, and keep it up to date. Needs an output path. */
   checkpoint?: string;
   /** How often the checkpoint is written while running, in ms (default 1000). */
@@ -144,6 +146,7 @@ export async function mergeFiles(
       intervalMs: options.intervalMs,
       maxLineBytes: options.maxLineBytes,
       longLines: options.longLines,
+      chunkBytes: options.chunkBytes,
       signal: stop.signal,
       onEvent: options.onEvent,
       onStart: (identity, offset) => {

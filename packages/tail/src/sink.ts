@@ -17,6 +17,7 @@ export interface Sink {
 /** A minimal writable stream, as `process.stdout` or `fs.createWriteStream` provide. */
 export interface StreamLike {
   write(chunk: Uint8Array, callback?: (error?: Error | null) => void): boolean;
+  on(event: 'error', listener: (...args: unknown[]) => void): unknown;
   once(event: 'drain' | 'error' | 'close', listener: (...args: unknown[]) => void): unknown;
   removeListener(
     event: 'drain' | 'error' | 'close',
@@ -66,9 +67,15 @@ class StreamSink implements Sink {
   #last: Promise<void> = Promise.resolve();
   #error: OutputWriteError | undefined;
 
+  // Held while merging: an 'error' event with no listener (EPIPE on stdout) would crash.
+  readonly #onError = (e: unknown) => {
+    this.#error ??= new OutputWriteError(this.#label, 'write', e);
+  };
+
   constructor(stream: StreamLike, label: string) {
     this.#stream = stream;
     this.#label = label;
+    stream.on('error', this.#onError);
   }
   get length(): number {
     return this.#length;
@@ -109,8 +116,12 @@ class StreamSink implements Sink {
     await this.flush();
     return this.#length;
   }
-  close(): Promise<void> {
-    return this.flush();
+  async close(): Promise<void> {
+    try {
+      await this.flush();
+    } finally {
+      this.#stream.removeListener('error', this.#onError);
+    }
   }
 }
 
