@@ -108,8 +108,24 @@ function observe(
       );
       return;
     case 'connection-rejected':
-      metrics.errors.inc({ code: event.reason === 'max-connections' ? 'server-busy' : 'closing' });
-      warn({ remote: event.remoteAddress, reason: event.reason }, 'connection rejected');
+      if (event.reason === 'max-connections') {
+        metrics.errors.inc({ code: 'server-busy' });
+        warn({ remote: event.remoteAddress, reason: event.reason }, 'connection rejected');
+      } else {
+        // Turned away while draining: expected during a shutdown, not an error.
+        logger.debug({ remote: event.remoteAddress, reason: event.reason }, 'connection rejected');
+      }
+      return;
+    case 'accept-error':
+      // The OS refused to hand over a connection (EMFILE, ENFILE...); the server keeps going.
+      metrics.errors.inc({ code: 'accept-error' });
+      warn({ err: event.error }, 'could not accept a connection');
+      return;
+    case 'backpressure':
+      logger.trace(
+        { connectionId: event.connectionId, paused: event.paused },
+        'connection backpressure',
+      );
       return;
     case 'session-start':
       logger.debug(
@@ -144,9 +160,8 @@ function observe(
         );
       }
       return;
-    case 'number':
-    case 'listening':
-    case 'closed':
+    default:
+      // 'number', 'listening', 'closed' and any kind added later: nothing to record.
       return;
   }
 }
