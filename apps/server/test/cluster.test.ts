@@ -61,7 +61,21 @@ describe('fanout-server --workers 2', () => {
       );
       for (let i = 0; i < 2; i++) await playOnce(server.guessPort);
 
+      // A game in progress holds the shutdown: /healthz turns 503 meanwhile, then exit 0.
+      const player = await openLineSocket(server.guessPort);
+      player.write('PARAMS 9 9\nNUMBER\n');
+      expect(await player.nextLine()).toBe('9');
       server.child.kill('SIGTERM');
+      await vi.waitFor(
+        async () => {
+          const health = await httpGet(server.httpPort, '/healthz');
+          expect(health.status).toBe(503);
+          expect(JSON.parse(health.body)).toMatchObject({ status: 'draining' });
+        },
+        { timeout: 10_000, interval: 25 },
+      );
+      player.write('REPORT Correct\n');
+      await player.closed;
       expect(await server.exited).toBe(0);
       expect(server.logs.filter((l) => l.msg === 'worker died: replacing it')).toHaveLength(1);
       expect(server.logs.at(-1)?.msg).toBe('stopped');
