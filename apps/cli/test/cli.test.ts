@@ -3,7 +3,7 @@ import { killAll, runCli } from './helpers.js';
 
 afterAll(killAll);
 
-describe('fanout (top level)', () => {
+describe.concurrent('fanout (top level)', () => {
   it('prints the version from package.json', async () => {
     const result = await runCli(['--version']);
     expect(result.code).toBe(0);

@@ -15,7 +15,7 @@ afterAll(async () => {
   await dir.remove();
 });
 
-describe('fanout gcd', () => {
+describe.concurrent('fanout gcd', () => {
   it('--mode all --json runs all three, with the speedup', async () => {
     const result = await runCli(['gcd', '--mode', 'all', '--workers', '2', '--json']);
     expect(result.stderr).toBe('');

@@ -24,7 +24,7 @@ afterAll(async () => {
   await dir.remove();
 });
 
-describe('fanout life', () => {
+describe.concurrent('fanout life', () => {
   it('prints the seed-demo columns byte for byte', async () => {
     const result = await runCli(['life', '--pattern', 'seed-demo', '--print', 'columns']);
     expect(result.stderr).toBe('');
