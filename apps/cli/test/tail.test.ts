@@ -153,6 +153,7 @@ describe('fanout tail', () => {
       ],
       [['a.log', '--interval', '0'], /option '--interval <ms>' argument '0' is invalid/],
       [['a.log', '-o', 'a.log'], /-o a\.log is also an input/],
+      [['a.log', '-o', './a.log'], /-o \.\/a\.log is also an input/],
       [[], /missing required argument 'file'/],
     ])('exits 2 for tail %j', async (args, message) => {
       const result = await runCli(['tail', ...args], { cwd: errorsDir.path });

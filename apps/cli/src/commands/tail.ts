@@ -3,7 +3,8 @@
  * package, into a file or stdout, with checkpoints; stops cleanly on SIGINT/SIGTERM.
  */
 import { access, constants } from 'node:fs/promises';
-import { mergeFiles } from '@fanout/tail';
+import { resolve } from 'node:path';
+import { type MergeResult, mergeFiles } from '@fanout/tail';
 import { UsageError } from '../errors.js';
 import { formatCount, roundRate, roundSeconds, writeJson, writeOut } from '../output.js';
 import type { CommandContext } from '../program.js';
@@ -32,7 +33,8 @@ export async function runTail(
   if (json && options.output === undefined) {
     throw new UsageError('--json needs -o/--output (stdout would carry the merged lines)');
   }
-  if (options.output !== undefined && files.includes(options.output)) {
+  const output = options.output;
+  if (output !== undefined && files.some((file) => resolve(file) === resolve(output))) {
     throw new UsageError(`-o ${options.output} is also an input`);
   }
   if (!follow) {
@@ -40,7 +42,7 @@ export async function runTail(
     for (const file of files) await access(file, constants.R_OK);
   }
   const progress = startProgress('tail', progressEnabled(json) && options.output !== undefined);
-  let result: Awaited<ReturnType<typeof mergeFiles>>;
+  let result: MergeResult;
   try {
     result = await mergeFiles(files, options.output ?? process.stdout, {
       follow,
