@@ -1,7 +1,8 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deferred } from '../test/helpers.js';
-import { connectGuessClient, type GuessClient } from './client.js';
+import type { GuessClient } from './client.js';
+import { connectGuessClient } from './connect.js';
 import { ConnectionClosedError, GuessTimeoutError, ProtocolError } from './errors.js';
 import { createGuessServer } from './server.js';
 

@@ -56,12 +56,8 @@ export {
   type GuessServerCloseOptions,
   type GuessServerOptions,
 } from './server.js';
-export {
-  connectGuessClient,
-  GuessClient,
-  type GuessClientOptions,
-  type GuessGame,
-} from './client.js';
+export { GuessClient, type GuessGame } from './client.js';
+export { connectGuessClient, type GuessClientOptions } from './connect.js';
 export {
   type GuessResult,
   type PlaySeedGamesOptions,

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deferred, RawClient } from '../test/helpers.js';
-import { connectGuessClient } from './client.js';
+import { connectGuessClient } from './connect.js';
 import { formatClientResult } from './decide.js';
 import type { GuessServerEvent } from './events.js';
 import { createRandom } from './random.js';

@@ -1,0 +1,204 @@
+import { connect, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { Decision } from './codec.js';
+import { decide } from './decide.js';
+import type { LatencyHistogram } from './histogram.js';
+
+/** State shared by every connection of one load run. */
+export interface Shared {
+  readonly lower: number;
+  readonly upper: number;
+  readonly games: number;
+  readonly random: () => number;
+  readonly latency: LatencyHistogram;
+  readonly errors: Record<string, number>;
+  gamesDone: number;
+  guessesInCompletedGames: number;
+  roundTrips: number;
+  failed: number;
+}
+
+/** Counts one failure of `kind`. */
+export function countError(shared: Shared, kind: string): void {
+  shared.errors[kind] = (shared.errors[kind] ?? 0) + 1;
+}
+
+const REPORT_AND_NUMBER: Readonly<Record<Decision, Buffer>> = {
+  Warmer: Buffer.from('REPORT Warmer\nNUMBER\n'),
+  Colder: Buffer.from('REPORT Colder\nNUMBER\n'),
+  Unsure: Buffer.from('REPORT Unsure\nNUMBER\n'),
+  Correct: Buffer.from('REPORT Correct\nNUMBER\n'),
+};
+const GAME_OVER = 'REPORT Correct\nPARAMS 0 -1\n';
+const NEWLINE = 0x0a;
+const MAX_REPLY_BYTES = 4096;
+
+/** Reads a guess from buf[start, end): `[-]digits`, else undefined. */
+function readGuess(buf: Buffer, start: number, end: number): number | undefined {
+  let i = start;
+  const negative = buf[i] === 0x2d;
+  if (negative) i++;
+  if (i === end || end - i > 15) return undefined;
+  let value = 0;
+  for (; i < end; i++) {
+    const digit = buf[i]! - 0x30;
+    if (digit < 0 || digit > 9) return undefined;
+    value = value * 10 + digit;
+  }
+  return negative ? -value : value;
+}
+
+/**
+ * One connection of the load: a lean driver that reads replies straight from bytes and
+ * sends each `REPORT` together with the next `NUMBER`, in one write of a prepared buffer.
+ */
+export class LoadConnection {
+  readonly #socket: Socket;
+  readonly #shared: Shared;
+  readonly #params: string;
+  #carry: Buffer | undefined;
+  #gamesLeft: number;
+  #secret = 0;
+  #lastDistance: number | undefined;
+  #guesses = 0;
+  #sentAt = 0;
+  #failure: string | undefined;
+  #done = false;
+  #finished: (() => void) | undefined;
+  /** performance.now() of the last request or reply, for the shared watchdog. */
+  lastActivity = performance.now();
+
+  constructor(socket: Socket, shared: Shared) {
+    this.#socket = socket;
+    this.#shared = shared;
+    this.#params = `PARAMS ${shared.lower} ${shared.upper}\nNUMBER\n`;
+    this.#gamesLeft = shared.games;
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      this.#failure ??= error.code ?? 'socket-error';
+    });
+    socket.on('close', () => {
+      if (!this.#done) {
+        this.#done = true;
+        this.#shared.failed++;
+        countError(this.#shared, this.#failure ?? 'closed');
+      }
+      this.#finished?.();
+    });
+  }
+
+  #playing = false;
+
+  /** True while the connection is playing its games. */
+  get active(): boolean {
+    return this.#playing && !this.#done && !this.#socket.destroyed;
+  }
+
+  /** Plays every game; resolves when the connection is closed (either way). */
+  play(): Promise<void> {
+    const closed = new Promise<void>((resolve) => {
+      this.#finished = resolve;
+    });
+    if (this.#socket.destroyed) return Promise.resolve();
+    this.#playing = true;
+    if (this.#gamesLeft === 0) this.#complete();
+    else this.#startGame('');
+    return closed;
+  }
+
+  fail(kind: string): void {
+    this.#failure ??= kind;
+    this.#socket.destroy();
+  }
+
+  #startGame(prefix: string): void {
+    const { lower, upper, random } = this.#shared;
+    this.#secret = lower + Math.floor(random() * (upper - lower + 1));
+    this.#lastDistance = undefined;
+    this.#guesses = 0;
+    this.#sentAt = performance.now();
+    this.lastActivity = this.#sentAt;
+    this.#socket.write(prefix + this.#params);
+  }
+
+  #complete(): void {
+    this.#done = true;
+    // Do not wait for the server's FIN: the seed's server never closes its side.
+    this.#socket.end(() => this.#socket.destroy());
+  }
+
+  #onData(chunk: Buffer): void {
+    let buf = chunk;
+    if (this.#carry !== undefined) {
+      buf = Buffer.concat([this.#carry, chunk]);
+      this.#carry = undefined;
+    }
+    let start = 0;
+    let newline = buf.indexOf(NEWLINE);
+    while (newline !== -1 && !this.#done) {
+      this.#onLine(buf, start, newline);
+      start = newline + 1;
+      newline = buf.indexOf(NEWLINE, start);
+    }
+    if (start < buf.length && !this.#done) {
+      if (buf.length - start > MAX_REPLY_BYTES) this.fail('bad-reply');
+      else this.#carry = Buffer.from(buf.subarray(start));
+    }
+  }
+
+  #onLine(buf: Buffer, start: number, end: number): void {
+    const shared = this.#shared;
+    const now = performance.now();
+    this.lastActivity = now;
+    const guess = readGuess(buf, start, end);
+    if (guess === undefined) {
+      const line = buf.toString('latin1', start, end);
+      this.fail(line.startsWith('ERROR ') ? (line.split(' ')[1] ?? 'error') : 'bad-reply');
+      return;
+    }
+    shared.latency.record(now - this.#sentAt);
+    shared.roundTrips++;
+    this.#guesses++;
+    const decision = decide(guess, this.#secret, this.#lastDistance);
+    this.#lastDistance = Math.abs(guess - this.#secret);
+    if (decision !== 'Correct') {
+      this.#sentAt = now;
+      this.#socket.write(REPORT_AND_NUMBER[decision]);
+      return;
+    }
+    shared.gamesDone++;
+    shared.guessesInCompletedGames += this.#guesses;
+    this.#gamesLeft--;
+    if (this.#gamesLeft > 0) {
+      this.#startGame(GAME_OVER);
+    } else {
+      this.#socket.write(GAME_OVER);
+      this.#complete();
+    }
+  }
+}
+
+/** Connects one load connection; resolves undefined when connecting failed (counted). */
+export function openConnection(
+  host: string,
+  port: number,
+  timeoutMs: number,
+  shared: Shared,
+): Promise<LoadConnection | undefined> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port, noDelay: true });
+    const connection = new LoadConnection(socket, shared);
+    const timer =
+      timeoutMs > 0 ? setTimeout(() => connection.fail('timeout'), timeoutMs) : undefined;
+    const onClose = (): void => {
+      clearTimeout(timer);
+      resolve(undefined);
+    };
+    socket.once('close', onClose);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.off('close', onClose);
+      resolve(connection);
+    });
+  });
+}
