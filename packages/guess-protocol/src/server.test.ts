@@ -331,5 +331,9 @@ describe('createGuessServer', () => {
     expect(() => createGuessServer({ maxLineBytes: 0 })).toThrow(RangeError);
     expect(() => createGuessServer({ strategy: 'psychic' as 'random' })).toThrow(TypeError);
     expect(() => createGuessServer({ maxRange: 2 ** 60 })).toThrow(RangeError);
+    await using first = createGuessServer();
+    const taken = (await first.listen()).port;
+    await using second = createGuessServer({ port: taken });
+    await expect(second.listen()).rejects.toMatchObject({ code: 'EADDRINUSE' });
   });
 });
