@@ -3,6 +3,8 @@
  *   1. AsyncPool vs p-limit: 100k no-op async tasks at concurrency 8 (per-task overhead).
  *   2. WorkerPool.map (chunked) vs plain piscina.run per task: 100k tiny tasks.
  *   3. WorkerPool.map vs serial on the main thread: a CPU-bound set.
+ *   4. watchEventLoop on vs off: what the hooks add per callback (promise continuations
+ *      and setImmediate callbacks), to judge leaving it on in a server.
  * Run: flock /tmp/fanout-bench.lock pnpm --filter @fanout/executors bench
  * Uses the built package (dist), so build first.
  */
@@ -13,7 +15,7 @@ import pLimit from 'p-limit';
 import { Piscina } from 'piscina';
 import type * as Api from '../src/index.js';
 
-const { AsyncPool, WorkerPool } = (await import(
+const { AsyncPool, WorkerPool, watchEventLoop } = (await import(
   new URL('../dist/index.js', import.meta.url).href
 )) as typeof Api;
 const workUrl = new URL('./fixtures/work.mjs', import.meta.url);
@@ -143,6 +145,39 @@ const rows: Row[] = [];
     baselineName: 'serial, main thread',
     ratio: `${(b / o).toFixed(2)}× faster`,
     target: '≥ 1.85×',
+  });
+}
+
+// 4. watchEventLoop cost per callback: 500k awaits and 50k immediates, watch on vs off.
+{
+  const awaits = 500_000;
+  const immediates = 50_000;
+  const callbacks = awaits + immediates;
+  const load = async (): Promise<void> => {
+    let sum = 0;
+    for (let i = 0; i < awaits; i++) sum += await Promise.resolve(i);
+    for (let i = 0; i < immediates; i++) await new Promise<void>((r) => setImmediate(r));
+    if (sum < 0) throw new Error('unreachable');
+  };
+  const watched = async (): Promise<void> => {
+    const watch = watchEventLoop({ thresholdMs: 100 });
+    try {
+      await load();
+    } finally {
+      watch.stop();
+    }
+  };
+  await compare(watched, load); // warm-up
+  const { ours: o, baseline: b } = await compare(watched, load);
+  const perCallback = (ms: number): number => (ms * 1000) / callbacks;
+  rows.push({
+    name: 'watchEventLoop on, 500k awaits + 50k setImmediate',
+    unit: 'µs/callback',
+    ours: perCallback(o),
+    baseline: perCallback(b),
+    baselineName: 'no watch',
+    ratio: `+${(perCallback(o) - perCallback(b)).toFixed(2)} µs/callback`,
+    target: '(cheap enough for a server)',
   });
 }
 
