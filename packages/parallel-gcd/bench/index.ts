@@ -3,21 +3,16 @@
  * everyone: run it as `flock /tmp/fanout-bench.lock pnpm --filter @fanout/parallel-gcd bench`.
  *
  * 1. The seed's experiment: serial vs async pool vs worker threads on the seed's NUMBERS,
- *    repeated so that the serial run takes about a second (GCD_BENCH_SCALE overrides).
+ *    repeated so that the serial run takes about a second (GCD_BENCH_SCALE overrides), in
+ *    a plain `node` child process (see bench/parallel.mjs).
  * 2. naive vs Euclid vs binary on the same pairs.
  * 3. Euclid vs binary on BigInt pairs from 64 to 4096 bits.
  * Every figure is the median of ROUNDS runs, after one warm-up run.
  */
-import { availableParallelism } from 'node:os';
-import {
-  type GcdAlgorithm,
-  type GcdPair,
-  gcdOf,
-  runAsync,
-  runSerial,
-  runWorkers,
-  seedPairs,
-} from '../dist/index.js';
+import { spawnSync } from 'node:child_process';
+import { availableParallelism, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { type GcdAlgorithm, type GcdPair, gcdOf, seedPairs } from '../dist/index.js';
 
 const ROUNDS = Number(process.env.GCD_BENCH_ROUNDS ?? 7);
 const CORES = availableParallelism();
@@ -48,45 +43,51 @@ function timeAlgorithm(pairs: readonly GcdPair[], algorithm: GcdAlgorithm): numb
   return seconds;
 }
 
-async function parallelRuns(): Promise<readonly GcdPair[]> {
-  await runSerial(seedPairs(2));
-  const probe = await runSerial(seedPairs(4));
-  const scale =
-    Number(process.env.GCD_BENCH_SCALE ?? 0) || Math.max(1, Math.round(1 / (probe.seconds / 4)));
-  const pairs = seedPairs(scale);
-  const times = { serial: [] as number[], async: [] as number[], workers: [] as number[] };
-  // Warm-up round, not counted; then the three kinds interleaved so a load spike hits all.
-  for (let round = 0; round <= ROUNDS; round++) {
-    const serial = await runSerial(pairs);
-    const asyncRun = await runAsync(pairs, { concurrency: 2 });
-    const workers = await runWorkers(pairs, { workers: 2 });
-    if (round === 0) continue;
-    times.serial.push(serial.seconds);
-    times.async.push(asyncRun.seconds);
-    times.workers.push(workers.seconds);
-  }
+interface ParallelTimes {
+  readonly scale: number;
+  readonly pairs: number;
+  readonly serial: number[];
+  readonly async: number[];
+  readonly workers: number[];
+}
+
+function parallelRuns(): readonly GcdPair[] {
+  const child = spawnSync(
+    process.execPath,
+    [
+      fileURLToPath(new URL('./parallel.mjs', import.meta.url)),
+      String(ROUNDS),
+      process.env.GCD_BENCH_SCALE ?? '0',
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' },
+  );
+  if (child.status !== 0) throw new Error(`bench/parallel.mjs failed with status ${child.status}`);
+  const times = JSON.parse(child.stdout) as ParallelTimes;
   const serial = median(times.serial);
-  const row = (name: string, seconds: number, seed: string, seedRatio: string): string[] => [
-    name,
-    seconds.toFixed(3),
-    `${(serial / seconds).toFixed(2)}×`,
-    `${Math.min(...times[name as keyof typeof times]).toFixed(3)}`,
-    seed,
-    seedRatio,
-  ];
+  const row = (name: 'serial' | 'async' | 'workers', seed: string, seedRatio: string): string[] => {
+    const seconds = median(times[name]);
+    return [
+      name,
+      seconds.toFixed(3),
+      `${(serial / seconds).toFixed(2)}×`,
+      Math.min(...times[name]).toFixed(3),
+      seed,
+      seedRatio,
+    ];
+  };
   console.log(
-    `1. The seed's experiment: NUMBERS × ${scale} = ${pairs.length} pairs, naive gcd, ` +
-      `2 threads/tasks (median of ${ROUNDS}; pool start-up included)`,
+    `1. The seed's experiment: NUMBERS × ${times.scale} = ${times.pairs} pairs, naive gcd, ` +
+      `2 tasks/threads (median of ${ROUNDS}; pool and thread start-up included)`,
   );
   table(
     ['run', 'seconds', 'vs serial', 'best', 'seed (Python)', 'seed ratio'],
     [
-      row('serial', serial, '1.173', '1.00×'),
-      row('async', median(times.async), '1.436 threads', '0.82×'),
-      row('workers', median(times.workers), '0.683 processes', '1.72×'),
+      row('serial', '1.173', '1.00×'),
+      row('async', '1.436 threads', '0.82×'),
+      row('workers', '0.683 processes', '1.72×'),
     ],
   );
-  return pairs;
+  return seedPairs(times.scale);
 }
 
 function algorithms(pairs: readonly GcdPair[]): void {
@@ -159,8 +160,8 @@ function bigints(): void {
 
 console.log(
   `@fanout/parallel-gcd bench — Node ${process.version}, ${CORES} cores ` +
-    `(availableParallelism), ${ROUNDS} rounds\n`,
+    `(availableParallelism), ${ROUNDS} rounds, load average ${loadavg()[0]!.toFixed(2)} at start\n`,
 );
-const pairs = await parallelRuns();
+const pairs = parallelRuns();
 algorithms(pairs);
 bigints();
