@@ -66,6 +66,22 @@ describe('watchEventLoop', () => {
     expect(event?.origin).toContain('Timeout blockingTimer created\n');
   });
 
+  it('does not report its own slow onSlow delivery', async () => {
+    const events: SlowCallbackEvent[] = [];
+    using _watch = watchEventLoop({
+      thresholdMs: 20,
+      onSlow: (e) => {
+        events.push(e);
+        block(40);
+      },
+    });
+    await nextTimer(() => block(40));
+    await delivered();
+    await delivered();
+    expect(events.filter((e) => e.name === 'blockingTimer')).toHaveLength(1);
+    expect(events.filter((e) => e.type === 'Immediate' && e.name === 'deliver')).toEqual([]);
+  });
+
   it('stops reporting after stop(), which is idempotent', async () => {
     const events: SlowCallbackEvent[] = [];
     const watch = watchEventLoop({ thresholdMs: 20, onSlow: (e) => events.push(e) });

@@ -175,7 +175,8 @@ export function watchEventLoop(options: WatchEventLoopOptions = {}): EventLoopWa
       if (depth === 0) return;
       if (--depth === 0) {
         const durationMs = performance.now() - startedAt;
-        if (durationMs > thresholdMs) report(durationMs);
+        // A slow `onSlow` must not report itself, or it would re-arm the delivery forever.
+        if (durationMs > thresholdMs && callback !== deliver) report(durationMs);
         resource = undefined;
         callback = undefined;
       }
