@@ -128,13 +128,7 @@ export async function startCluster(
       return;
     }
     fastCrashes = lived < STABLE_AFTER_MS ? fastCrashes + 1 : 0;
-    // A clean exit means the worker itself was told to stop (a signal sent to the whole
-    // process group, say): wait a moment, as our own shutdown signal may be on its way.
-    const minDelayMs = code === 0 ? CLEAN_EXIT_GRACE_MS : 0;
-    const delayMs = Math.max(
-      minDelayMs,
-      fastCrashes <= 1 ? 0 : Math.min(100 * 2 ** fastCrashes, MAX_RESTART_DELAY_MS),
-    );
+    const delayMs = restartDelayMs(fastCrashes, code === 0);
     setTimeout(() => {
       if (draining) {
         logger.info(fields, 'worker stopped');
@@ -195,6 +189,18 @@ export async function startCluster(
     return closing;
   };
   return { guessPort, httpPort: ops.port, close, [Symbol.asyncDispose]: close };
+}
+
+/**
+ * How long to wait before replacing a dead worker. The first crash is replaced at once;
+ * crashes in a row, each within 10 s of the worker's start, wait 400 ms, 800 ms, ... up to
+ * 5 s, so a broken deployment does not spin. A clean exit (code 0) means the worker itself
+ * was told to stop, e.g. by a signal sent to the whole process group: wait a moment, as the
+ * primary's own shutdown signal may be on its way.
+ */
+export function restartDelayMs(fastCrashes: number, cleanExit: boolean): number {
+  const backoff = fastCrashes <= 1 ? 0 : Math.min(100 * 2 ** fastCrashes, MAX_RESTART_DELAY_MS);
+  return Math.max(cleanExit ? CLEAN_EXIT_GRACE_MS : 0, backoff);
 }
 
 /** Asks a worker to drain; kills it if it has not exited after `graceMs`. */

@@ -145,6 +145,24 @@ describe('fanout-server (one process)', () => {
     expect((await httpGet(server.httpPort, '/healthz')).status).toBe(200);
   });
 
+  it('prints --help and --version and exits 0 without binding anything', () => {
+    const help = spawnSync(process.execPath, [BIN, '--help'], { encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: fanout-server \[options\]/);
+    for (const flag of [
+      '--guess-port',
+      '--http-port',
+      '--workers',
+      '--idle-timeout',
+      'LOG_LEVEL',
+    ]) {
+      expect(help.stdout).toContain(flag);
+    }
+    const version = spawnSync(process.execPath, [BIN, '--version'], { encoding: 'utf8' });
+    expect(version.status).toBe(0);
+    expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
   it('exits 2 with a one-line message for a bad setting', () => {
     const bad = spawnSync(process.execPath, [BIN, '--workers', 'many'], { encoding: 'utf8' });
     expect(bad.status).toBe(2);
