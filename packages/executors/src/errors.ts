@@ -60,7 +60,13 @@ export class WorkerCrashedError extends Error {
 }
 
 function describeCause(cause: unknown): string {
-  if (cause instanceof Error) return `: ${cause.message}`;
   if (cause === undefined) return '';
+  if (cause instanceof Error) return `: ${cause.message}`;
+  const message = (cause as { message?: unknown } | null)?.message;
+  if (typeof message === 'string') return `: ${message}`;
+  if (typeof cause === 'object' && cause !== null) {
+    // What Node reports when, e.g., the task's result could not be structured-cloned.
+    return ': the thread reported an error without details (was the result cloneable?)';
+  }
   return `: ${String(cause)}`;
 }

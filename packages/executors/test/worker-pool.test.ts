@@ -124,6 +124,15 @@ describe('WorkerPool', () => {
     expect(await workers.run<number>('add', [2, 2])).toBe(4);
   });
 
+  it('reports a result that cannot be cloned as a crash, with a hint', async () => {
+    const workers = pool({ maxThreads: 1 });
+    const crash = await workers.run('returnFunction').catch((e: unknown) => e);
+    expect(crash).toBeInstanceOf(WorkerCrashedError);
+    expect((crash as Error).message).toContain('returnFunction()');
+    expect((crash as Error).message).toContain('cloneable');
+    expect(await workers.run<number>('add', [4, 4])).toBe(8);
+  });
+
   it('replaces a worker that runs out of memory under resourceLimits', async () => {
     const workers = pool({ maxThreads: 1, resourceLimits: { maxOldGenerationSizeMb: 16 } });
     const crash = await workers.run('exhaustMemory').catch((e: unknown) => e);
