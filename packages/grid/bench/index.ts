@@ -3,8 +3,16 @@
 //   flock /tmp/fanout-bench.lock pnpm --filter @fanout/grid bench
 import { availableParallelism } from 'node:os';
 import { AsyncPool, type Executor, InlineExecutor } from '@fanout/executors';
-import { createBitwiseEngine, Grid, type LifeLogic, ruleLogic, simulate } from '../dist/index.js';
-import { createWorkersEngine } from '../dist/workers.js';
+import type * as Main from '../src/index.js';
+import type { LifeLogic } from '../src/index.js';
+import type * as Workers from '../src/workers/index.js';
+
+// The built package (the workers engine needs dist/grid-worker.js); types from the sources.
+const distMain: string = '../dist/index.js';
+const distWorkers: string = '../dist/workers.js';
+const { createBitwiseEngine, Grid, ruleLogic, simulate } = (await import(distMain)) as typeof Main;
+const { createWorkersEngine } = (await import(distWorkers)) as typeof Workers;
+type Grid = Main.Grid;
 
 interface Row {
   readonly name: string;

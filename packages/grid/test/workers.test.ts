@@ -1,14 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  createBitwiseEngine,
-  EngineClosedError,
-  Grid,
-  parseRule,
-  type Topology,
-} from '../dist/index.js';
-import { createWorkersEngine, type WorkersEngine } from '../dist/workers.js';
+import type * as Main from '../src/index.js';
+import type * as Workers from '../src/workers/index.js';
 
 // Tests the built worker entry: the engine resolves dist/grid-worker.js next to itself.
+// Types come from the sources so type-checking does not need a build.
+const distMain: string = '../dist/index.js';
+const distWorkers: string = '../dist/workers.js';
+const { createBitwiseEngine, EngineClosedError, Grid, parseRule } = (await import(
+  distMain
+)) as typeof Main;
+const { createWorkersEngine } = (await import(distWorkers)) as typeof Workers;
+type Grid = Main.Grid;
+type Topology = Main.Topology;
+type WorkersEngine = Workers.WorkersEngine;
 
 const open: WorkersEngine[] = [];
 async function workers(grid: Grid, options: Parameters<typeof createWorkersEngine>[1] = {}) {
