@@ -37,4 +37,22 @@ describe('InlineExecutor', () => {
     expect(executor.closed).toBe(true);
     await expect(executor.submit(() => 1)).rejects.toBeInstanceOf(ExecutorClosedError);
   });
+
+  it('removes an aborted queued task and cancels the queue on close({ cancelPending })', async () => {
+    const executor = new InlineExecutor();
+    const gate = deferred();
+    const running = executor.submit(() => gate.promise);
+    const controller = new AbortController();
+    const aborted = executor.run(() => 'never', { signal: controller.signal });
+    const pending = executor.submit(() => 'never either');
+    const reason = new Error('not needed');
+    controller.abort(reason);
+    await expect(aborted).rejects.toBe(reason);
+    const closed = executor.close({ cancelPending: true });
+    await expect(pending).rejects.toBeInstanceOf(ExecutorClosedError);
+    gate.resolve();
+    await running;
+    await closed;
+    expect(executor.stats).toEqual({ queued: 0, running: 0, completed: 1, failed: 2 });
+  });
 });
