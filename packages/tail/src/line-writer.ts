@@ -49,6 +49,22 @@ interface Waiter {
   reject: (e: Error) => void;
 }
 
+/**
+ * Workers inherit the parent's flags. `--input-type` (from `node --input-type=module -e`) is
+ * refused for a file entry, so it is left out; flags a worker cannot take at all (e.g.
+ * `--trace-gc` given explicitly) make Node throw, and then the worker gets none.
+ */
+function startWorker(config: WriterConfig): Worker {
+  const url = writerWorkerUrl();
+  const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+  if (execArgv.length === process.execArgv.length) return new Worker(url, { workerData: config });
+  try {
+    return new Worker(url, { workerData: config, execArgv });
+  } catch {
+    return new Worker(url, { workerData: config, execArgv: [] });
+  }
+}
+
 class WorkerLineWriter implements LineWriter {
   readonly path: string;
   readonly #worker: Worker;
@@ -66,10 +82,7 @@ class WorkerLineWriter implements LineWriter {
   constructor(path: string, config: WriterConfig, hwm: number) {
     this.path = path;
     this.#hwm = hwm;
-    // Workers inherit the parent's flags; `--input-type` (from `node --input-type=module -e`)
-    // is refused for a file entry, so it is left out.
-    const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
-    this.#worker = new Worker(writerWorkerUrl(), { workerData: config, execArgv });
+    this.#worker = startWorker(config);
     let onReady: () => void = () => {};
     let onFail: (e: Error) => void = () => {};
     this.ready = new Promise<void>((res, rej) => {

@@ -28,7 +28,9 @@ ${load}
 describe('built package', () => {
   it('works through require (CJS build)', async () => {
     const out = join(dir, 'cjs.log');
-    await run(process.execPath, ['-e', script(`const tail = require('@fanout/tail');`, out)], {
+    // A per-process flag must not stop the writer thread from starting.
+    const load = `const tail = require('@fanout/tail');`;
+    await run(process.execPath, ['--max-old-space-size=256', '-e', script(load, out)], {
       cwd: pkg,
     });
     expect(await readFile(out, 'utf8')).toBe('from function\n');
