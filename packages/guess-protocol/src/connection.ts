@@ -33,6 +33,8 @@ export class GuessConnection {
   readonly #session: GuessSession;
   readonly #openedAt = performance.now();
   #carry: Buffer | undefined;
+  /** When the partial line in #carry began: a line must complete within idleTimeoutMs. */
+  #carrySince = 0;
   #consecutiveErrors = 0;
   /** Set once we decided to close: no more lines are processed. */
   #closeReason: CloseReason | undefined;
@@ -81,9 +83,20 @@ export class GuessConnection {
     if (this.#closeReason !== undefined) return;
     const maxLineBytes = this.#context.maxLineBytes;
     let buf = chunk;
+    let carrySince = 0;
     if (this.#carry !== undefined) {
+      // Slowloris: a byte now and then resets the idle timer, so bound the line's age too.
+      const idle = this.#context.idleTimeoutMs;
+      if (idle > 0 && performance.now() - this.#carrySince > idle) {
+        this.#carry = undefined;
+        this.#finish(
+          this.#fatal(Codes.IdleTimeout, `line not completed within ${idle} ms`, 'idle-timeout'),
+        );
+        return;
+      }
       buf = Buffer.concat([this.#carry, chunk]);
       this.#carry = undefined;
+      carrySince = this.#carrySince;
     }
     let out = '';
     let start = 0;
@@ -102,7 +115,11 @@ export class GuessConnection {
       }
       if (newline === -1) {
         // Copy the partial line so the (possibly large) chunk can be freed.
-        if (start < buf.length) this.#carry = Buffer.from(buf.subarray(start));
+        if (start < buf.length) {
+          this.#carry = Buffer.from(buf.subarray(start));
+          // A line continued from before keeps its start time; a new one starts now.
+          this.#carrySince = start === 0 && carrySince !== 0 ? carrySince : performance.now();
+        }
         break;
       }
       out += this.#line(buf, start, contentEnd);

@@ -223,6 +223,21 @@ describe('createGuessServer', () => {
     await waitFor((e) => e.type === 'connection-close' && e.reason === 'idle-timeout');
   });
 
+  it('closes a slowloris client whose line never completes within idleTimeoutMs', async () => {
+    const { port } = await start({ idleTimeoutMs: 300 });
+    const client = await raw(port);
+    const done = client.linesUntilClose();
+    // A byte every 100 ms keeps the socket busy but the line never ends.
+    const drip = setInterval(() => {
+      if (!client.socket.destroyed) client.send('N');
+    }, 100);
+    try {
+      expect(await done).toEqual([expect.stringMatching(/^ERROR idle-timeout line not completed/)]);
+    } finally {
+      clearInterval(drip);
+    }
+  });
+
   it('rejects connections over maxConnections politely and keeps serving the others', async () => {
     const { server, port, events } = await start({ maxConnections: 2, strategy: 'bisect' });
     const first = await raw(port);
