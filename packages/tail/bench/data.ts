@@ -1,7 +1,7 @@
 import { open, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-/** Line `k` of input `f`: `fF SEQ payload`, ~50 bytes, easy to check. */
+/** Line `k` of input `f`: `fF SEQ payload`, 44 bytes, easy to check. */
 function line(f: number, k: number): string {
   return `f${f} ${String(k).padStart(8, '0')} lorem ipsum dolor sit amet, xyz\n`;
 }
