@@ -171,7 +171,7 @@ export interface FormatRleOptions {
  *
  * @example
  * formatRle(getBuiltinPattern('glider'));
- * // 'x = 3, y = 3, rule = B3/S23\nbo$2bo$3o!\n'
+ * // '#N Glider\nx = 3, y = 3, rule = B3/S23\nbo$2bo$3o!\n'
  */
 export function formatRle(source: Pattern | Grid, options: FormatRleOptions = {}): string {
   const pattern = toPattern(source);
