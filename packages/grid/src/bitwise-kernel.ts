@@ -139,18 +139,17 @@ export function stepRows(
           next |= cond === 3 ? eq : cond === 1 ? eq & ~mc : eq & mc;
         }
       }
-      next &= keep;
-      const row = y + 1;
-      dst[row * wpr + j] = next;
-      if (torus) {
-        if (row === 1) dst[ghostBottom + j] = next;
-        if (row === height) dst[j] = next;
-      }
+      dst[(y + 1) * wpr + j] = next & keep;
       t0 = m0;
       t1 = m1;
       m0 = b0;
       m1 = b1;
       mc = bc;
+    }
+    // Torus: keep the ghost rows in step with the first and last world rows.
+    if (torus) {
+      if (yStart === 0) dst[ghostBottom + j] = dst[wpr + j]!;
+      if (yEnd === height) dst[j] = dst[height * wpr + j]!;
     }
   }
 }
