@@ -16,7 +16,8 @@ function awaitGeneration(g: number): boolean {
   let spins = 0;
   for (;;) {
     const released = Atomics.load(ctrl, Ctrl.released);
-    if (Atomics.load(ctrl, Ctrl.stopAt) <= g) return false;
+    // stop: the engine is closing after another worker died mid-generation.
+    if (Atomics.load(ctrl, Ctrl.stopAt) <= g || Atomics.load(ctrl, Ctrl.stop) === 1) return false;
     if (released >= g) return true;
     // Generations take about a millisecond: spin briefly before sleeping in the kernel.
     if (spins < SPINS) spins++;
