@@ -194,7 +194,9 @@ describe('followFile with follow', () => {
     ac.abort();
     await c.done;
     expect(c.items).toEqual(['old-1', 'old-2', 'old-partial', 'new-1']);
-    expect(events.map((e) => e.type)).toEqual(['rotated']);
+    // If the follower looked between the rename and the new file's creation, it also saw the
+    // name missing for a moment and reports the new file as re-created.
+    expect(['rotated', 'rotated,recreated']).toContain(events.map((e) => e.type).join());
   });
 
   it('survives deletion and re-creation, and waits for a file that appears later', async () => {

@@ -39,6 +39,9 @@ describe('crash safety (built package, child process, SIGKILL)', () => {
     const ckpt = join(dir, 'out.ckpt');
     const written: string[][] = inputs.map(() => []);
     let writing = true;
+    // Renames happen between whole lines: a line written in two pieces around a rename is
+    // split by the writer itself, not by the merger.
+    let rotate: (() => void) | undefined;
     // Writers: whole lines, sometimes in two pieces, to random inputs, while the merger runs.
     const writer = (async () => {
       let n = 0;
@@ -52,6 +55,11 @@ describe('crash safety (built package, child process, SIGKILL)', () => {
           await appendFile(inputs[i] as string, full.slice(0, cut));
           await appendFile(inputs[i] as string, full.slice(cut));
         } else await appendFile(inputs[i] as string, full);
+        if (rotate) {
+          await rename(inputs[0] as string, `${inputs[0]}.1`);
+          rotate();
+          rotate = undefined;
+        }
         if (n % 20 === 0) await sleep(1);
       }
     })();
@@ -69,7 +77,7 @@ describe('crash safety (built package, child process, SIGKILL)', () => {
       proc.kill('SIGKILL');
       await exited;
       // Rotate one input while the merger is down: the restart must finish the renamed file.
-      if (kill === 1) await rename(inputs[0] as string, `${inputs[0]}.1`);
+      if (kill === 1) await new Promise<void>((resolve) => (rotate = resolve));
     }
     writing = false;
     await writer;
