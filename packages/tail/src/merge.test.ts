@@ -214,7 +214,7 @@ describe('mergeFiles', () => {
     expectComplete(await readFile(out, 'utf8'), 2, 30);
   });
 
-  it('starts inputs at their end with from: end, and rejects duplicate inputs', async () => {
+  it('starts inputs at their end with from: end; rejects duplicate inputs and output as input', async () => {
     const inputs = await makeInputs(2, 10);
     const { stream, text } = memoryStream();
     const result = await mergeFiles(inputs, stream, { from: 'end' });
@@ -223,5 +223,6 @@ describe('mergeFiles', () => {
     await expect(mergeFiles([inputs[0] as string, inputs[0] as string], stream)).rejects.toThrow(
       /given twice/,
     );
+    await expect(mergeFiles(inputs, inputs[1] as string)).rejects.toThrow(/also the output/);
   });
 });

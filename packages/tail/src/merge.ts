@@ -94,6 +94,12 @@ export async function mergeFiles(
     if (seen.has(p)) throw new RangeError(`input ${p} is given twice`);
     seen.add(p);
   }
+  if (typeof output === 'string') {
+    const out = resolve(output);
+    const same = inputs.find((p) => resolve(p) === out);
+    // Reading our own output while following would copy it into itself forever.
+    if (same !== undefined) throw new RangeError(`input ${same} is also the output`);
+  }
   const ckPath = options.checkpoint;
   let state: CheckpointState | undefined;
   let outputPath = '';
