@@ -135,5 +135,5 @@ export async function openSink(
     return new WriterSink(await createLineWriter(output, options), true);
   }
   if (isLineWriter(output)) return new WriterSink(output, false);
-  return new StreamSink(output, 'stream');
+  return new StreamSink(output, output === process.stdout ? 'stdout' : 'stream');
 }
