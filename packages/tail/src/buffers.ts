@@ -19,8 +19,3 @@ export function ownedConcat(parts: readonly Buffer[], addNewline = false): Buffe
   if (addNewline) out[len - 1] = NEWLINE;
   return out;
 }
-
-/** True when the buffer is the whole of its ArrayBuffer (safe to transfer). */
-export function ownsMemory(b: Buffer): boolean {
-  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength;
-}

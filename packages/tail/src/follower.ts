@@ -23,6 +23,8 @@ export interface LineBatch {
 /** Follower options plus a hook the merger uses to record where a newly opened file starts. */
 export interface FollowerOptions extends FollowOptions {
   onStart?: (identity: FileIdentity, offset: number) => void;
+  /** Memory to read into (recycled from the writer); a new buffer when it returns undefined. */
+  allocate?: (size: number) => Buffer | undefined;
 }
 
 type Change = 'same' | 'truncated' | 'replaced' | 'gone';
@@ -94,7 +96,10 @@ export class FileFollower {
         }
       }
       const fh = this.#fh as FileHandle;
-      this.#buf ??= Buffer.allocUnsafeSlow(this.#opts.chunkBytes ?? 1024 * 1024);
+      if (!this.#buf) {
+        const size = this.#opts.chunkBytes ?? 1024 * 1024;
+        this.#buf = this.#opts.allocate?.(size) ?? Buffer.allocUnsafeSlow(size);
+      }
       let bytesRead: number;
       try {
         ({ bytesRead } = await fh.read(this.#buf, 0, this.#buf.length, this.#position));
@@ -105,7 +110,11 @@ export class FileFollower {
       if (bytesRead > 0) {
         const at = this.#position;
         this.#position += bytesRead;
-        const parts = this.#splitter.push(this.#buf.subarray(0, bytesRead), at);
+        // The read buffer is donated: runs of lines stay views of it (no copy) and a new
+        // buffer is taken for the next read when any part kept it.
+        const buf = this.#buf;
+        const parts = this.#splitter.push(buf.subarray(0, bytesRead), at, true);
+        if (parts.some((p) => p.data.buffer === buf.buffer)) this.#buf = undefined;
         if (parts.length > 0) {
           await this.#refreshFingerprint(fh);
           return this.#batch(parts);

@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { ownsMemory } from './buffers.js';
 import { OutputWriteError } from './errors.js';
 import { writerWorkerUrl } from './worker-file.js';
 import type { FromWorker, ToWorker, WorkerFailure, WriterConfig } from './writer-protocol.js';
@@ -41,8 +40,20 @@ export interface LineWriter extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-/** Internal: write owned buffers, transferring their memory to the worker instead of copying. */
+/**
+ * Internal: write buffers whose memory (their whole ArrayBuffers, views included) belongs to
+ * the caller alone, transferring it to the worker instead of copying.
+ */
 export const writeTransfer = Symbol('writeTransfer');
+
+/**
+ * Internal: a buffer of exactly `size` bytes whose memory came back from the worker after
+ * being written (so reads reuse memory instead of allocating), or undefined when none is spare.
+ */
+export const takeSpare = Symbol('takeSpare');
+
+/** Most buffers kept for reuse; the rest are left to the garbage collector. */
+const MAX_SPARE = 64;
 
 interface Waiter {
   resolve: () => void;
@@ -73,6 +84,7 @@ class WorkerLineWriter implements LineWriter {
   #inFlight = 0;
   #error: OutputWriteError | undefined;
   #space: Waiter[] = [];
+  #spare: ArrayBuffer[] = [];
   #calls = new Map<number, { resolve: (length: number) => void; reject: (e: Error) => void }>();
   #nextId = 1;
   #closing: Promise<void> | undefined;
@@ -97,6 +109,7 @@ class WorkerLineWriter implements LineWriter {
           break;
         case 'written':
           this.#inFlight -= msg.bytes;
+          for (const ab of msg.spare) if (this.#spare.length < MAX_SPARE) this.#spare.push(ab);
           this.#release();
           break;
         case 'error':
@@ -159,20 +172,30 @@ class WorkerLineWriter implements LineWriter {
     return this.#post(chunks, true);
   }
 
+  [takeSpare](size: number): Buffer | undefined {
+    const i = this.#spare.findIndex((ab) => ab.byteLength === size);
+    if (i < 0) return undefined;
+    const ab = this.#spare[i] as ArrayBuffer;
+    this.#spare[i] = this.#spare[this.#spare.length - 1] as ArrayBuffer;
+    this.#spare.pop();
+    return Buffer.from(ab);
+  }
+
   #post(chunks: Uint8Array[], transfer: boolean): Promise<void> {
     if (this.#error) return Promise.reject(this.#error);
     if (this.#closing) {
       return Promise.reject(new OutputWriteError(this.path, 'write', 'writer is closed'));
     }
     let bytes = 0;
-    const transferList: ArrayBuffer[] = [];
+    // Several chunks may be views of one buffer; each memory is transferred once.
+    const transferList = new Set<ArrayBuffer>();
     for (const c of chunks) {
       bytes += c.byteLength;
-      if (transfer && ownsMemory(c as Buffer)) transferList.push(c.buffer as ArrayBuffer);
+      if (transfer) transferList.add(c.buffer as ArrayBuffer);
     }
     if (bytes === 0) return Promise.resolve();
     const msg: ToWorker = { type: 'write', chunks };
-    this.#worker.postMessage(msg, transferList);
+    this.#worker.postMessage(msg, [...transferList]);
     this.#inFlight += bytes;
     this.#length += bytes;
     if (this.#inFlight <= this.#hwm) return Promise.resolve();

@@ -153,6 +153,7 @@ export async function mergeFiles(
       maxLineBytes: options.maxLineBytes,
       longLines: options.longLines,
       chunkBytes: options.chunkBytes,
+      allocate: (size) => sink.spare(size),
       signal: stop.signal,
       onEvent: options.onEvent,
       onStart: (identity, offset) => {

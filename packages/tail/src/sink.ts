@@ -1,5 +1,5 @@
 import { OutputWriteError } from './errors.js';
-import { createLineWriter, type LineWriter, writeTransfer } from './line-writer.js';
+import { createLineWriter, type LineWriter, takeSpare, writeTransfer } from './line-writer.js';
 
 /** Where merged lines go: a LineWriter (file) or a caller's stream (e.g. stdout). */
 export interface Sink {
@@ -7,6 +7,8 @@ export interface Sink {
   readonly length: number;
   /** Accepts whole lines; the buffers are not used by the caller afterwards. */
   write(chunks: Buffer[]): Promise<void>;
+  /** A buffer of `size` bytes to read into, recycled from written data, if one is spare. */
+  spare(size: number): Buffer | undefined;
   flush(): Promise<void>;
   /** Makes accepted bytes durable; resolves with the durable length. */
   sync(): Promise<number>;
@@ -35,6 +37,12 @@ export function isLineWriter(x: unknown): x is LineWriter {
   );
 }
 
+/** A LineWriter of ours has the internal methods; one given by a caller may not. */
+type Internal = LineWriter & {
+  [writeTransfer]?: (c: Buffer[]) => Promise<void>;
+  [takeSpare]?: (size: number) => Buffer | undefined;
+};
+
 class WriterSink implements Sink {
   readonly #writer: LineWriter;
   readonly #owned: boolean;
@@ -46,8 +54,11 @@ class WriterSink implements Sink {
     return this.#writer.length;
   }
   write(chunks: Buffer[]): Promise<void> {
-    const w = this.#writer as LineWriter & { [writeTransfer]?: (c: Buffer[]) => Promise<void> };
+    const w = this.#writer as Internal;
     return w[writeTransfer] ? w[writeTransfer](chunks) : w.write(chunks);
+  }
+  spare(size: number): Buffer | undefined {
+    return (this.#writer as Internal)[takeSpare]?.(size);
   }
   flush(): Promise<void> {
     return this.#writer.flush();
@@ -79,6 +90,9 @@ class StreamSink implements Sink {
   }
   get length(): number {
     return this.#length;
+  }
+  spare(): undefined {
+    return undefined;
   }
   async write(chunks: Buffer[]): Promise<void> {
     if (this.#error) throw this.#error;

@@ -1,4 +1,5 @@
 import { ownedConcat, ownedCopy } from './buffers.js';
+import { countNewlines, linesWithin } from './newlines.js';
 import type { LongLinePolicy } from './types.js';
 
 const NEWLINE = 10;
@@ -60,8 +61,12 @@ export class LineSplitter {
     this.committed = offset;
   }
 
-  /** Splits `chunk`, read at file offset `offset` (it is copied; the caller may reuse it). */
-  push(chunk: Buffer, offset: number): LinePart[] {
+  /**
+   * Splits `chunk`, read at file offset `offset`. Unless `donate` is set it is copied and the
+   * caller may reuse it; with `donate`, runs of lines are views of `chunk` (no copy), so the
+   * caller gives up `chunk`'s memory (it may be transferred to the writer thread).
+   */
+  push(chunk: Buffer, offset: number, donate = false): LinePart[] {
     const out: LinePart[] = [];
     const n = chunk.length;
     let pos = 0;
@@ -74,6 +79,18 @@ export class LineSplitter {
       this.#append(chunk, 0, nl, offset, out);
       this.#complete(offset + nl + 1, out);
       pos = nl + 1;
+    }
+    // Fast path: every byte up to the last newline is whole lines, none too long (checked
+    // with a few indexOf calls), counted four bytes at a time: one part, no per-line work.
+    const last = chunk.lastIndexOf(NEWLINE);
+    if (last >= pos && linesWithin(chunk, pos, last + 1, this.#max)) {
+      const lines = countNewlines(chunk, pos, last + 1);
+      const data = donate ? chunk.subarray(pos, last + 1) : ownedCopy(chunk, pos, last + 1);
+      out.push(part(data, offset + pos, lines));
+      this.committed = offset + last + 1;
+      pos = last + 1;
+      if (pos < n) this.#append(chunk, pos, n, offset, out);
+      return out;
     }
     let regionStart = pos;
     let regionLines = 0;

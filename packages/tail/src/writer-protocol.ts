@@ -24,7 +24,8 @@ export interface WorkerFailure {
 
 export type FromWorker =
   | { type: 'ready'; length: number }
-  | { type: 'written'; bytes: number }
+  /** `spare`: memory of written chunks, handed back so the reader can reuse it. */
+  | { type: 'written'; bytes: number; spare: ArrayBuffer[] }
   | { type: 'done'; id: number; length: number }
   | { type: 'failed'; id: number; failure: WorkerFailure }
   | { type: 'error'; failure: WorkerFailure };

@@ -8,6 +8,8 @@ const port = parentPort;
 if (!port) throw new Error('writer-worker must run as a worker thread');
 
 const IOV_MAX = 1024;
+/** Written chunks at least this big go back to the main thread to be read into again. */
+const SPARE_MIN_BYTES = 64 * 1024;
 let fd = -1;
 let position = 0;
 let failure: WorkerFailure | undefined;
@@ -68,7 +70,17 @@ function drain(): void {
         post({ type: 'error', failure });
       }
     }
-    post({ type: 'written', bytes });
+    // Views of one buffer arrive together, so only the next queued chunk can still need the
+    // last one's memory: that buffer goes back with a later batch.
+    const spare = new Set<ArrayBuffer>();
+    for (const c of take) {
+      if (c.buffer.byteLength >= SPARE_MIN_BYTES) spare.add(c.buffer as ArrayBuffer);
+    }
+    const next = queue[0];
+    if (next) spare.delete(next.buffer as ArrayBuffer);
+    port?.postMessage({ type: 'written', bytes, spare: [...spare] } satisfies FromWorker, [
+      ...spare,
+    ]);
   }
 }
 
