@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../test/helpers.js';
 import { OutputWriteError } from './errors.js';
-import { createLineWriter } from './line-writer.js';
+import { createLineWriter, takeSpare, writeTransfer } from './line-writer.js';
 
 // These tests run the built worker (dist/writer-worker.js): `pnpm test` builds first.
 let dir = '';
@@ -45,6 +45,33 @@ describe('createLineWriter', () => {
     for (let i = 0; i < 500; i++) await w.write(line);
     await w.close();
     expect((await readFile(file)).length).toBe(500 * line.length);
+  });
+
+  it('transfers views of one buffer written in several batches, then hands the memory back', async () => {
+    const file = join(dir, 'out.log');
+    const w = await createLineWriter(file, { batchBytes: 64 * 1024 });
+    const internal = w as typeof w & {
+      [writeTransfer]: (chunks: Buffer[]) => Promise<void>;
+      [takeSpare]: (size: number) => Buffer | undefined;
+    };
+    const size = 256 * 1024;
+    const expected = Buffer.allocUnsafeSlow(size);
+    for (let i = 0; i < size; i++) expected[i] = i % 50 === 49 ? 10 : 97 + (i % 26);
+    const donated = Buffer.allocUnsafeSlow(size);
+    expected.copy(donated);
+    // Views of one memory, larger than a batch: it must not go back before the last is written.
+    await internal[writeTransfer]([
+      donated.subarray(0, 100_000),
+      donated.subarray(100_000, 200_000),
+      donated.subarray(200_000),
+    ]);
+    expect(donated.length).toBe(0); // transferred, not copied
+    await w.flush();
+    expect((await readFile(file)).equals(expected)).toBe(true);
+    const spare = internal[takeSpare](size);
+    expect(spare?.length).toBe(size);
+    expect(internal[takeSpare](size)).toBeUndefined();
+    await w.close();
   });
 
   it('appends, or cuts an existing file back to a length and continues there', async () => {

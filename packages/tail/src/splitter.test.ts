@@ -89,6 +89,62 @@ describe('LineSplitter', () => {
     expect(events).toEqual([]);
   });
 
+  it('gives the same lines, offsets and reports in one chunk as fed byte by byte', () => {
+    const rnd = prng(13);
+    for (let round = 0; round < 200; round++) {
+      const max = 1 + Math.floor(rnd() * 12);
+      const policy = rnd() < 0.5 ? 'split' : 'skip';
+      const lines = Array.from({ length: 1 + Math.floor(rnd() * 30) }, () =>
+        'z'.repeat(Math.floor(rnd() * (max * 2.2))),
+      );
+      const data = Buffer.from(`${lines.join('\n')}${rnd() < 0.5 ? '\n' : ''}`);
+      const run = (cuts: number[], donate: boolean) => {
+        const events: unknown[] = [];
+        // `bytes` of a report is what was seen when the limit was passed: it depends on the cuts.
+        const s = new LineSplitter(max, policy, (offset, _bytes, action) =>
+          events.push([offset, action]),
+        );
+        const parts: LinePart[] = [];
+        let at = 0;
+        for (const cut of [...cuts, data.length]) {
+          parts.push(...s.push(Buffer.from(data.subarray(at, cut)), at, donate));
+          at = cut;
+        }
+        const committed = s.committed;
+        const last = s.flush();
+        if (last) parts.push(last);
+        // Per line: file offset and whether the newline was added (parts may group lines).
+        const offsets: [number, boolean][] = [];
+        for (const p of parts) {
+          let at = 0;
+          while (at < p.data.length) {
+            offsets.push([p.offset + at, p.addedNewline]);
+            at = p.data.indexOf(10, at) + 1;
+          }
+        }
+        return { lines: linesOf(parts), offsets, events, committed, end: s.committed };
+      };
+      const byteByByte = run(
+        Array.from({ length: data.length }, (_, i) => i),
+        false,
+      );
+      expect(run([], true)).toEqual(byteByByte);
+      expect(run([], false)).toEqual(byteByByte);
+    }
+  });
+
+  it('with a donated chunk, whole runs are views of it (no copy)', () => {
+    const s = new LineSplitter(100, 'split', () => {});
+    const chunk = Buffer.from('a\nbb\nccc\ntail');
+    const parts = s.push(chunk, 0, true);
+    expect(parts).toHaveLength(1);
+    expect(parts[0]?.data.buffer).toBe(chunk.buffer);
+    expect(parts[0]?.lines).toBe(3);
+    // The held tail is a copy: the donated chunk may be given away.
+    chunk.fill(0);
+    expect(s.flush()?.data.toString()).toBe('tail\n');
+  });
+
   it('rejects a nonsensical limit', () => {
     expect(() => new LineSplitter(0, 'split', () => {})).toThrow(/maxLineBytes/);
   });
