@@ -4,7 +4,7 @@
  * starts.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -169,4 +169,33 @@ export function parseOneJson(stdout: string): Record<string, unknown> {
     throw new Error(`expected exactly one JSON object on one line, got: ${stdout}`);
   }
   return JSON.parse(trimmed) as Record<string, unknown>;
+}
+
+/**
+ * Resolves once process `pid` has used `cpuMs` of CPU time (user + system, from
+ * /proc/PID/stat on Linux): a way to know a process is past its startup and busy in its
+ * main work that does not depend on how loaded the machine is. Elsewhere it waits 2 s.
+ */
+export async function waitForCpuTime(
+  pid: number,
+  cpuMs: number,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    let stat: string;
+    try {
+      stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      return;
+    }
+    // Fields after the command name (which may contain spaces) start at state (field 3).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime (14) + stime (15)
+    if ((ticks * 1000) / ticksPerSecond >= cpuMs) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`process ${pid} did not use ${cpuMs} ms of CPU within ${timeoutMs} ms`);
 }

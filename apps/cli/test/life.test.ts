@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killAll, parseOneJson, runCli, startCli, tempDir } from './helpers.js';
+import { killAll, parseOneJson, runCli, startCli, tempDir, waitForCpuTime } from './helpers.js';
 
 // The seed's ColumnPrinter output for its 5x9 example, generations 0..4.
 const SEED_COLUMNS = [
@@ -172,8 +172,8 @@ describe.concurrent('fanout life', () => {
       '--print',
       'none',
     ]);
-    // Give it time to be inside the stepping loop (generous on a loaded machine).
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Startup takes ~0.2 s of CPU; past 0.6 s it is stepping generations.
+    await waitForCpuTime(life.child.pid!, 600);
     life.child.kill('SIGTERM');
     const exit = await life.exited(5000);
     expect(exit.code).toBe(143);
