@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { prng } from '../test/helpers.js';
-import { countNewlines, linesWithin } from './newlines.js';
+import { simdCounter } from './newline-simd.js';
+import { countNewlines, countNewlinesSwar, linesWithin } from './newlines.js';
 
 function naiveCount(b: Uint8Array, start: number, end: number): number {
   let n = 0;
@@ -33,12 +34,19 @@ describe('countNewlines', () => {
       const view = backing.subarray(Math.floor(rnd() * 7));
       const start = Math.floor(rnd() * 50);
       const end = start + Math.floor(rnd() * (view.length - start));
-      expect(countNewlines(view, start, end)).toBe(naiveCount(view, start, end));
+      const expected = naiveCount(view, start, end);
+      expect(countNewlinesSwar(view, start, end)).toBe(expected);
+      expect(countNewlines(view, start, end)).toBe(expected);
     }
   });
 
-  it('does not overflow a lane on long runs of newlines', () => {
-    const all = Buffer.alloc(64 * 1024 + 3, 10);
+  it('uses WebAssembly SIMD on this Node', () => {
+    expect(simdCounter()).not.toBeNull();
+  });
+
+  it('does not overflow a lane on long runs of newlines, over several SIMD windows', () => {
+    const all = Buffer.alloc(2.5 * 1024 * 1024 + 3, 10);
+    expect(countNewlinesSwar(all, 1, all.length)).toBe(all.length - 1);
     expect(countNewlines(all, 1, all.length)).toBe(all.length - 1);
     expect(countNewlines(all, 0, 0)).toBe(0);
   });

@@ -1,16 +1,32 @@
+import { SIMD_WINDOW, simdCounter } from './newline-simd.js';
+
 const NEWLINE = 10;
 const NL4 = 0x0a0a0a0a;
 const LOW7 = 0x7f7f7f7f;
 const ONES = 0x01010101;
 
 /**
- * Number of newline bytes in `b[start, end)`. Counting with one `indexOf` call per line
+ * Number of newline bytes in `b[start, end)`: with WebAssembly SIMD where available (one
+ * 1 MiB window at a time), else four bytes at a time in JavaScript.
+ */
+export function countNewlines(b: Uint8Array, start: number, end: number): number {
+  const simd = simdCounter();
+  if (!simd) return countNewlinesSwar(b, start, end);
+  let n = 0;
+  for (let at = start; at < end; at += SIMD_WINDOW) {
+    n += simd(b.subarray(at, Math.min(end, at + SIMD_WINDOW)));
+  }
+  return n;
+}
+
+/**
+ * Number of newline bytes in `b[start, end)`, without WebAssembly. Counting with one `indexOf` call per line
  * costs ~20 ns a line; this looks at four bytes at once (SWAR): for each byte lane,
  * `~(((x & 0x7f) + 0x7f) | x)` has its high bit set exactly when the byte of `x` is 0, and
  * `x` is the word XOR `\n\n\n\n`. Lane sums are gathered for 252 words (below 256, so a
  * lane never carries into the next) before being added up.
  */
-export function countNewlines(b: Uint8Array, start: number, end: number): number {
+export function countNewlinesSwar(b: Uint8Array, start: number, end: number): number {
   let n = 0;
   let i = start;
   while (i < end && ((b.byteOffset + i) & 3) !== 0) {
