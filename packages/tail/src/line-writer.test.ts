@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../test/helpers.js';
 import { OutputWriteError } from './errors.js';
-import { createLineWriter, takeSpare, writeTransfer } from './line-writer.js';
+import { createLineWriter, takeSpare, workerExecArgv, writeTransfer } from './line-writer.js';
 
 // These tests run the built worker (dist/writer-worker.js): `pnpm test` builds first.
 let dir = '';
@@ -72,6 +72,18 @@ describe('createLineWriter', () => {
     expect(spare?.length).toBe(size);
     expect(internal[takeSpare](size)).toBeUndefined();
     await w.close();
+  });
+
+  it('starts the writer thread without the parent module loaders', () => {
+    const argv = ['--import', 'tsx', '--max-old-space-size=512', '--require=x.cjs', '-r', 'y'];
+    argv.push(
+      '--input-type=module',
+      '--loader',
+      'z.mjs',
+      '--experimental-loader=w',
+      '--no-warnings',
+    );
+    expect(workerExecArgv(argv)).toEqual(['--max-old-space-size=512', '--no-warnings']);
   });
 
   it('appends, or cuts an existing file back to a length and continues there', async () => {

@@ -60,15 +60,36 @@ interface Waiter {
   reject: (e: Error) => void;
 }
 
+/** Flags that load code (with their value when it is the next argument). */
+const LOADER_FLAGS = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader']);
+
 /**
- * Workers inherit the parent's flags. `--input-type` (from `node --input-type=module -e`) is
- * refused for a file entry, so it is left out; flags a worker cannot take at all (e.g.
- * `--trace-gc` given explicitly) make Node throw, and then the worker gets none.
+ * The parent's flags the worker should get: all but the module loaders (`--import tsx`…).
+ * The worker is a built file using only Node built-ins, and a loader such as tsx costs
+ * ~200 ms at every worker start; `--input-type` is refused for a file entry.
+ */
+export function workerExecArgv(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a.startsWith('--input-type')) continue;
+    const eq = a.indexOf('=');
+    if (LOADER_FLAGS.has(eq < 0 ? a : a.slice(0, eq))) {
+      if (eq < 0) i++; // its value is the next argument
+      continue;
+    }
+    out.push(a);
+  }
+  return out;
+}
+
+/**
+ * Workers inherit the parent's flags; flags a worker cannot take at all (e.g. `--trace-gc`
+ * given explicitly) make Node throw, and then the worker gets none.
  */
 function startWorker(config: WriterConfig): Worker {
   const url = writerWorkerUrl();
-  const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
-  if (execArgv.length === process.execArgv.length) return new Worker(url, { workerData: config });
+  const execArgv = workerExecArgv(process.execArgv);
   try {
     return new Worker(url, { workerData: config, execArgv });
   } catch {

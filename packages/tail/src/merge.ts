@@ -114,15 +114,18 @@ export async function mergeFiles(
     }
   }
 
-  let sink: Sink;
-  try {
-    sink = await openSink(output, ckPath === undefined ? undefined : (state?.outputLength ?? 0));
-  } catch (e) {
+  // The writer thread starts (tens of ms) while the inputs are opened and first read.
+  const opening = openSink(
+    output,
+    ckPath === undefined ? undefined : (state?.outputLength ?? 0),
+  ).catch((e: unknown) => {
     if (e instanceof OutputWriteError && e.code === 'ESHORT' && ckPath !== undefined) {
       throw new CheckpointError(ckPath, 'the output is shorter than recorded', e);
     }
     throw e;
-  }
+  });
+  opening.catch(() => {}); // handled below, once the readers have started
+  let sink: Sink | undefined;
 
   const stop = new AbortController();
   const onAbort = () => stop.abort();
@@ -153,7 +156,7 @@ export async function mergeFiles(
       maxLineBytes: options.maxLineBytes,
       longLines: options.longLines,
       chunkBytes: options.chunkBytes,
-      allocate: (size) => sink.spare(size),
+      allocate: (size) => sink?.spare(size),
       signal: stop.signal,
       onEvent: options.onEvent,
       onStart: (identity, offset) => {
@@ -171,9 +174,10 @@ export async function mergeFiles(
         // Accepted in call order; the position is recorded in the same tick, so a checkpoint
         // snapshot (output length + positions) is always consistent.
         // (Sizes first: a file sink transfers the buffers' memory to its worker.)
+        const out = sink ?? (await opening);
         for (const c of chunks) bytes += c.length;
         lines += batch.lines;
-        const accepted = sink.write(chunks);
+        const accepted = out.write(chunks);
         positions.set(path, { identity: batch.identity, offset: batch.endOffset });
         changes++;
         await accepted;
@@ -191,7 +195,7 @@ export async function mergeFiles(
   let savedChanges = -1;
   let checkpointing: Promise<void> | undefined;
   const checkpoint = async (): Promise<void> => {
-    if (ckPath === undefined || changes === savedChanges) return;
+    if (ckPath === undefined || changes === savedChanges || !sink) return;
     const mark = changes;
     const snapshot: CheckpointState = {
       version: 1,
@@ -221,8 +225,10 @@ export async function mergeFiles(
       )
     : undefined;
 
+  const running = Promise.all(inputs.map(follow));
   try {
-    await Promise.all(inputs.map(follow));
+    sink = await opening; // on failure the readers stop (they wait for it too)
+    await running;
     clearInterval(ckTimer);
     await checkpointing;
     if (fatal === undefined) {
@@ -234,9 +240,10 @@ export async function mergeFiles(
   } finally {
     clearInterval(ckTimer);
     clearInterval(progressTimer);
+    await running.catch(failRun); // every input file is closed before we return
     options.signal?.removeEventListener('abort', onAbort);
     try {
-      await sink.close();
+      await sink?.close();
     } catch (e) {
       fatal ??= e;
     }
