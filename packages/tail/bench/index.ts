@@ -90,6 +90,10 @@ async function main(): Promise<void> {
       catRates.push((FILES * LINES) / ((performance.now() - t) / 1000));
     }
 
+    // Each contender starts from a flushed disk, as cat's first run does after generate():
+    // otherwise the writeback of the previous contender's output lands on the next one.
+    await rm(out, { force: true });
+    execFileSync('sync');
     const pipeRates: number[] = [];
     for (let r = 0; r < RUNS; r++) {
       await rm(out, { force: true });
@@ -98,6 +102,8 @@ async function main(): Promise<void> {
       pipeRates.push((FILES * LINES) / ((performance.now() - t) / 1000));
     }
 
+    await rm(out, { force: true });
+    execFileSync('sync');
     const ourRates: number[] = [];
     const watched = { slow: 0, maxSlowMs: 0, source: '' };
     for (let r = 0; r < RUNS; r++) {
