@@ -63,18 +63,17 @@ function parallelRuns(): readonly GcdPair[] {
   );
   if (child.status !== 0) throw new Error(`bench/parallel.mjs failed with status ${child.status}`);
   const times = JSON.parse(child.stdout) as ParallelTimes;
-  const serial = median(times.serial);
-  const row = (name: 'serial' | 'async' | 'workers', seed: string, seedRatio: string): string[] => {
-    const seconds = median(times[name]);
-    return [
-      name,
-      seconds.toFixed(3),
-      `${(serial / seconds).toFixed(2)}×`,
-      Math.min(...times[name]).toFixed(3),
-      seed,
-      seedRatio,
-    ];
-  };
+  // Ratios are medians of per-round ratios: each round's runs follow each other within a
+  // few seconds, so a burst of load from elsewhere skews a round's ratio less than it skews
+  // a median of times taken minutes apart.
+  const row = (name: 'serial' | 'async' | 'workers', seed: string, seedRatio: string): string[] => [
+    name,
+    median(times[name]).toFixed(3),
+    `${median(times.serial.map((s, i) => s / times[name][i]!)).toFixed(2)}×`,
+    Math.min(...times[name]).toFixed(3),
+    seed,
+    seedRatio,
+  ];
   console.log(
     `1. The seed's experiment: NUMBERS × ${times.scale} = ${times.pairs} pairs, naive gcd, ` +
       `2 tasks/threads (median of ${ROUNDS}; pool and thread start-up included)`,
