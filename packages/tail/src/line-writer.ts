@@ -53,7 +53,7 @@ export const writeTransfer = Symbol('writeTransfer');
 export const takeSpare = Symbol('takeSpare');
 
 /** Most buffers kept for reuse; the rest are left to the garbage collector. */
-const MAX_SPARE = 64;
+const MAX_SPARE = 24;
 
 interface Waiter {
   resolve: () => void;

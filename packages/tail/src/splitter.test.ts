@@ -107,7 +107,9 @@ describe('LineSplitter', () => {
         const parts: LinePart[] = [];
         let at = 0;
         for (const cut of [...cuts, data.length]) {
-          parts.push(...s.push(Buffer.from(data.subarray(at, cut)), at, donate));
+          const chunk = Buffer.allocUnsafeSlow(cut - at); // its own memory, as a read buffer has
+          data.copy(chunk, 0, at, cut);
+          parts.push(...s.push(chunk, at, donate));
           at = cut;
         }
         const committed = s.committed;
@@ -135,7 +137,8 @@ describe('LineSplitter', () => {
 
   it('with a donated chunk, whole runs are views of it (no copy)', () => {
     const s = new LineSplitter(100, 'split', () => {});
-    const chunk = Buffer.from('a\nbb\nccc\ntail');
+    const chunk = Buffer.allocUnsafeSlow(13); // its own memory, as a read buffer has
+    chunk.write('a\nbb\nccc\ntail');
     const parts = s.push(chunk, 0, true);
     expect(parts).toHaveLength(1);
     expect(parts[0]?.data.buffer).toBe(chunk.buffer);
@@ -143,6 +146,12 @@ describe('LineSplitter', () => {
     // The held tail is a copy: the donated chunk may be given away.
     chunk.fill(0);
     expect(s.flush()?.data.toString()).toBe('tail\n');
+    // A small run in a big buffer (a small read while following) is copied instead.
+    const big = Buffer.alloc(1024);
+    big.write('x\ny\n');
+    const small = s.push(big.subarray(0, 4), 100, true);
+    expect(small[0]?.data.buffer).not.toBe(big.buffer);
+    expect(small[0]?.data.toString()).toBe('x\ny\n');
   });
 
   it('rejects a nonsensical limit', () => {

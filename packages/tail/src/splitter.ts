@@ -63,8 +63,9 @@ export class LineSplitter {
 
   /**
    * Splits `chunk`, read at file offset `offset`. Unless `donate` is set it is copied and the
-   * caller may reuse it; with `donate`, runs of lines are views of `chunk` (no copy), so the
-   * caller gives up `chunk`'s memory (it may be transferred to the writer thread).
+   * caller may reuse it; with `donate`, a run of lines filling at least half of `chunk`'s
+   * ArrayBuffer is a view of it (no copy): the caller then gives that memory up (it may be
+   * transferred to the writer thread) — a part whose `data.buffer` is `chunk.buffer` says so.
    */
   push(chunk: Buffer, offset: number, donate = false): LinePart[] {
     const out: LinePart[] = [];
@@ -85,7 +86,10 @@ export class LineSplitter {
     const last = chunk.lastIndexOf(NEWLINE);
     if (last >= pos && linesWithin(chunk, pos, last + 1, this.#max)) {
       const lines = countNewlines(chunk, pos, last + 1);
-      const data = donate ? chunk.subarray(pos, last + 1) : ownedCopy(chunk, pos, last + 1);
+      // Donated only when the lines fill half of the memory at least, so that memory in
+      // flight stays within twice the bytes in flight (a small read while following is copied).
+      const give = donate && (last + 1 - pos) * 2 >= chunk.buffer.byteLength;
+      const data = give ? chunk.subarray(pos, last + 1) : ownedCopy(chunk, pos, last + 1);
       out.push(part(data, offset + pos, lines));
       this.committed = offset + last + 1;
       pos = last + 1;
