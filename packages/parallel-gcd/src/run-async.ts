@@ -32,6 +32,9 @@ export async function runAsync(
   const algorithm = options.algorithm ?? 'naive';
   const concurrency = options.concurrency ?? availableParallelism();
   const { signal } = options;
+  if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
+    throw new RangeError(`concurrency must be a positive integer, got ${String(concurrency)}`);
+  }
   checkPairs(pairs, algorithm);
   signal?.throwIfAborted();
   const progress = new ProgressReporter('async', pairs.length, options.onProgress);

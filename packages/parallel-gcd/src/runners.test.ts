@@ -84,6 +84,12 @@ describe.each(Object.entries(runners))('%s', (name, run) => {
 });
 
 describe('runSerial and runAsync', () => {
+  it('refuses an async concurrency that is not a positive integer', async () => {
+    await expect(runAsync([[1, 2]], { concurrency: 0 })).rejects.toThrow(
+      'concurrency must be a positive integer, got 0',
+    );
+  });
+
   it('agree with Euclid on many pairs', async () => {
     const pairs: GcdPair[] = Array.from({ length: 2000 }, (_, i) => [i * 7919, (i % 97) * 104729]);
     const serial = await runSerial(pairs, { algorithm: 'binary' });
