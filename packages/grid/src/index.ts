@@ -25,6 +25,8 @@ export { placePattern } from './place.js';
 export type { PlacePatternOptions } from './place.js';
 export { formatCells, parseCells } from './plaintext.js';
 export type { FormatCellsOptions } from './plaintext.js';
+export { randomSoup } from './random-soup.js';
+export type { RandomSoupOptions } from './random-soup.js';
 export { formatRle, parseRle } from './rle.js';
 export type { FormatRleOptions } from './rle.js';
 export { CONWAY, formatRule, parseRule, RuleSyntaxError, rulesEqual } from './rule.js';

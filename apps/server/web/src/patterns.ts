@@ -1,6 +1,6 @@
 import {
   type BuiltinPatternName,
-  type XY,
+  randomSoup,
   PatternSyntaxError,
   builtinPatternNames,
   getBuiltinPattern,
@@ -36,7 +36,7 @@ export function builtinChoices(): Array<{ id: string; label: string }> {
 
 /** A built-in pattern, or a random soup of `size × size` cells, by picker id. */
 export function loadBuiltin(id: string, size: number, seed = randomSeed()): NamedPattern {
-  if (id === RANDOM_SOUP) return randomSoup(size, SOUP_DENSITY, seed);
+  if (id === RANDOM_SOUP) return seededSoup(size, SOUP_DENSITY, seed);
   const pattern = getBuiltinPattern(id);
   return { ...pattern, label: LABELS[id as BuiltinPatternName] ?? id };
 }
@@ -78,25 +78,10 @@ function randomSeed(): number {
   return Math.floor(Math.random() * 0x7fffffff);
 }
 
-/** A deterministic soup: the same seed gives the same cells (mulberry32). */
-function randomSoup(size: number, density: number, seed: number): NamedPattern {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const cells: XY[] = [];
-  for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) if (next() < density) cells.push([x, y]);
-  }
+/** A deterministic soup from grid's `randomSoup`: the same seed gives the same cells as the CLI. */
+function seededSoup(size: number, density: number, seed: number): NamedPattern {
   return {
-    width: size,
-    height: size,
-    cells,
-    comments: [],
+    ...randomSoup({ height: size, width: size, density, seed }),
     label: `random soup, seed ${seed}`,
   };
 }
