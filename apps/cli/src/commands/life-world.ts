@@ -1,6 +1,6 @@
 /**
  * Turns `fanout life` flags into a starting world: a pattern (built-in name or file, read by
- * the grid package) or a seeded random soup, placed on a grid of the requested size.
+ * the grid package) or the grid package's seeded random soup, with the size and rule.
  */
 import { readFile } from 'node:fs/promises';
 import {
@@ -10,7 +10,7 @@ import {
   type Pattern,
   parsePattern,
   parseRule,
-  type XY,
+  randomSoup,
 } from '@fanout/grid';
 import { UsageError } from '../errors.js';
 import type { Size } from '../options.js';
@@ -35,29 +35,6 @@ export interface WorldFlags {
   rule: string;
   /** Whether --rule was given on the command line (a pattern's own rule applies otherwise). */
   ruleGiven: boolean;
-}
-
-/** mulberry32: a tiny seeded generator so `--random D --seed N` is reproducible. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function randomSoup(size: Size, density: number, seed: number): Pattern {
-  const next = seeded(seed);
-  const cells: XY[] = [];
-  for (let y = 0; y < size.height; y++) {
-    for (let x = 0; x < size.width; x++) {
-      if (next() < density) cells.push([x, y]);
-    }
-  }
-  return { width: size.width, height: size.height, cells, comments: [] };
 }
 
 async function loadPattern(value: string): Promise<Pattern> {
@@ -85,7 +62,7 @@ export async function resolveWorld(flags: WorldFlags): Promise<WorldSource> {
   if (flags.random !== undefined) {
     const size = flags.size ?? DEFAULT_SIZE;
     return {
-      pattern: randomSoup(size, flags.random, flags.seed ?? 1),
+      pattern: randomSoup({ ...size, density: flags.random, seed: flags.seed ?? 1 }),
       size,
       rule: parseRule(flags.rule),
     };
