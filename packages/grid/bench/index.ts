@@ -52,6 +52,12 @@ async function msPerGeneration(
   generations: number,
 ): Promise<number> {
   let grid = soup(100, 1);
+  // Untimed warm-up generations: the first few include JIT compilation of the cell path
+  // (shared by the executor runs that follow, so those need none of their own).
+  const warmup = executor === undefined ? 5 : 0;
+  for (let g = 0; g < warmup; g++) {
+    grid = await simulate(grid, { logic: ioLogic, ...(executor ? { executor } : {}) });
+  }
   const times: number[] = [];
   for (let g = 0; g < generations; g++) {
     const start = performance.now();
