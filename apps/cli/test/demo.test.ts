@@ -1,18 +1,9 @@
 import { readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
-import { killAll, runCli, startCli } from './helpers.js';
+import { killAll, runCli, SEED_COLUMNS, startCli } from './helpers.js';
 
 afterAll(killAll);
-
-const SEED_COLUMNS = [
-  '    0     |     1     |     2     |     3     |     4    ',
-  '---*----- | --------- | --------- | --------- | ---------',
-  '----*---- | --*-*---- | ----*---- | ---*----- | ----*----',
-  '--***---- | ---**---- | --*-*---- | ----**--- | -----*---',
-  '--------- | ---*----- | ---**---- | ---**---- | ---***---',
-  '--------- | --------- | --------- | --------- | ---------',
-].join('\n');
 
 async function demoDirs(): Promise<string[]> {
   return (await readdir(tmpdir())).filter((name) => name.startsWith('fanout-demo-'));

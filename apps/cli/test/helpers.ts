@@ -199,3 +199,13 @@ export async function waitForCpuTime(
   }
   throw new Error(`process ${pid} did not use ${cpuMs} ms of CPU within ${timeoutMs} ms`);
 }
+
+/** The seed's ColumnPrinter output for its 5x9 example, generations 0..4 (byte for byte). */
+export const SEED_COLUMNS = [
+  '    0     |     1     |     2     |     3     |     4    ',
+  '---*----- | --------- | --------- | --------- | ---------',
+  '----*---- | --*-*---- | ----*---- | ---*----- | ----*----',
+  '--***---- | ---**---- | --*-*---- | ----**--- | -----*---',
+  '--------- | ---*----- | ---**---- | ---**---- | ---***---',
+  '--------- | --------- | --------- | --------- | ---------',
+].join('\n');

@@ -1,17 +1,15 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killAll, parseOneJson, runCli, startCli, tempDir, waitForCpuTime } from './helpers.js';
-
-// The seed's ColumnPrinter output for its 5x9 example, generations 0..4.
-const SEED_COLUMNS = [
-  '    0     |     1     |     2     |     3     |     4    ',
-  '---*----- | --------- | --------- | --------- | ---------',
-  '----*---- | --*-*---- | ----*---- | ---*----- | ----*----',
-  '--***---- | ---**---- | --*-*---- | ----**--- | -----*---',
-  '--------- | ---*----- | ---**---- | ---**---- | ---***---',
-  '--------- | --------- | --------- | --------- | ---------',
-].join('\n');
+import {
+  killAll,
+  parseOneJson,
+  runCli,
+  SEED_COLUMNS,
+  startCli,
+  tempDir,
+  waitForCpuTime,
+} from './helpers.js';
 
 const SEED_FINAL = ['---------', '----*----', '-----*---', '---***---', '---------'].join('\n');
 
