@@ -1,4 +1,4 @@
-import { setMaxListeners } from 'node:events';
+import { openFanOutScope } from './fan-out-scope.js';
 import { isThenable } from './task-context.js';
 
 /** One input of `gather`: a started promise, or a function started with gather's signal. */
@@ -53,33 +53,17 @@ export function gather<T>(
   const settle = options?.settle === true;
   const outer = options?.signal;
   return new Promise((resolve, reject) => {
-    if (outer?.aborted === true) {
-      reject(outer.reason);
-      return;
-    }
-    const controller = new AbortController();
-    // Every task of this fan-out may listen to the shared signal: many listeners are expected.
-    setMaxListeners(0, controller.signal);
+    const scope = openFanOutScope(outer, reject);
+    if (scope.finished) return;
+    const fail = (error: unknown): void => scope.fail(error);
     const values: T[] = [];
     const outcomes: PromiseSettledResult<T>[] = [];
     let pending = 0;
     let listed = false;
-    let finished = false;
 
-    const onOuterAbort = (): void => fail(outer?.reason);
-    const finish = (): void => {
-      finished = true;
-      outer?.removeEventListener('abort', onOuterAbort);
-    };
-    const fail = (error: unknown): void => {
-      if (finished) return;
-      finish();
-      controller.abort(error);
-      reject(error);
-    };
     const maybeDone = (): void => {
-      if (listed && pending === 0 && !finished) {
-        finish();
+      if (listed && pending === 0 && !scope.finished) {
+        scope.finish();
         resolve(settle ? outcomes : values);
       }
     };
@@ -99,7 +83,6 @@ export function gather<T>(
       }
     };
 
-    outer?.addEventListener('abort', onOuterAbort, { once: true });
     let index = 0;
     try {
       for (const task of tasks) {
@@ -107,10 +90,10 @@ export function gather<T>(
         let started: unknown;
         if (typeof task === 'function') {
           // After a fail-fast rejection there is no point in starting more work.
-          if (finished) continue;
+          if (scope.finished) continue;
           pending++;
           try {
-            started = task(controller.signal);
+            started = task(scope.signal);
           } catch (error) {
             onRejected(i, error);
             continue;

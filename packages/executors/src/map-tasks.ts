@@ -1,4 +1,4 @@
-import { setMaxListeners } from 'node:events';
+import { openFanOutScope } from './fan-out-scope.js';
 import type { MapOptions, TaskContext, TaskOptions } from './types.js';
 
 /** Starts one task on an executor; the shape of `Executor#run`. */
@@ -30,46 +30,38 @@ export function mapTasks<T, R>(
 ): Promise<Awaited<R>[]> {
   return new Promise<Awaited<R>[]>((resolve, reject) => {
     validateChunkSize(options?.chunkSize);
-    const outer = options?.signal;
-    if (outer?.aborted) {
-      reject(outer.reason);
+    let iterator: Iterator<T> | undefined;
+    let exhausted = false;
+    const scope = openFanOutScope(options?.signal, reject, () => {
+      if (exhausted) return;
+      exhausted = true;
+      // Let a generator run its `finally` blocks.
+      try {
+        iterator?.return?.();
+      } catch {
+        // The map already failed; a cleanup failure must not replace its error.
+      }
+    });
+    if (scope.finished) return;
+    const fail = (error: unknown): void => scope.fail(error);
+    let source: Iterator<T>;
+    try {
+      source = items[Symbol.iterator]();
+    } catch (error) {
+      exhausted = true;
+      scope.fail(error);
       return;
     }
-    const controller = new AbortController();
-    // Every task of this fan-out may listen to the shared signal: many listeners are expected.
-    setMaxListeners(0, controller.signal);
-    const iterator = items[Symbol.iterator]();
+    iterator = source;
     const results: Awaited<R>[] = [];
     let nextIndex = 0;
     let inFlight = 0;
-    let exhausted = false;
-    let finished = false;
 
-    const onOuterAbort = (): void => fail(outer?.reason);
-    const finish = (): void => {
-      finished = true;
-      outer?.removeEventListener('abort', onOuterAbort);
-    };
-    const fail = (error: unknown): void => {
-      if (finished) return;
-      finish();
-      if (!exhausted) {
-        exhausted = true;
-        // Let a generator run its `finally` blocks.
-        try {
-          iterator.return?.();
-        } catch {
-          // The map already failed with `error`; a cleanup failure must not replace it.
-        }
-      }
-      controller.abort(error);
-      reject(error);
-    };
     const feed = (): void => {
-      while (!finished && !exhausted && inFlight < window) {
+      while (!scope.finished && !exhausted && inFlight < window) {
         let step: IteratorResult<T>;
         try {
-          step = iterator.next();
+          step = source.next();
         } catch (error) {
           exhausted = true;
           fail(error);
@@ -82,7 +74,7 @@ export function mapTasks<T, R>(
         const index = nextIndex++;
         const item = step.value;
         inFlight++;
-        run((context) => fn(item, index, context), { signal: controller.signal }).then(
+        run((context) => fn(item, index, context), { signal: scope.signal }).then(
           (value) => {
             results[index] = value;
             inFlight--;
@@ -94,13 +86,12 @@ export function mapTasks<T, R>(
           },
         );
       }
-      if (exhausted && inFlight === 0 && !finished) {
-        finish();
+      if (exhausted && inFlight === 0 && !scope.finished) {
+        scope.finish();
         resolve(results);
       }
     };
 
-    outer?.addEventListener('abort', onOuterAbort, { once: true });
     feed();
   });
 }
