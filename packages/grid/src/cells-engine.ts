@@ -1,9 +1,10 @@
 import type { Executor } from '@fanout/executors';
-import { type LifeLogic, simulate } from './cells.js';
+import type { LifeLogic } from './cells.js';
 import type { LifeEngine } from './engine.js';
 import { StepSerializer } from './engine.js';
 import type { Grid, XY } from './grid.js';
 import { CONWAY, type LifeRule } from './rule.js';
+import { simulate } from './simulate.js';
 
 /** Options of `createCellsEngine`. */
 export interface CellsEngineOptions {

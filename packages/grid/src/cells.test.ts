@@ -1,9 +1,10 @@
 import { AsyncPool, InlineExecutor } from '@fanout/executors';
 import { describe, expect, it } from 'vitest';
 import { createBitwiseEngine } from './bitwise-engine.js';
-import { countNeighbors, type LifeLogic, ruleLogic, simulate, stepCell } from './cells.js';
+import { countNeighbors, type LifeLogic, ruleLogic, stepCell } from './cells.js';
 import { Grid } from './grid.js';
 import { parseRule } from './rule.js';
+import { simulate } from './simulate.js';
 
 function soup(height: number, width: number, seed: number): Grid {
   const grid = new Grid(height, width);

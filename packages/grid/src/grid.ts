@@ -29,6 +29,16 @@ function checkSize(height: number, width: number): void {
 }
 
 /**
+ * The cells of a grid, row-major, 1 alive and 0 dead: the grid's own array, not a copy
+ * (internal: the per-cell engine reads and writes it directly).
+ */
+export function cellBytes(grid: Grid): Uint8Array {
+  const cells = (grid as unknown as Record<symbol, Uint8Array | undefined>)[CELLS];
+  if (cells === undefined) throw new TypeError('not a Grid of @fanout/grid');
+  return cells;
+}
+
+/**
  * A bounded Life world of `height × width` cells, addressed `(y, x)` like the seed's `Grid`.
  *
  * @example
@@ -160,8 +170,12 @@ export class Grid {
       return false;
     }
     const a = this.#cells;
-    const b = (other as unknown as Record<symbol, Uint8Array | undefined>)[CELLS];
-    if (b === undefined) return false;
+    let b: Uint8Array;
+    try {
+      b = cellBytes(other);
+    } catch {
+      return false;
+    }
     for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
     return true;
   }

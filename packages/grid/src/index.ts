@@ -8,8 +8,8 @@ export {
   UnknownPatternError,
 } from './builtins.js';
 export type { BuiltinPatternName } from './builtins.js';
-export { countNeighbors, ruleLogic, simulate, stepCell } from './cells.js';
-export type { CellContext, CellGetter, CellSetter, LifeLogic, SimulateOptions } from './cells.js';
+export { countNeighbors, ruleLogic, stepCell } from './cells.js';
+export type { CellContext, CellGetter, CellSetter, LifeLogic } from './cells.js';
 export { createCellsEngine } from './cells-engine.js';
 export type { CellsEngineOptions } from './cells-engine.js';
 export { formatColumns } from './columns.js';
@@ -25,6 +25,8 @@ export { placePattern } from './place.js';
 export type { PlacePatternOptions } from './place.js';
 export { formatCells, parseCells } from './plaintext.js';
 export type { FormatCellsOptions } from './plaintext.js';
+export { simulate } from './simulate.js';
+export type { SimulateOptions } from './simulate.js';
 export { randomSoup } from './random-soup.js';
 export type { RandomSoupOptions } from './random-soup.js';
 export { formatRle, parseRle } from './rle.js';
