@@ -42,6 +42,8 @@ export class GuessConnection {
   #gameStartedAt = 0;
   #guessSentAt = 0;
   #lingerTimer: NodeJS.Timeout | undefined;
+  /** performance.now() of the last chunk received or write buffer drained. */
+  #lastActivity = this.#openedAt;
 
   constructor(id: number, socket: Socket, context: ConnectionContext) {
     this.id = id;
@@ -49,10 +51,10 @@ export class GuessConnection {
     this.#context = context;
     this.#session = new GuessSession(context.session);
     socket.setNoDelay(true);
-    if (context.idleTimeoutMs > 0) socket.setTimeout(context.idleTimeoutMs);
+    // No socket.setTimeout: it re-arms a timer on every read and write. The server sweeps
+    // all connections now and then instead (see checkIdle).
     socket.on('data', this.#onData);
     socket.on('drain', this.#onDrain);
-    socket.on('timeout', this.#onTimeout);
     socket.on('error', this.#onError);
     socket.on('close', this.#onClose);
   }
@@ -79,15 +81,34 @@ export class GuessConnection {
     this.#socket.destroy();
   }
 
+  /**
+   * Called by the server's idle sweep: closes the connection with `ERROR idle-timeout` when
+   * nothing arrived for `idleTimeoutMs`, or when a partial line is older than that (slowloris:
+   * a byte now and then keeps a connection active but never completes a line). A connection
+   * already closing is left to its linger timer.
+   */
+  checkIdle(now: number): void {
+    const idle = this.#context.idleTimeoutMs;
+    if (idle <= 0 || this.#closeReason !== undefined || this.#socket.destroyed) return;
+    if (this.#carry !== undefined && now - this.#carrySince > idle) {
+      this.#finish(
+        this.#fatal(Codes.IdleTimeout, `line not completed within ${idle} ms`, 'idle-timeout'),
+      );
+    } else if (now - this.#lastActivity >= idle) {
+      this.#finish(this.#fatal(Codes.IdleTimeout, `no traffic for ${idle} ms`, 'idle-timeout'));
+    }
+  }
+
   #onData = (chunk: Buffer): void => {
     if (this.#closeReason !== undefined) return;
+    this.#lastActivity = performance.now();
     const maxLineBytes = this.#context.maxLineBytes;
     let buf = chunk;
     let carrySince = 0;
     if (this.#carry !== undefined) {
       // Slowloris: a byte now and then resets the idle timer, so bound the line's age too.
       const idle = this.#context.idleTimeoutMs;
-      if (idle > 0 && performance.now() - this.#carrySince > idle) {
+      if (idle > 0 && this.#lastActivity - this.#carrySince > idle) {
         this.#carry = undefined;
         this.#finish(
           this.#fatal(Codes.IdleTimeout, `line not completed within ${idle} ms`, 'idle-timeout'),
@@ -118,7 +139,7 @@ export class GuessConnection {
         if (start < buf.length) {
           this.#carry = Buffer.from(buf.subarray(start));
           // A line continued from before keeps its start time; a new one starts now.
-          this.#carrySince = start === 0 && carrySince !== 0 ? carrySince : performance.now();
+          this.#carrySince = start === 0 && carrySince !== 0 ? carrySince : this.#lastActivity;
         }
         break;
       }
@@ -231,18 +252,10 @@ export class GuessConnection {
   }
 
   #onDrain = (): void => {
+    this.#lastActivity = performance.now();
     if (this.#closeReason !== undefined || !this.#socket.isPaused()) return;
     this.#socket.resume();
     this.#context.onEvent?.({ type: 'backpressure', connectionId: this.id, paused: false });
-  };
-
-  #onTimeout = (): void => {
-    if (this.#closeReason !== undefined) {
-      this.#socket.destroy();
-      return;
-    }
-    const idle = this.#context.idleTimeoutMs;
-    this.#finish(this.#fatal(Codes.IdleTimeout, `no traffic for ${idle} ms`, 'idle-timeout'));
   };
 
   #onError = (): void => {

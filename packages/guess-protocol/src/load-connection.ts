@@ -11,6 +11,11 @@ export interface Shared {
   readonly games: number;
   readonly random: () => number;
   readonly latency: LatencyHistogram;
+  /**
+   * Where every connection of the run reads into (`onread`): replies are handled
+   * synchronously as they arrive, and a partial line is copied out, so one buffer serves all.
+   */
+  readonly readBuffer: Buffer;
   readonly errors: Record<string, number>;
   gamesDone: number;
   guessesInCompletedGames: number;
@@ -49,8 +54,10 @@ function readGuess(buf: Buffer, start: number, end: number): number | undefined 
 }
 
 /**
- * One connection of the load: a lean driver that reads replies straight from bytes and
- * sends each `REPORT` together with the next `NUMBER`, in one write of a prepared buffer.
+ * One connection of the load: a lean driver, one state machine per connection with no
+ * promise or event hop per line. It reads replies straight from bytes (`onread` into a
+ * shared buffer: no Buffer allocation and no stream `'data'` machinery per read) and sends
+ * each `REPORT` together with the next `NUMBER`, in one write of a prepared buffer.
  */
 export class LoadConnection {
   readonly #socket: Socket;
@@ -68,12 +75,23 @@ export class LoadConnection {
   /** performance.now() of the last request or reply, for the shared watchdog. */
   lastActivity = performance.now();
 
-  constructor(socket: Socket, shared: Shared) {
-    this.#socket = socket;
+  constructor(host: string, port: number, shared: Shared) {
     this.#shared = shared;
     this.#params = `PARAMS ${shared.lower} ${shared.upper}\nNUMBER\n`;
     this.#gamesLeft = shared.games;
-    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    const socket = connect({
+      host,
+      port,
+      noDelay: true,
+      onread: {
+        buffer: shared.readBuffer,
+        callback: (bytes: number, buf: Uint8Array): boolean => {
+          this.#onData(buf as Buffer, bytes);
+          return true;
+        },
+      },
+    });
+    this.#socket = socket;
     socket.on('error', (error: NodeJS.ErrnoException) => {
       this.#failure ??= error.code ?? 'socket-error';
     });
@@ -88,6 +106,11 @@ export class LoadConnection {
   }
 
   #playing = false;
+
+  /** The connection's socket. */
+  get socket(): Socket {
+    return this.#socket;
+  }
 
   /** True while the connection is playing its games. */
   get active(): boolean {
@@ -127,22 +150,27 @@ export class LoadConnection {
     this.#socket.end(() => this.#socket.destroy());
   }
 
-  #onData(chunk: Buffer): void {
+  /** Handles buf[0, length); buf is the shared read buffer, overwritten by the next read. */
+  #onData(chunk: Buffer, length: number): void {
     let buf = chunk;
+    let end = length;
     if (this.#carry !== undefined) {
-      buf = Buffer.concat([this.#carry, chunk]);
+      buf = Buffer.concat([this.#carry, chunk.subarray(0, length)]);
+      end = buf.length;
       this.#carry = undefined;
     }
     let start = 0;
-    let newline = buf.indexOf(NEWLINE);
-    while (newline !== -1 && !this.#done) {
-      this.#onLine(buf, start, newline);
-      start = newline + 1;
-      newline = buf.indexOf(NEWLINE, start);
+    // A plain scan, bounded by `end`: replies are a few bytes, and past `end` the shared
+    // buffer holds stale bytes of earlier reads.
+    for (let i = 0; i < end && !this.#done; i++) {
+      if (buf[i] !== NEWLINE) continue;
+      this.#onLine(buf, start, i);
+      start = i + 1;
     }
-    if (start < buf.length && !this.#done) {
-      if (buf.length - start > MAX_REPLY_BYTES) this.fail('bad-reply');
-      else this.#carry = Buffer.from(buf.subarray(start));
+    if (start < end && !this.#done) {
+      if (end - start > MAX_REPLY_BYTES) this.fail('bad-reply');
+      // Copy: the shared buffer is reused by the next read on any connection.
+      else this.#carry = Buffer.from(buf.subarray(start, end));
     }
   }
 
@@ -186,8 +214,8 @@ export function openConnection(
   shared: Shared,
 ): Promise<LoadConnection | undefined> {
   return new Promise((resolve) => {
-    const socket = connect({ host, port, noDelay: true });
-    const connection = new LoadConnection(socket, shared);
+    const connection = new LoadConnection(host, port, shared);
+    const socket = connection.socket;
     const timer =
       timeoutMs > 0 ? setTimeout(() => connection.fail('timeout'), timeoutMs) : undefined;
     const onClose = (): void => {

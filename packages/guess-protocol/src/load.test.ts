@@ -74,6 +74,53 @@ describe('runLoad', () => {
     expect(refused.errors.ECONNREFUSED).toBe(2);
   });
 
+  it('reassembles replies split across reads while other connections reuse the read buffer', async () => {
+    // Each guess arrives in two pieces a moment apart, so other connections' reads land in
+    // the shared read buffer between them: the partial line must have been copied out.
+    const sockets = new Set<Socket>();
+    let sent = 0;
+    const split = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => {});
+      let guess = 0;
+      let carry = '';
+      socket.on('data', (chunk: Buffer) => {
+        const lines = (carry + chunk.toString('latin1')).split('\n');
+        carry = lines.pop() ?? '';
+        for (const line of lines) {
+          if (line !== 'NUMBER') continue;
+          // 10..14 in turn: every secret of the range comes up within five guesses.
+          guess = guess === 0 || guess === 14 ? 10 : guess + 1;
+          sent++;
+          const text = `${guess}\n`;
+          socket.write(text.slice(0, 1));
+          setTimeout(() => {
+            if (!socket.destroyed) socket.write(text.slice(1));
+          }, 2);
+        }
+      });
+    });
+    await new Promise<void>((resolve) => split.listen(0, '127.0.0.1', resolve));
+    const address = split.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    try {
+      const result = await runLoad({
+        port,
+        sessions: 6,
+        games: 4,
+        lower: 10,
+        upper: 14,
+        random: createRandom(9),
+        timeoutMs: 5_000,
+      });
+      expect(result).toMatchObject({ failedSessions: 0, games: 24, errors: {} });
+      expect(result.roundTrips).toBe(sent);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => split.close(resolve));
+    }
+  });
+
   it('stops when aborted and validates its options', async () => {
     await using server = createGuessServer();
     const { port } = await server.listen();

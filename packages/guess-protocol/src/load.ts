@@ -99,6 +99,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     games: options.games,
     random: options.random ?? Math.random,
     latency: new LatencyHistogram(),
+    readBuffer: Buffer.allocUnsafe(64 * 1024),
     errors: {},
     gamesDone: 0,
     guessesInCompletedGames: 0,

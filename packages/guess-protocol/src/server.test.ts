@@ -238,6 +238,45 @@ describe('createGuessServer', () => {
     }
   });
 
+  it('keeps a connection that talks more often than idleTimeoutMs open well past it', async () => {
+    // The idle timeout is a periodic sweep, not a per-socket timer: traffic must still count.
+    const { port, waitFor } = await start({ idleTimeoutMs: 400, strategy: 'bisect' });
+    const client = await raw(port);
+    const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+    const startedAt = performance.now();
+    client.send('PARAMS 1 1000000\nNUMBER\n');
+    expect(await client.nextLine()).toMatch(/^\d+$/);
+    while (performance.now() - startedAt < 1_200) {
+      await sleep(50);
+      client.send('REPORT Warmer\nNUMBER\n');
+      expect(await client.nextLine()).toMatch(/^\d+$/);
+    }
+    // Silent from here on: closed by a later sweep.
+    expect(await client.linesUntilClose()).toEqual([
+      expect.stringMatching(/^ERROR idle-timeout no traffic for 400 ms/),
+    ]);
+    await waitFor((e) => e.type === 'connection-close' && e.reason === 'idle-timeout');
+  });
+
+  it('closes a partial line left without further bytes as not completed', async () => {
+    const { port } = await start({ idleTimeoutMs: 150 });
+    const client = await raw(port);
+    client.send('NUMB');
+    expect(await client.linesUntilClose()).toEqual([
+      expect.stringMatching(/^ERROR idle-timeout line not completed within 150 ms/),
+    ]);
+  });
+
+  it('never times out a silent connection when idleTimeoutMs is 0', async () => {
+    const { port, server } = await start({ idleTimeoutMs: 0, strategy: 'bisect' });
+    const client = await raw(port);
+    client.send('NUM');
+    await new Promise((r) => setTimeout(r, 300));
+    client.send('BER\n');
+    expect(await client.nextLine()).toMatch(/^ERROR no-game /);
+    expect(server.connections).toBe(1);
+  });
+
   it('rejects connections over maxConnections politely and keeps serving the others', async () => {
     const { server, port, events } = await start({ maxConnections: 2, strategy: 'bisect' });
     const first = await raw(port);

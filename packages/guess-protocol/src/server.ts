@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { formatReply } from './codec.js';
 import { GuessConnection, type ConnectionContext } from './connection.js';
 import { ErrorCode } from './errors.js';
@@ -83,6 +84,7 @@ class TcpGuessServer implements GuessServer {
   #listening: Promise<GuessServerAddress> | undefined;
   #closing: Promise<void> | undefined;
   #allClosed: (() => void) | undefined;
+  #idleSweep: NodeJS.Timeout | undefined;
 
   constructor(options: GuessServerOptions) {
     this.#host = options.host ?? '127.0.0.1';
@@ -143,11 +145,28 @@ class TcpGuessServer implements GuessServer {
         const bound = this.#server.address();
         const port = typeof bound === 'object' && bound !== null ? bound.port : this.#port;
         this.#address = { host: this.#host, port };
+        this.#startIdleSweep();
         this.#onEvent?.({ type: 'listening', host: this.#host, port });
         resolve(this.#address);
       });
     });
     return this.#listening;
+  }
+
+  /**
+   * One timer for every connection's idle timeout, instead of socket.setTimeout, which
+   * re-arms a timer on each read and write. Sweeping every quarter of the timeout (at most
+   * every second) closes an idle connection between idleTimeoutMs and idleTimeoutMs plus
+   * that period after its last traffic.
+   */
+  #startIdleSweep(): void {
+    const idle = this.#context.idleTimeoutMs;
+    if (idle <= 0) return;
+    const period = Math.min(1_000, Math.max(5, Math.floor(idle / 4)));
+    this.#idleSweep = setInterval(() => {
+      const now = performance.now();
+      for (const connection of this.#live) connection.checkIdle(now);
+    }, period).unref();
   }
 
   #accept(socket: Socket): void {
@@ -204,6 +223,7 @@ class TcpGuessServer implements GuessServer {
       await Promise.all([stopped, drained]);
     } finally {
       clearTimeout(timer);
+      clearInterval(this.#idleSweep);
     }
     this.#address = undefined;
     this.#onEvent?.({ type: 'closed' });
