@@ -3,6 +3,7 @@ import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from './errors.js';
 import { contentMatches, FINGERPRINT_BYTES, identify, sameInode } from './identity.js';
+import type { CopyLines } from './sink.js';
 import { type LinePart, LineSplitter } from './splitter.js';
 import type { FileIdentity, FollowOptions, TailEvent } from './types.js';
 import { Waker } from './waker.js';
@@ -18,6 +19,8 @@ export interface LineBatch {
   bytes: number;
   /** Resume offset in that file after these lines. */
   endOffset: number;
+  /** The lines were copied straight into the output by `copy` (`parts` is then empty). */
+  written: boolean;
 }
 
 /** Follower options plus a hook the merger uses to record where a newly opened file starts. */
@@ -25,6 +28,12 @@ export interface FollowerOptions extends FollowOptions {
   onStart?: (identity: FileIdentity, offset: number) => void;
   /** Memory to read into (recycled from the writer); a new buffer when it returns undefined. */
   allocate?: (size: number) => Buffer | undefined;
+  /**
+   * Copies whole lines from the open file straight into the output (the merge's writer
+   * thread): used instead of reading whenever no partial line is held. What it leaves (a
+   * partial last line, a line too long) is read here, line by line.
+   */
+  copy?: CopyLines;
 }
 
 type Change = 'same' | 'truncated' | 'replaced' | 'gone';
@@ -96,6 +105,18 @@ export class FileFollower {
         }
       }
       const fh = this.#fh as FileHandle;
+      const copy = this.#opts.copy;
+      if (copy && this.#splitter.idle) {
+        const size = this.#opts.chunkBytes ?? 1024 * 1024;
+        const done = await copy(fh.fd, this.#position, size, this.#splitter.maxLineBytes);
+        if (done.bytes > 0) {
+          this.#position += done.bytes;
+          this.#splitter.reset(this.#position);
+          // The lines are in the output already: nothing may fail between here and the return.
+          await this.#refreshFingerprint(fh).catch(() => {});
+          return { ...this.#batch([]), lines: done.lines, bytes: done.bytes, written: true };
+        }
+      }
       if (!this.#buf) {
         const size = this.#opts.chunkBytes ?? 1024 * 1024;
         this.#buf = this.#opts.allocate?.(size) ?? Buffer.allocUnsafeSlow(size);
@@ -163,6 +184,7 @@ export class FileFollower {
       lines,
       bytes,
       endOffset: this.#splitter.committed,
+      written: false,
     };
   }
 

@@ -2,7 +2,13 @@ import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { OutputWriteError } from './errors.js';
 import { writerWorkerUrl } from './worker-file.js';
-import type { FromWorker, ToWorker, WorkerFailure, WriterConfig } from './writer-protocol.js';
+import type {
+  CopyResult,
+  FromWorker,
+  ToWorker,
+  WorkerFailure,
+  WriterConfig,
+} from './writer-protocol.js';
 
 /** Data accepted by `LineWriter.write`: bytes or text, already made of whole lines. */
 export type WriteData = Buffer | Uint8Array | string | readonly (Buffer | Uint8Array | string)[];
@@ -51,6 +57,13 @@ export const writeTransfer = Symbol('writeTransfer');
  * being written (so reads reuse memory instead of allocating), or undefined when none is spare.
  */
 export const takeSpare = Symbol('takeSpare');
+
+/**
+ * Internal: `(fd, position, maxBytes, maxLineBytes)` has the worker copy whole lines of an
+ * open input straight to the output (see `copyLines`), after everything written before;
+ * resolves once they are written, with `length` already counting them.
+ */
+export const copyRange = Symbol('copyRange');
 
 /** Most buffers kept for reuse; the rest are left to the garbage collector. */
 const MAX_SPARE = 24;
@@ -107,6 +120,7 @@ class WorkerLineWriter implements LineWriter {
   #space: Waiter[] = [];
   #spare: ArrayBuffer[] = [];
   #calls = new Map<number, { resolve: (length: number) => void; reject: (e: Error) => void }>();
+  #copies = new Map<number, { resolve: (r: CopyResult) => void; reject: (e: Error) => void }>();
   #nextId = 1;
   #closing: Promise<void> | undefined;
   #exited = false;
@@ -137,8 +151,22 @@ class WorkerLineWriter implements LineWriter {
           this.#fail(this.#errorOf(msg.failure));
           onFail(this.#error as Error);
           break;
+        case 'copied': {
+          // Counted here, before anyone resumes: writes posted meanwhile are already counted.
+          this.#length += msg.bytes;
+          const copy = this.#copies.get(msg.id);
+          this.#copies.delete(msg.id);
+          copy?.resolve({ bytes: msg.bytes, lines: msg.lines, readFailed: msg.readFailed });
+          break;
+        }
         case 'done':
         case 'failed': {
+          const copy = msg.type === 'failed' ? this.#copies.get(msg.id) : undefined;
+          if (msg.type === 'failed' && copy) {
+            this.#copies.delete(msg.id);
+            copy.reject(this.#error ?? this.#errorOf(msg.failure));
+            break;
+          }
           const call = this.#calls.get(msg.id);
           this.#calls.delete(msg.id);
           if (msg.type === 'done') call?.resolve(msg.length);
@@ -158,6 +186,8 @@ class WorkerLineWriter implements LineWriter {
       onFail(err);
       for (const call of this.#calls.values()) call.reject(err);
       this.#calls.clear();
+      for (const copy of this.#copies.values()) copy.reject(err);
+      this.#copies.clear();
       if (!this.#closing) this.#fail(err);
     });
   }
@@ -200,6 +230,24 @@ class WorkerLineWriter implements LineWriter {
     this.#spare[i] = this.#spare[this.#spare.length - 1] as ArrayBuffer;
     this.#spare.pop();
     return Buffer.from(ab);
+  }
+
+  [copyRange](
+    fd: number,
+    position: number,
+    maxBytes: number,
+    maxLineBytes: number,
+  ): Promise<CopyResult> {
+    if (this.#error) return Promise.reject(this.#error);
+    if (this.#closing || this.#exited) {
+      return Promise.reject(new OutputWriteError(this.path, 'write', 'writer is closed'));
+    }
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#copies.set(id, { resolve, reject });
+      const msg: ToWorker = { type: 'copy', id, fd, position, maxBytes, maxLineBytes };
+      this.#worker.postMessage(msg);
+    });
   }
 
   #post(chunks: Uint8Array[], transfer: boolean): Promise<void> {

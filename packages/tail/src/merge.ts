@@ -5,12 +5,14 @@ import {
   loadCheckpoint,
   saveCheckpoint,
 } from './checkpoint.js';
+import { CopyGate } from './copy-gate.js';
 import { CheckpointError, InputError, OutputWriteError } from './errors.js';
 import { FileFollower } from './follower.js';
 import type { LineWriter } from './line-writer.js';
 import { prefixLines } from './prefix.js';
-import { openSink, type Sink, type StreamLike } from './sink.js';
+import { type CopyLines, openSink, type Sink, type StreamLike } from './sink.js';
 import type { LongLinePolicy, TailEvent } from './types.js';
+import type { CopyResult } from './writer-protocol.js';
 
 /** Options of `mergeFiles`. */
 export interface MergeOptions {
@@ -146,9 +148,31 @@ export async function mergeFiles(
     fatal ??= e;
     stop.abort();
   };
+  // Lines copied by the writer thread land before their input's position is recorded here:
+  // a checkpoint waits until no copy is between the two, so it never sees one without the other.
+  const gate = new CopyGate();
 
   const follow = async (path: string): Promise<void> => {
     const prefix = options.prefix ? Buffer.from(`${path}: `) : undefined;
+    let held = false; // a copy landed whose position is not recorded yet
+    // Without a prefix the lines need no change: the writer thread copies them itself.
+    const copy: CopyLines | undefined = prefix
+      ? undefined
+      : async (fd, position, maxBytes, maxLineBytes) => {
+          const out = sink ?? (await opening);
+          if (!out.copy) return { bytes: 0, lines: 0, readFailed: false };
+          await gate.enter();
+          let done: CopyResult;
+          try {
+            done = await out.copy(fd, position, maxBytes, maxLineBytes);
+          } catch (e) {
+            gate.leave();
+            throw e;
+          }
+          if (done.bytes > 0) held = true;
+          else gate.leave();
+          return done;
+        };
     const follower = new FileFollower(path, {
       from: state?.inputs[path] ?? options.from ?? 'start',
       follow: options.follow ?? false,
@@ -157,6 +181,7 @@ export async function mergeFiles(
       longLines: options.longLines,
       chunkBytes: options.chunkBytes,
       allocate: (size) => sink?.spare(size),
+      copy,
       signal: stop.signal,
       onEvent: options.onEvent,
       onStart: (identity, offset) => {
@@ -168,6 +193,15 @@ export async function mergeFiles(
       for (;;) {
         const batch = await follower.next();
         if (!batch) break;
+        if (batch.written) {
+          lines += batch.lines;
+          bytes += batch.bytes;
+          positions.set(path, { identity: batch.identity, offset: batch.endOffset });
+          changes++;
+          held = false;
+          gate.leave();
+          continue;
+        }
         const chunks = prefix
           ? batch.parts.map((p) => prefixLines(p, prefix))
           : batch.parts.map((p) => p.data);
@@ -188,6 +222,7 @@ export async function mergeFiles(
         options.onEvent?.({ type: 'error', path, error: e });
       } else failRun(e);
     } finally {
+      if (held) gate.leave();
       await follower.close();
     }
   };
@@ -196,13 +231,16 @@ export async function mergeFiles(
   let checkpointing: Promise<void> | undefined;
   const checkpoint = async (): Promise<void> => {
     if (ckPath === undefined || changes === savedChanges || !sink) return;
-    const mark = changes;
-    const snapshot: CheckpointState = {
-      version: 1,
-      output: outputPath,
-      outputLength: sink.length,
-      inputs: Object.fromEntries(positions),
-    };
+    const out = sink;
+    const [mark, snapshot] = await gate.quiet((): [number, CheckpointState] => [
+      changes,
+      {
+        version: 1,
+        output: outputPath,
+        outputLength: out.length,
+        inputs: Object.fromEntries(positions),
+      },
+    ]);
     await sink.sync(); // the output up to snapshot.outputLength is durable before we point at it
     await saveCheckpoint(ckPath, snapshot);
     savedChanges = mark;

@@ -1,5 +1,20 @@
 import { OutputWriteError } from './errors.js';
-import { createLineWriter, type LineWriter, takeSpare, writeTransfer } from './line-writer.js';
+import {
+  copyRange,
+  createLineWriter,
+  type LineWriter,
+  takeSpare,
+  writeTransfer,
+} from './line-writer.js';
+import type { CopyResult } from './writer-protocol.js';
+
+/** Copies whole lines of an open input straight into the output (see `copyLines`). */
+export type CopyLines = (
+  fd: number,
+  position: number,
+  maxBytes: number,
+  maxLineBytes: number,
+) => Promise<CopyResult>;
 
 /** Where merged lines go: a LineWriter (file) or a caller's stream (e.g. stdout). */
 export interface Sink {
@@ -9,6 +24,11 @@ export interface Sink {
   write(chunks: Buffer[]): Promise<void>;
   /** A buffer of `size` bytes to read into, recycled from written data, if one is spare. */
   spare(size: number): Buffer | undefined;
+  /**
+   * Present when the output can copy from an input itself (a file of ours): lines then never
+   * pass through this thread. `length` counts them once the promise resolves.
+   */
+  readonly copy: CopyLines | undefined;
   flush(): Promise<void>;
   /** Makes accepted bytes durable; resolves with the durable length. */
   sync(): Promise<number>;
@@ -41,14 +61,18 @@ export function isLineWriter(x: unknown): x is LineWriter {
 type Internal = LineWriter & {
   [writeTransfer]?: (c: Buffer[]) => Promise<void>;
   [takeSpare]?: (size: number) => Buffer | undefined;
+  [copyRange]?: CopyLines;
 };
 
 class WriterSink implements Sink {
   readonly #writer: LineWriter;
   readonly #owned: boolean;
+  readonly copy: CopyLines | undefined;
   constructor(writer: LineWriter, owned: boolean) {
     this.#writer = writer;
     this.#owned = owned;
+    const w = writer as Internal;
+    this.copy = w[copyRange]?.bind(writer);
   }
   get length(): number {
     return this.#writer.length;
@@ -91,6 +115,7 @@ class StreamSink implements Sink {
   get length(): number {
     return this.#length;
   }
+  readonly copy = undefined;
   spare(): undefined {
     return undefined;
   }

@@ -47,6 +47,16 @@ export class LineSplitter {
     this.#report = report;
   }
 
+  /** The longest line kept whole. */
+  get maxLineBytes(): number {
+    return this.#max;
+  }
+
+  /** True when no partial line is held (nor being skipped): the next byte starts a line. */
+  get idle(): boolean {
+    return this.#pendingLen === 0 && !this.#skipping;
+  }
+
   /** Bytes held for a line not yet complete. */
   get pendingBytes(): number {
     return this.#pendingLen;

@@ -14,7 +14,30 @@ export type ToWorker =
   | { type: 'write'; chunks: Uint8Array[] }
   | { type: 'flush'; id: number }
   | { type: 'sync'; id: number }
-  | { type: 'close'; id: number };
+  | { type: 'close'; id: number }
+  | CopyRequest;
+
+/**
+ * Copy whole lines of an input file straight into the output, inside the worker: from
+ * `position` (a line start) of the open descriptor `fd`, up to about `maxBytes`, stopping at
+ * the last newline read, before a line longer than `maxLineBytes`, or at the end of the file.
+ */
+export interface CopyRequest {
+  type: 'copy';
+  id: number;
+  fd: number;
+  position: number;
+  maxBytes: number;
+  maxLineBytes: number;
+}
+
+/** What a copy did: `bytes` (whole lines) and `lines` landed in the output, which is now `length` long. */
+export interface CopyResult {
+  bytes: number;
+  lines: number;
+  /** Reading the input failed: the caller reads it itself to report the error. */
+  readFailed: boolean;
+}
 
 export interface WorkerFailure {
   action: string;
@@ -27,5 +50,6 @@ export type FromWorker =
   /** `spare`: memory of written chunks, handed back so the reader can reuse it. */
   | { type: 'written'; bytes: number; spare: ArrayBuffer[] }
   | { type: 'done'; id: number; length: number }
+  | ({ type: 'copied'; id: number; length: number } & CopyResult)
   | { type: 'failed'; id: number; failure: WorkerFailure }
   | { type: 'error'; failure: WorkerFailure };

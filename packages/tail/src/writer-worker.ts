@@ -1,6 +1,13 @@
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, writevSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { FromWorker, ToWorker, WorkerFailure, WriterConfig } from './writer-protocol.js';
+import { COPY_BUFFER_BYTES, copyLines } from './copy-lines.js';
+import type {
+  CopyRequest,
+  FromWorker,
+  ToWorker,
+  WorkerFailure,
+  WriterConfig,
+} from './writer-protocol.js';
 
 // Owns the output file descriptor: every system call on it happens here, off the main loop.
 const config = workerData as WriterConfig;
@@ -16,6 +23,8 @@ let failure: WorkerFailure | undefined;
 let queue: Uint8Array[] = [];
 let queued = 0;
 let scheduled = false;
+/** The one buffer copies read through, reused so that it stays in the cache. */
+let copyBuffer: Buffer | undefined;
 
 function post(msg: FromWorker): void {
   port?.postMessage(msg);
@@ -135,6 +144,35 @@ function settle(id: number, action: string, work: () => void): void {
   }
 }
 
+/** Copies lines of an input straight to the output, after everything written before it. */
+function copy(req: CopyRequest): void {
+  drain();
+  if (failure) {
+    post({ type: 'failed', id: req.id, failure });
+    return;
+  }
+  copyBuffer ??= Buffer.allocUnsafeSlow(COPY_BUFFER_BYTES);
+  try {
+    const result = copyLines(
+      req.fd,
+      req.position,
+      req.maxBytes,
+      req.maxLineBytes,
+      copyBuffer,
+      (buf, n) => {
+        writeAll([buf.subarray(0, n)], n);
+        position += n;
+      },
+    );
+    post({ type: 'copied', id: req.id, length: position, ...result });
+  } catch (e) {
+    // Only a write can throw: the output has failed (bytes written before stay counted).
+    failure = failureOf('write', e);
+    post({ type: 'error', failure });
+    post({ type: 'failed', id: req.id, failure });
+  }
+}
+
 port.on('message', (msg: ToWorker) => {
   switch (msg.type) {
     case 'write':
@@ -143,6 +181,9 @@ port.on('message', (msg: ToWorker) => {
         queued += c.byteLength;
       }
       schedule();
+      break;
+    case 'copy':
+      copy(msg);
       break;
     case 'flush':
       settle(msg.id, 'flush', () => {});

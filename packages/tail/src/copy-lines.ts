@@ -1,0 +1,52 @@
+import { readSync } from 'node:fs';
+import { countNewlines, linesWithin } from './newlines.js';
+import type { CopyResult } from './writer-protocol.js';
+
+const NEWLINE = 10;
+
+/** Bytes read per system call by `copyLines`: small enough to stay in a core's cache. */
+export const COPY_BUFFER_BYTES = 256 * 1024;
+
+/**
+ * Copies whole lines of the open file `fd`, from `position` (the start of a line), through
+ * `buf` into `write`, with no per-line work: each read is cut at its last newline, lines are
+ * counted in bulk and the next read starts right after that newline (the file is read again
+ * there, so nothing is carried over). Stops after about `maxBytes`, at the end of the file,
+ * at a read holding no newline (a last partial line, or a line longer than `buf`), or before
+ * a read holding a line longer than `maxLineBytes`: whatever remains is for the caller's
+ * line-by-line path, which holds partial lines and splits or skips long ones.
+ *
+ * `write(buf, n)` must write `buf[0, n)` fully or throw; its errors propagate. A read error
+ * ends the copy with `readFailed` (the caller reads again itself and reports it with the path).
+ */
+export function copyLines(
+  fd: number,
+  position: number,
+  maxBytes: number,
+  maxLineBytes: number,
+  buf: Buffer,
+  write: (buf: Buffer, n: number) => void,
+): CopyResult {
+  let at = position;
+  let bytes = 0;
+  let lines = 0;
+  while (bytes < maxBytes) {
+    let n: number;
+    try {
+      n = readSync(fd, buf, 0, buf.length, at);
+    } catch {
+      return { bytes, lines, readFailed: true };
+    }
+    if (n === 0) break;
+    const last = buf.lastIndexOf(NEWLINE, n - 1);
+    if (last < 0) break;
+    const end = last + 1;
+    if (!linesWithin(buf, 0, end, maxLineBytes)) break;
+    lines += countNewlines(buf, 0, end);
+    write(buf, end);
+    at += end;
+    bytes += end;
+    if (n < buf.length) break; // the end of the file, for now
+  }
+  return { bytes, lines, readFailed: false };
+}
