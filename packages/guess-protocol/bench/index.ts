@@ -1,7 +1,9 @@
 // `pnpm --filter @fanout/guess-protocol bench` — one run, side-by-side tables:
-//  1. games as the seed plays them, 100 connections x 20 games: round trips/s and server CPU
-//     per round trip, ours vs a naive readline server, same load generator (plus the seed's
-//     asyncio server through the compatibility fixture, on a smaller load);
+//  1. games as the seed plays them, 100 connections x 20 games: round trips/s and CPU per
+//     round trip of the server and of the load generator, ours vs a naive readline server,
+//     same load generator; plus a minimal reference server (no parsing, one preformatted
+//     reply per read: the ceiling of Node on this machine) and the seed's asyncio server
+//     through the compatibility fixture, on a smaller load;
 //  2. pipelined bursts of NUMBER lines: lines/s, ours vs naive;
 //  3. 10,000 concurrent connections, one game each: failed sessions, ours vs the seed's;
 //  4. guesses per game, random vs bisect, ranges 1..5 up to 1..10^6.
@@ -14,6 +16,8 @@ import { type ServerKind, startServer } from './servers.js';
 interface Measured {
   readonly result: LoadResult;
   readonly serverCpuMicros: number | undefined;
+  /** CPU µs this process (the load generator) spent in runLoad. */
+  readonly loadCpuMicros: number;
 }
 
 async function load(
@@ -29,6 +33,8 @@ async function load(
   const server = await startServer(kind);
   let result: LoadResult;
   let serverCpuMicros: number | undefined;
+  const cpuBefore = process.cpuUsage();
+  let loadCpuMicros: number;
   try {
     result = await runLoad({
       port: server.port,
@@ -41,9 +47,11 @@ async function load(
       random: createRandom(1234),
     });
   } finally {
+    const used = process.cpuUsage(cpuBefore);
+    loadCpuMicros = used.user + used.system;
     serverCpuMicros = await server.stop();
   }
-  return { result, serverCpuMicros };
+  return { result, serverCpuMicros, loadCpuMicros };
 }
 
 function table(headers: string[], rows: (string | number)[][]): string {
@@ -65,6 +73,7 @@ const fmt = (value: number, digits = 0): string =>
 
 const cpuPerRoundTrip = (m: Measured): string =>
   m.serverCpuMicros === undefined ? 'n/a' : fmt(m.serverCpuMicros / m.result.roundTrips, 1);
+const loadCpuPerRoundTrip = (m: Measured): string => fmt(m.loadCpuMicros / m.result.roundTrips, 1);
 
 /** Pools runs of the same load: totals summed, percentiles the worse of the runs. */
 function pool(measured: Measured[]): Measured {
@@ -79,6 +88,7 @@ function pool(measured: Measured[]): Measured {
   const first = measured[0]!.result;
   return {
     serverCpuMicros: cpu,
+    loadCpuMicros: sum((m) => m.loadCpuMicros),
     result: {
       ...first,
       sessions: max((m) => m.result.sessions),
@@ -97,28 +107,31 @@ function pool(measured: Measured[]): Measured {
 }
 
 async function games(): Promise<void> {
-  // Two halves of 10 games, alternating ours/naive, so a busy moment on the shared machine
-  // does not land on one server only; the halves are pooled.
+  // Two halves of 10 games, the order reversed in the second, so a busy moment on the
+  // shared machine does not land on one server only; the halves are pooled.
   const config = { sessions: 100, games: 10, upper: 100 };
-  const runs: Record<'ours' | 'naive', Measured[]> = { ours: [], naive: [] };
+  const order = ['ours', 'naive', 'minimal'] as const;
+  const runs: Record<(typeof order)[number], Measured[]> = { ours: [], naive: [], minimal: [] };
   for (let half = 0; half < 2; half++) {
-    for (const kind of half === 0 ? (['ours', 'naive'] as const) : (['naive', 'ours'] as const)) {
+    for (const kind of half === 0 ? order : [...order].reverse()) {
       runs[kind].push(await load(kind, config));
     }
   }
   const ours = pool(runs.ours);
   const naive = pool(runs.naive);
+  const minimal = pool(runs.minimal);
   const seed = await load('seed', { ...config, games: 2 });
   const base = naive.result.roundTripsPerSecond;
   console.log('\n1) Seed-style games, 100 connections x 20 games, range 1..100, random strategy');
-  console.log('   (p50/p99: the worse of the two halves)');
+  console.log('   (p50/p99: the worse of the two halves; CPU: µs per round trip)');
   console.log(
     table(
       [
         'server',
         'round trips/s',
-        'ratio',
-        'server CPU µs/rt',
+        'vs naive',
+        'server CPU',
+        'load gen CPU',
         'games/s',
         'p50 ms',
         'p99 ms',
@@ -127,6 +140,7 @@ async function games(): Promise<void> {
       [
         ['ours (2 x 100 x 10 games)', ours],
         ['naive readline baseline (same)', naive],
+        ['minimal reference: no parsing (same)', minimal],
         ["seed's asyncio (fixture, 100 x 2 games)", seed],
       ].map(([name, m]) => {
         const r = (m as Measured).result;
@@ -135,6 +149,7 @@ async function games(): Promise<void> {
           fmt(r.roundTripsPerSecond),
           `${fmt(r.roundTripsPerSecond / base, 2)}x`,
           cpuPerRoundTrip(m as Measured),
+          loadCpuPerRoundTrip(m as Measured),
           fmt(r.gamesPerSecond),
           fmt(r.p50RoundTripMs, 2),
           fmt(r.p99RoundTripMs, 2),
@@ -142,6 +157,14 @@ async function games(): Promise<void> {
         ];
       }),
     ),
+  );
+  const half = (m: Measured[]): string =>
+    m.map((x) => fmt(x.result.roundTripsPerSecond)).join(', ');
+  console.log(
+    `   halves, round trips/s: ours ${half(runs.ours)}; naive ${half(runs.naive)}; minimal ${half(runs.minimal)}`,
+  );
+  console.log(
+    `   ours vs minimal reference: ${fmt(ours.result.roundTripsPerSecond / minimal.result.roundTripsPerSecond, 2)}x`,
   );
 }
 

@@ -1,7 +1,8 @@
 // A benchmark server in its own process (so the load generator has the other core and
-// each side has its own file descriptors): `node server-child.mjs ours|naive [strategy]`.
+// each side has its own file descriptors): `node server-child.mjs ours|naive|minimal [strategy]`.
 // Prints "PORT <n>" when listening; exits when stdin closes or on SIGTERM.
 import { createGuessServer } from '../dist/index.js';
+import { startMinimalServer } from './minimal-server.mjs';
 import { startNaiveServer } from './naive-server.mjs';
 
 const [kind = 'ours', strategy = 'random'] = process.argv.slice(2);
@@ -12,10 +13,10 @@ function announce(port) {
   process.stdout.write(`PORT ${port} CPU ${user + system}\n`);
 }
 let close;
-if (kind === 'naive') {
-  const naive = await startNaiveServer(strategy);
-  close = naive.close;
-  announce(naive.port);
+if (kind === 'naive' || kind === 'minimal') {
+  const other = kind === 'naive' ? await startNaiveServer(strategy) : await startMinimalServer();
+  close = other.close;
+  announce(other.port);
 } else {
   const server = createGuessServer({ strategy, maxConnections: 19_000, idleTimeoutMs: 120_000 });
   const { port } = await server.listen();

@@ -4,8 +4,11 @@ import { fileURLToPath } from 'node:url';
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
-/** Which server: ours, the naive readline baseline, or the seed's asyncio server (Python). */
-export type ServerKind = 'ours' | 'naive' | 'seed';
+/**
+ * Which server: ours, the naive readline baseline, the minimal reference (one preformatted
+ * reply per chunk read, no parsing: Node's floor), or the seed's asyncio server (Python).
+ */
+export type ServerKind = 'ours' | 'naive' | 'minimal' | 'seed';
 
 export interface BenchServer {
   readonly port: number;
