@@ -17,6 +17,8 @@ const workers: GcdWorkersRun = {
   seconds: 0.6,
   parallelism: 2,
   chunks: 3,
+  workerThreads: 1,
+  callerPairs: 1,
 };
 
 describe('compareRuns', () => {

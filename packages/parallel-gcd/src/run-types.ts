@@ -31,13 +31,20 @@ export interface GcdRun {
    * the seed) until the last result is in.
    */
   readonly seconds: number;
-  /** Pairs computed at once: 1 for serial, the pool's limit for async, threads for workers. */
+  /**
+   * Pairs computed at once: 1 for serial, the pool's limit for async, and for workers the
+   * threads computing (the worker threads, plus the calling thread when it takes part).
+   */
   readonly parallelism: number;
 }
 
 /** What `runWorkers` resolves with: a `GcdRun` that also says how it batched the pairs. */
 export interface GcdWorkersRun extends GcdRun {
   readonly mode: 'workers';
-  /** Worker tasks the pairs were batched into (see the README on scheduling). */
+  /** Chunks the pairs were planned in; each lane claims one at a time (see `planChunks`). */
   readonly chunks: number;
+  /** Worker threads started: `parallelism - 1` when the calling thread computed too. */
+  readonly workerThreads: number;
+  /** Pairs the calling thread computed itself (0 when it did not take part). */
+  readonly callerPairs: number;
 }

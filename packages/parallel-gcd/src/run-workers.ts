@@ -1,25 +1,42 @@
-import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { WorkerPool } from '@fanout/executors';
 import { checkPairs } from './algorithms.js';
+import { LaneRun } from './lane-run.js';
 import { ProgressReporter } from './progress.js';
 import type { GcdWorkersRun, RunOptions } from './run-types.js';
 import { planChunks } from './schedule.js';
 import type { GcdPair, GcdValue } from './types.js';
+import { type LaneResult, createWorkQueue } from './work-queue.js';
 import { workerModuleUrl } from './worker-module.js';
 
 /** Options of `runWorkers`. */
 export interface WorkersRunOptions extends RunOptions {
-  /** Worker threads. Default: the number of cores (`os.availableParallelism()`). */
+  /**
+   * Threads computing at once. With `callerRuns` (the default) the calling thread is one
+   * of them and `workers - 1` worker threads start; without it, `workers` worker threads
+   * start. `workers: 1` always starts one worker thread and leaves the caller idle.
+   * Default: the number of cores (`os.availableParallelism()`).
+   */
   readonly workers?: number;
+  /**
+   * Whether the calling thread computes chunks too, taking them from the same queue as the
+   * worker threads, in slices of a few milliseconds between which it yields to the event
+   * loop. Default `true`: the caller works while the threads start instead of waiting.
+   */
+  readonly callerRuns?: boolean;
 }
 
 /**
- * The seed's process-pool run, in Node's terms: a `WorkerPool` (`@fanout/executors`) of
- * `workers` threads computes the pairs truly in parallel. Creating the pool and starting
- * its threads are inside the measured time, as in the seed. Pairs are sent largest first in
- * chunks that shrink towards the end (see `planChunks`), so every thread stays busy until
- * the last pair is done.
+ * The seed's process-pool run, in Node's terms: the pairs are computed truly in parallel
+ * on `workers` threads. A `WorkerPool` (`@fanout/executors`) starts the worker threads,
+ * and by default the calling thread computes too (`callerRuns`), so the cores do useful
+ * work while the threads start instead of idling. Creating the pool and starting its
+ * threads are inside the measured time, as in the seed.
+ *
+ * Pairs are planned largest first in chunks that shrink towards the end (see
+ * `planChunks`); every lane (each worker thread, and the caller) claims the next chunk
+ * from a shared counter (`Atomics.add`) until none is left, so all lanes stay busy until
+ * the last pair is done and no thread waits for a message between chunks.
  *
  * @throws NaiveTooLargeError before starting, for `naive` with a pair too large to count down.
  * @example
@@ -38,58 +55,52 @@ export async function runWorkers(
   }
   checkPairs(pairs, algorithm);
   signal?.throwIfAborted();
+  const callerRuns = options.callerRuns !== false && workers > 1;
+  const threads = callerRuns ? workers - 1 : workers;
   const progress = new ProgressReporter('workers', pairs.length, options.onProgress);
   const results: GcdValue[] = new Array(pairs.length);
   const start = performance.now();
   const chunks = planChunks(pairs, algorithm, workers);
-  if (chunks.length === 0) {
-    return { mode: 'workers', algorithm, results, seconds: 0, parallelism: workers, chunks: 0 };
-  }
+  const summary = {
+    mode: 'workers',
+    algorithm,
+    parallelism: workers,
+    workerThreads: threads,
+  } as const;
+  if (chunks.length === 0) return { ...summary, results, seconds: 0, chunks: 0, callerPairs: 0 };
+  const queue = createWorkQueue(threads);
   const pool = new WorkerPool({
     module: workerModuleUrl(),
-    minThreads: workers,
-    maxThreads: workers,
+    minThreads: threads,
+    maxThreads: threads,
   });
-  // One failure (or the caller's abort) stops every other chunk, queued or running.
-  const stop = new AbortController();
-  // Every queued chunk listens to it; dozens of listeners are expected, not a leak.
-  setMaxListeners(chunks.length + 10, stop.signal);
-  const onAbort = (): void => stop.abort(signal?.reason);
+  const run = new LaneRun(queue, chunks, results, progress);
+  const onAbort = (): void => run.fail(signal?.reason);
   signal?.addEventListener('abort', onAbort, { once: true });
   let seconds: number;
   try {
-    await Promise.all(
-      chunks.map(async (chunk) => {
-        try {
-          const values = await pool.run<GcdValue[]>('gcdChunk', [chunk.pairs, algorithm], {
-            signal: stop.signal,
-          });
-          chunk.indices.forEach((index, k) => {
-            results[index] = values[k]!;
-          });
-          progress.add(chunk.indices.length);
-        } catch (error) {
-          stop.abort(error);
-          throw error;
-        }
-      }),
+    const chunkPairs = chunks.map((chunk) => chunk.pairs);
+    const lanes = Array.from({ length: threads }, (_, lane) =>
+      run.startWorkerLane(lane, (laneSignal) =>
+        pool.run<LaneResult>('gcdLane', [queue, lane, chunkPairs, algorithm], {
+          signal: laneSignal,
+        }),
+      ),
     );
-    // As in the seed, the clock stops when the last result is in; shutting the threads
-    // down is not part of the work.
+    if (callerRuns) await run.callerLane(algorithm, threads);
+    await run.finish(lanes);
     seconds = (performance.now() - start) / 1000;
-  } catch (error) {
-    // The first failure, not the abort it caused in the other chunks.
-    throw stop.signal.aborted ? stop.signal.reason : error;
   } finally {
     signal?.removeEventListener('abort', onAbort);
+    // As in the seed, the clock stopped when the last result was in; shutting the threads
+    // down is not part of the work.
     await pool.close({ cancelPending: true });
   }
   return {
-    mode: 'workers',
-    algorithm,
+    ...summary,
     results,
     seconds,
-    parallelism: workers,
     chunks: chunks.length,
+    callerPairs: run.callerPairs,
   };
 }

@@ -22,13 +22,19 @@ function randomPairs(count: number): Pair[] {
 }
 
 describe.each([
-  ['ESM build', esm],
-  ['CJS build', cjs],
-])('runWorkers from the %s', (_, lib) => {
+  ['ESM build', esm, true],
+  ['CJS build', cjs, true],
+  ['ESM build', esm, false],
+  ['CJS build', cjs, false],
+])('runWorkers from the %s, callerRuns %s', (_, lib, callerRuns) => {
   it('computes the seed pairs on worker threads, in input order', async () => {
-    const run = await lib.runWorkers(lib.seedPairs(3), { workers: 2 });
+    const run = await lib.runWorkers(lib.seedPairs(3), { workers: 2, callerRuns });
     expect(run.results).toEqual([...SEED_GCDS, ...SEED_GCDS, ...SEED_GCDS]);
     expect(run).toMatchObject({ mode: 'workers', algorithm: 'naive', parallelism: 2 });
+    expect(run.workerThreads).toBe(callerRuns ? 1 : 2);
+    // The caller claims the first chunk before any thread can have started.
+    if (callerRuns) expect(run.callerPairs).toBeGreaterThan(0);
+    else expect(run.callerPairs).toBe(0);
     expect(run.chunks).toBeGreaterThan(1);
     expect(run.seconds).toBeGreaterThan(0);
   });
@@ -37,7 +43,7 @@ describe.each([
     'gives results identical to the serial run with %s, bigints included',
     async (algorithm) => {
       const pairs = randomPairs(600);
-      const workers = await lib.runWorkers(pairs, { algorithm, workers: 2 });
+      const workers = await lib.runWorkers(pairs, { algorithm, workers: 2, callerRuns });
       const serial = await lib.runSerial(pairs, { algorithm });
       expect(workers.results).toEqual(serial.results);
       pairs.forEach(([a, b], i) => {
@@ -56,16 +62,34 @@ describe('runWorkers', () => {
     expect(seen.at(-1)).toEqual({ mode: 'workers', done: 20, total: 20 });
   });
 
-  it('stops when its signal aborts, rejecting with the reason', async () => {
-    const controller = new AbortController();
-    const reason = new Error('interrupted');
-    // The first progress report comes after the first chunk; dozens of chunks remain.
-    const running = esm.runWorkers(esm.seedPairs(20), {
-      workers: 2,
-      signal: controller.signal,
-      onProgress: () => controller.abort(reason),
-    });
-    await expect(running).rejects.toBe(reason);
+  it.each([true, false])(
+    'stops when its signal aborts, rejecting with the reason (callerRuns %s)',
+    async (callerRuns) => {
+      const controller = new AbortController();
+      const reason = new Error('interrupted');
+      // The first progress report comes after the first pairs; hundreds remain.
+      const running = esm.runWorkers(esm.seedPairs(20), {
+        workers: 2,
+        callerRuns,
+        signal: controller.signal,
+        onProgress: () => controller.abort(reason),
+      });
+      await expect(running).rejects.toBe(reason);
+    },
+  );
+
+  it('lets the caller compute everything when the threads cannot start in time', async () => {
+    // Microseconds of work: every chunk is taken before a thread has booted, so the
+    // thread's lane is cancelled instead of waited for.
+    const run = await esm.runWorkers(esm.seedPairs(1), { algorithm: 'euclid', workers: 2 });
+    expect(run.results).toEqual(SEED_GCDS);
+    expect(run).toMatchObject({ parallelism: 2, workerThreads: 1, callerPairs: 10 });
+  });
+
+  it('runs on one worker thread, the caller idle, with workers: 1', async () => {
+    const run = await esm.runWorkers(esm.seedPairs(1), { workers: 1 });
+    expect(run.results).toEqual(SEED_GCDS);
+    expect(run).toMatchObject({ parallelism: 1, workerThreads: 1, callerPairs: 0 });
   });
 
   it('refuses a too large naive pair before starting any thread, keeping the error class', async () => {
@@ -122,7 +146,9 @@ describe('exports map', () => {
         'binary',
       ),
     ).toEqual([6, 2n ** 65n]);
+    expect(typeof worker.gcdLane).toBe('function');
     const workerCjs = require('@fanout/parallel-gcd/worker') as typeof worker;
+    expect(typeof workerCjs.gcdLane).toBe('function');
     expect(workerCjs.gcdChunk([[12, 18]], 'naive')).toEqual([6]);
     expect(require.resolve('@fanout/parallel-gcd')).toMatch(/dist[\\/]index\.cjs$/);
     const main = await import('@fanout/parallel-gcd');
