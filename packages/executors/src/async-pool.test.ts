@@ -53,6 +53,25 @@ describe('AsyncPool', () => {
     expect(pool.stats.failed).toBe(2);
   });
 
+  it('a task started in a free slot frees it when it settles, either way', async () => {
+    await using pool = new AsyncPool({ maxConcurrency: 2 });
+    const ok = deferred<string>();
+    const bad = deferred<string>();
+    const failure = new Error('task failed');
+    // Both start at once in free slots; the third waits for one of them.
+    const first = pool.submit(() => ok.promise);
+    const second = pool.submit(() => bad.promise);
+    const third = pool.submit((n: number) => n * 2, 21);
+    expect(pool.stats).toEqual({ queued: 1, running: 2, completed: 0, failed: 0 });
+    bad.reject(failure);
+    await expect(second).rejects.toBe(failure);
+    expect(await third).toBe(42);
+    expect(pool.stats).toEqual({ queued: 0, running: 1, completed: 1, failed: 1 });
+    ok.resolve('done');
+    expect(await first).toBe('done');
+    expect(pool.stats).toEqual({ queued: 0, running: 0, completed: 2, failed: 1 });
+  });
+
   it('passes arguments and accepts sync functions and foreign thenables', async () => {
     await using pool = new AsyncPool({ maxConcurrency: 3 });
     const thenable: PromiseLike<string> = {

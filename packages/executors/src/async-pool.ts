@@ -117,6 +117,9 @@ export class AsyncPool implements Executor {
    * ```
    */
   submit<A extends unknown[], R>(fn: TaskFunction<A, R>, ...args: A): Promise<Awaited<R>> {
+    if (!this.#closed && this.#running < this.#maxConcurrency && this.#queued === 0) {
+      return this.#startNow(fn, args) as Promise<Awaited<R>>;
+    }
     return new Promise<Awaited<R>>((resolve, reject) => {
       this.#accept(fn as (...a: never[]) => unknown, args, resolve, reject, undefined);
     });
@@ -269,6 +272,36 @@ export class AsyncPool implements Executor {
     this.#queue.push(task);
     this.#queued++;
     this.#pump();
+  }
+
+  // Shared settle handlers of the tasks started by `#startNow`: chaining the task's own
+  // promise through them costs one promise per task, not a deferred plus two closures.
+  readonly #onTaskFulfilled = (value: unknown): unknown => {
+    this.#settled(true);
+    return value;
+  };
+
+  readonly #onTaskRejected = (error: unknown): never => {
+    this.#settled(false);
+    throw error;
+  };
+
+  /** Start a task in a free slot (the caller checked) and return its outcome. */
+  #startNow(fn: (...args: never[]) => unknown, args: readonly unknown[]): Promise<unknown> {
+    this.#running++;
+    let result: unknown;
+    try {
+      result = fn(...(args as never[]));
+    } catch (error) {
+      this.#settled(false);
+      return Promise.reject(error);
+    }
+    if (result instanceof Promise) return result.then(this.#onTaskFulfilled, this.#onTaskRejected);
+    if (isThenable(result)) {
+      return Promise.resolve(result).then(this.#onTaskFulfilled, this.#onTaskRejected);
+    }
+    this.#settled(true);
+    return Promise.resolve(result);
   }
 
   #start(
