@@ -83,6 +83,8 @@ class Generation {
   #inFlight = 0;
   #failure: { readonly error: unknown } | undefined;
   #wake: (() => void) | undefined;
+  /** The sleeper wakes once `#inFlight` is down to this (or on failure). */
+  #wakeAt = 0;
 
   constructor(grid: Grid, options: SimulateOptions, maxInFlight: number) {
     this.#height = grid.height;
@@ -103,7 +105,7 @@ class Generation {
     outer?.addEventListener('abort', onAbort, { once: true });
     try {
       await this.#feed();
-      while (this.#inFlight > 0 && this.#failure === undefined) await this.#sleep();
+      while (this.#inFlight > 0 && this.#failure === undefined) await this.#sleepUntil(0);
       if (this.#failure !== undefined) throw this.#failure.error;
       return this.#next;
     } finally {
@@ -117,9 +119,12 @@ class Generation {
     const cellSignal = this.#controller.signal;
     const room = this.#room;
     const total = this.#height * width;
+    const max = this.#maxInFlight;
+    // A full window is refilled in batches of about an eighth of it, not cell by cell.
+    const lowWater = max - Math.ceil(max / 8);
     for (let i = 0; i < total; i++) {
-      while (this.#inFlight >= this.#maxInFlight && this.#failure === undefined) {
-        await this.#sleep();
+      while (this.#inFlight >= max && this.#failure === undefined) {
+        await this.#sleepUntil(lowWater);
       }
       if (room !== undefined && this.#failure === undefined) {
         try {
@@ -176,8 +181,9 @@ class Generation {
   }
 
   #settled(): void {
-    this.#inFlight--;
-    if (this.#inFlight < this.#maxInFlight) this.#wakeUp();
+    // Wake the sleeper only at its level: a wake per settled cell would cost a promise and
+    // an async resume per cell.
+    if (--this.#inFlight === this.#wakeAt) this.#wakeUp();
   }
 
   readonly #failed = (error: unknown): void => {
@@ -193,7 +199,8 @@ class Generation {
     this.#wakeUp();
   }
 
-  #sleep(): Promise<void> {
+  #sleepUntil(inFlight: number): Promise<void> {
+    this.#wakeAt = inFlight;
     return new Promise<void>((resolve) => {
       this.#wake = resolve;
     });
