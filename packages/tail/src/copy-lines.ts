@@ -12,8 +12,8 @@ export const COPY_BUFFER_BYTES = 256 * 1024;
  * `buf` into `write`, with no per-line work: each read is cut at its last newline, lines are
  * counted in bulk and the next read starts right after that newline (the file is read again
  * there, so nothing is carried over). Stops after about `maxBytes`, at the end of the file,
- * at a read holding no newline (a last partial line, or a line longer than `buf`), or before
- * a read holding a line longer than `maxLineBytes`: whatever remains is for the caller's
+ * at a read holding no newline (a last partial line, or a line longer than `buf`), or at the
+ * start of a line longer than `maxLineBytes`: whatever remains is for the caller's
  * line-by-line path, which holds partial lines and splits or skips long ones.
  *
  * `write(buf, n)` must write `buf[0, n)` fully or throw; its errors propagate. A read error
@@ -40,13 +40,28 @@ export function copyLines(
     if (n === 0) break;
     const last = buf.lastIndexOf(NEWLINE, n - 1);
     if (last < 0) break;
-    const end = last + 1;
-    if (!linesWithin(buf, 0, end, maxLineBytes)) break;
-    lines += countNewlines(buf, 0, end);
-    write(buf, end);
-    at += end;
-    bytes += end;
-    if (n < buf.length) break; // the end of the file, for now
+    const whole = last + 1;
+    const end = linesWithin(buf, 0, whole, maxLineBytes)
+      ? whole
+      : startOfLongLine(buf, whole, maxLineBytes);
+    if (end > 0) {
+      lines += countNewlines(buf, 0, end);
+      write(buf, end);
+      at += end;
+      bytes += end;
+    }
+    if (end < whole || n < buf.length) break; // a line too long, or the end of the file for now
   }
   return { bytes, lines, readFailed: false };
+}
+
+/** Where the first line of `buf[0, end)` longer than `max` bytes starts, else `end`. */
+function startOfLongLine(buf: Buffer, end: number, max: number): number {
+  let pos = 0;
+  while (pos < end) {
+    const nl = buf.indexOf(NEWLINE, pos);
+    if (nl - pos > max) return pos;
+    pos = nl + 1;
+  }
+  return end;
 }

@@ -67,6 +67,39 @@ describe('mergeFiles', () => {
     expectComplete(text, 4, 5000);
   });
 
+  it('copies in the writer thread exactly what the line-by-line path gives: long, split, partial lines', async () => {
+    // Lines longer than the writer's 256 KiB copy buffer, over maxLineBytes (split), empty,
+    // and a last one without newline: each one sends the copy back to the line-by-line path.
+    const a = join(dir, 'a.log');
+    const parts = ['short\n', '\n', `${'L'.repeat(300_000)}\n`, 'after long\n'];
+    parts.push(`${'S'.repeat(700_000)}\n`, ...Array.from({ length: 3000 }, (_, k) => `n ${k}\n`));
+    parts.push('no newline at the end');
+    await writeFile(a, parts.join(''));
+    const options = { maxLineBytes: 500_000, chunkBytes: 64 * 1024 };
+    const streamEvents: TailEvent[] = [];
+    const { stream, text } = memoryStream();
+    const viaStream = await mergeFiles([a], stream, {
+      ...options,
+      onEvent: (e) => streamEvents.push(e),
+    });
+    const fileEvents: TailEvent[] = [];
+    const out = join(dir, 'out.log');
+    const viaFile = await mergeFiles([a], out, { ...options, onEvent: (e) => fileEvents.push(e) });
+    const got = await readFile(out, 'latin1');
+    expect(got).toBe(text());
+    expect(got.split('\n').filter((l) => l.startsWith('S'))).toHaveLength(2); // split once
+    expect(got.endsWith('no newline at the end\n')).toBe(true);
+    // `bytes` of a long-line report is what had been read when the limit was passed.
+    const longLines = (events: TailEvent[]) =>
+      events.map((e) => (e.type === 'long-line' ? { ...e, bytes: e.bytes > 500_000 } : e));
+    expect(longLines(fileEvents)).toEqual(longLines(streamEvents));
+    expect(longLines(streamEvents)).toEqual([
+      { type: 'long-line', path: a, offset: 300_019, bytes: true, action: 'split' },
+    ]);
+    expect(viaFile).toMatchObject({ lines: viaStream.lines, bytes: viaStream.bytes });
+    expect(viaFile.bytes).toBe(got.length);
+  });
+
   it('prefixes lines with the input path, adds a newline to a last partial line', async () => {
     const a = join(dir, 'a.log');
     await writeFile(a, 'x\ny');

@@ -1,4 +1,4 @@
-import { appendFile, rename, truncate, unlink } from 'node:fs/promises';
+import { appendFile, readFile, rename, truncate, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -19,8 +19,17 @@ afterEach(() => cleanup());
  * lines written in pieces). The merged output must hold each input's sequence exactly once,
  * in order. Operations that need the follower to have caught up (as with any `tail -F`:
  * a file deleted or truncated before it is read is lost by definition) wait for it first.
+ *
+ * `via: 'stream'` merges with prefixes into a stream (lines pass through the main thread);
+ * `via: 'file'` merges without prefix into a file, where the writer thread copies the lines
+ * itself, and reads the file back to see what was delivered.
  */
-async function runModel(seed: number, inputs: number, linesPerInput: number): Promise<void> {
+async function runModel(
+  seed: number,
+  inputs: number,
+  linesPerInput: number,
+  via: 'stream' | 'file',
+): Promise<void> {
   const rnd = prng(seed);
   const paths = Array.from({ length: inputs }, (_, i) => join(dir, `in${i}.log`));
   const written: string[][] = paths.map(() => []);
@@ -42,17 +51,26 @@ async function runModel(seed: number, inputs: number, linesPerInput: number): Pr
       cb();
     },
   });
+  const outPath = join(dir, 'merged.out');
+  const readBack = async (): Promise<void> => {
+    if (via === 'stream') return;
+    const text = await readFile(outPath, 'utf8').catch(() => '');
+    const lines = text.split('\n');
+    carry = lines.pop() ?? '';
+    for (const d of delivered) d.length = 0;
+    for (const line of lines) delivered[Number(line.slice(1, line.indexOf('-')))]?.push(line);
+  };
   const caughtUp = (i: number) =>
-    waitFor(
-      () => delivered[i]?.length === written[i]?.length,
-      `input ${i} to catch up (seed ${seed})`,
-    );
+    waitFor(async () => {
+      await readBack();
+      return delivered[i]?.length === written[i]?.length;
+    }, `input ${i} to catch up (seed ${seed}, ${via})`);
   const eventCount = (type: string) => events.filter((e) => e.type === type).length;
 
   const ac = new AbortController();
-  const merging = mergeFiles(paths, out, {
+  const merging = mergeFiles(paths, via === 'stream' ? out : outPath, {
     follow: true,
-    prefix: true,
+    prefix: via === 'stream',
     intervalMs: 5,
     signal: ac.signal,
     onEvent: (e) => events.push(e),
@@ -97,6 +115,7 @@ async function runModel(seed: number, inputs: number, linesPerInput: number): Pr
   for (let i = 0; i < inputs; i++) await caughtUp(i);
   ac.abort();
   const result = await merging;
+  await readBack();
   expect(result.errors).toEqual([]);
   expect(delivered).toEqual(written);
   expect(carry).toBe('');
@@ -111,7 +130,13 @@ describe('rotation model', () => {
   it.each([1, 2, 3])(
     'delivers every line exactly once, in order per input (seed %i)',
     async (seed) => {
-      await runModel(seed, 3, 150);
+      await runModel(seed, 3, 150, 'stream');
+    },
+  );
+  it.each([4, 5])(
+    'delivers every line exactly once, copied by the writer thread without prefix (seed %i)',
+    async (seed) => {
+      await runModel(seed, 3, 150, 'file');
     },
   );
 });
