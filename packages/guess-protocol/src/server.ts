@@ -21,7 +21,11 @@ export interface GuessServerOptions {
   readonly maxRange?: number;
   /** Live connections allowed; more get `ERROR server-busy` and are closed. Default 20,000. */
   readonly maxConnections?: number;
-  /** Close a connection silent for this long (ms) with `ERROR idle-timeout`; 0 disables. Default 60,000. */
+  /**
+   * Close a connection silent for this long (ms) with `ERROR idle-timeout`; 0 disables.
+   * Default 60,000. Checked by one sweep over all connections every quarter of this (at
+   * most every second), so the close comes up to that much later.
+   */
   readonly idleTimeoutMs?: number;
   /** Longest line accepted, in bytes without `\n`; longer gets `ERROR line-too-long` and a close. Default 1024. */
   readonly maxLineBytes?: number;
