@@ -165,7 +165,8 @@ class TcpGuessServer implements GuessServer {
    */
   #startIdleSweep(): void {
     const idle = this.#context.idleTimeoutMs;
-    if (idle <= 0) return;
+    // close() may have run while listen() was pending: then there is nothing to sweep.
+    if (idle <= 0 || this.#closing !== undefined) return;
     const period = Math.min(1_000, Math.max(5, Math.floor(idle / 4)));
     this.#idleSweep = setInterval(() => {
       const now = performance.now();
