@@ -1,20 +1,22 @@
 /**
  * `pnpm --filter @fanout/parallel-gcd bench` (build first). Only two cores are shared by
- * everyone: run it as `flock /tmp/fanout-bench.lock pnpm --filter @fanout/parallel-gcd bench`.
+ * everyone: run it as `flock /tmp/fanout-cpu.lock pnpm --filter @fanout/parallel-gcd bench`.
  *
  * 1. The seed's experiment: serial vs async pool vs worker threads on the seed's NUMBERS,
  *    repeated so that the serial run takes about a second (GCD_BENCH_SCALE overrides), in
  *    a plain `node` child process (see bench/parallel.mjs).
  * 2. naive vs Euclid vs binary on the same pairs.
  * 3. Euclid vs binary on BigInt pairs from 64 to 4096 bits.
- * Every figure is the median of ROUNDS runs, after one warm-up run.
+ * Every figure is the median of ROUNDS runs (11; 5 for sections 2 and 3, whose figures
+ * barely move), after one warm-up run, so that one run stays under two minutes.
  */
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { type GcdAlgorithm, type GcdPair, gcdOf, seedPairs } from '../dist/index.js';
 
-const ROUNDS = Number(process.env.GCD_BENCH_ROUNDS ?? 7);
+const ROUNDS = Number(process.env.GCD_BENCH_ROUNDS ?? 11);
+const SINGLE_THREAD_ROUNDS = Math.min(ROUNDS, 5);
 const CORES = availableParallelism();
 
 function median(values: number[]): number {
@@ -46,9 +48,15 @@ function timeAlgorithm(pairs: readonly GcdPair[], algorithm: GcdAlgorithm): numb
 interface ParallelTimes {
   readonly scale: number;
   readonly pairs: number;
+  /** Cores' worth of CPU other processes used during the runs (Linux only). */
+  readonly otherCores?: number;
   readonly serial: number[];
   readonly async: number[];
   readonly workers: number[];
+  readonly workersCallerIdle: number[];
+  readonly callerShare: number[];
+  readonly ideal: number[];
+  readonly idealRatio: number[];
 }
 
 function parallelRuns(): readonly GcdPair[] {
@@ -66,8 +74,13 @@ function parallelRuns(): readonly GcdPair[] {
   // Ratios are medians of per-round ratios: each round's runs follow each other within a
   // few seconds, so a burst of load from elsewhere skews a round's ratio less than it skews
   // a median of times taken minutes apart.
-  const row = (name: 'serial' | 'async' | 'workers', seed: string, seedRatio: string): string[] => [
-    name,
+  const row = (
+    name: 'serial' | 'async' | 'workers' | 'workersCallerIdle',
+    label: string,
+    seed: string,
+    seedRatio: string,
+  ): string[] => [
+    label,
     median(times[name]).toFixed(3),
     `${median(times.serial.map((s, i) => s / times[name][i]!)).toFixed(2)}×`,
     Math.min(...times[name]).toFixed(3),
@@ -76,16 +89,42 @@ function parallelRuns(): readonly GcdPair[] {
   ];
   console.log(
     `1. The seed's experiment: NUMBERS × ${times.scale} = ${times.pairs} pairs, naive gcd, ` +
-      `2 tasks/threads (median of ${ROUNDS}; pool and thread start-up included)`,
+      `2 tasks/threads (median of ${ROUNDS}; pool and thread start-up included; ` +
+      'ratios are medians of per-round ratios)',
   );
   table(
     ['run', 'seconds', 'vs serial', 'best', 'seed (Python)', 'seed ratio'],
     [
-      row('serial', '1.173', '1.00×'),
-      row('async', '1.436 threads', '0.82×'),
-      row('workers', '0.683 processes', '1.72×'),
+      row('serial', 'serial', '1.173', '1.00×'),
+      row('async', 'async (2 in flight)', '1.436 threads', '0.82×'),
+      row('workers', 'workers (caller + 1 thread)', '0.683 processes', '1.72×'),
+      row('workersCallerIdle', 'workers (2 threads, caller idle)', '', ''),
+      [
+        'ideal (no start-up, exact halves)',
+        median(times.ideal).toFixed(3),
+        `${median(times.idealRatio).toFixed(2)}×`,
+        Math.min(...times.ideal).toFixed(3),
+        '',
+        '',
+      ],
     ],
   );
+  console.log(
+    '   ideal: the main thread and an already running worker thread each compute the same ' +
+      'half, vs the main thread\n   computing both: the most two threads give on this ' +
+      'machine right now (no code can beat it)',
+  );
+  console.log(
+    `   workers: the calling thread computed ${(100 * median(times.callerShare)).toFixed(0)}% ` +
+      'of the pairs (median), the worker thread the rest',
+  );
+  if (times.otherCores !== undefined) {
+    console.log(
+      `   other processes used ${times.otherCores.toFixed(2)} cores on average meanwhile ` +
+        '(0 on a quiet machine)',
+    );
+  }
+  console.log();
   return seedPairs(times.scale);
 }
 
@@ -94,7 +133,7 @@ function algorithms(pairs: readonly GcdPair[]): void {
   const times = new Map<GcdAlgorithm, number[]>(names.map((n) => [n, []]));
   // The fast ones finish in microseconds: repeat them over many copies of the pairs.
   const many = Array.from({ length: 500 }, () => pairs).flat();
-  for (let round = 0; round <= ROUNDS; round++) {
+  for (let round = 0; round <= SINGLE_THREAD_ROUNDS; round++) {
     for (const name of names) {
       const input = name === 'naive' ? pairs : many;
       const perPair = timeAlgorithm(input, name) / input.length;
@@ -102,7 +141,10 @@ function algorithms(pairs: readonly GcdPair[]): void {
     }
   }
   const naive = median(times.get('naive')!);
-  console.log(`2. Algorithms on the same ${pairs.length} pairs, one thread (median per pair)`);
+  console.log(
+    `2. Algorithms on the same ${pairs.length} pairs, one thread ` +
+      `(median of ${SINGLE_THREAD_ROUNDS} per pair)`,
+  );
   table(
     ['algorithm', 'µs per pair', 'pairs / s', 'vs naive'],
     names.map((name) => {
@@ -139,7 +181,7 @@ function bigints(): void {
     });
     const euclid: number[] = [];
     const binary: number[] = [];
-    for (let round = 0; round <= ROUNDS; round++) {
+    for (let round = 0; round <= SINGLE_THREAD_ROUNDS; round++) {
       const e = timeAlgorithm(pairs, 'euclid') / count;
       const b = timeAlgorithm(pairs, 'binary') / count;
       if (round > 0) {
@@ -152,14 +194,15 @@ function bigints(): void {
     rows.push([`${bits}`, (e * 1e6).toFixed(1), (b * 1e6).toFixed(1), `${(e / b).toFixed(2)}×`]);
   }
   console.log(
-    '3. BigInt pairs (operands about bits × 9/8 bits, common factor of bits/8), µs per pair',
+    '3. BigInt pairs (operands about bits × 9/8 bits, common factor of bits/8), µs per pair ' +
+      `(median of ${SINGLE_THREAD_ROUNDS})`,
   );
   table(['bits', 'euclid µs', 'binary µs', 'binary vs euclid'], rows);
 }
 
 console.log(
   `@fanout/parallel-gcd bench — Node ${process.version}, ${CORES} cores ` +
-    `(availableParallelism), ${ROUNDS} rounds, load average ${loadavg()[0]!.toFixed(2)} at start\n`,
+    `(availableParallelism), load average ${loadavg()[0]!.toFixed(2)} at start\n`,
 );
 const pairs = parallelRuns();
 algorithms(pairs);

@@ -2,29 +2,109 @@
 // tsx, worker threads inherit its loader flags and each boots tsx again, which makes their
 // start-up several times slower than for a real user (the CLI runs plain Node). The threads
 // only load built JavaScript, so this part runs without tsx.
-// Prints one JSON line: { scale, pairs, serial: [s...], async: [s...], workers: [s...] }.
-import { runAsync, runSerial, runWorkers, seedPairs } from '../dist/index.js';
+// Prints one JSON line: { scale, pairs, serial: [s...], async: [s...], workers: [s...],
+// workersCallerIdle: [s...], callerShare: [fraction...], ideal: [s...], idealRatio: [x...] }.
+// `ideal` is what the machine allows at best: the same kind of work split exactly in two
+// between the main thread and a worker thread started beforehand (no start-up, no
+// scheduling), against the main thread doing both halves.
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { WorkerPool } from '@fanout/executors';
+import { gcdOf, runAsync, runSerial, runWorkers, seedPairs } from '../dist/index.js';
 
 const rounds = Number(process.argv[2] ?? 7);
 let scale = Number(process.argv[3] ?? 0);
 
+/** Milliseconds of CPU time the whole machine spent busy so far (Linux), else undefined. */
+function machineBusyMs() {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+    // user, nice, system, irq, softirq: in USER_HZ ticks, 100 per second on Linux.
+    return [1, 2, 3, 6, 7].reduce((sum, i) => sum + Number(fields[i]), 0) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+function ownCpuMs() {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 await runSerial(seedPairs(2));
 if (!(scale > 0)) {
-  // About one second of serial work, as the issue asks.
-  const probe = await runSerial(seedPairs(4));
-  scale = Math.max(1, Math.round(1 / (probe.seconds / 4)));
+  // About one second of serial work, as the issue asks: the median of three probes, so
+  // one slow moment on a shared machine does not decide the size of the whole run.
+  const probes = [];
+  for (let i = 0; i < 3; i++) probes.push((await runSerial(seedPairs(4))).seconds / 4);
+  probes.sort((a, b) => a - b);
+  scale = Math.max(1, Math.round(1 / probes[1]));
 }
+const busyAtStart = machineBusyMs();
+const ownAtStart = ownCpuMs();
+const wallAtStart = performance.now();
 const pairs = seedPairs(scale);
-const times = { serial: [], async: [], workers: [] };
+const times = {
+  serial: [],
+  async: [],
+  workers: [],
+  workersCallerIdle: [],
+  callerShare: [],
+  ideal: [],
+  idealRatio: [],
+};
+// Started (and warmed) before any timing: the ideal run leaves start-up out on purpose.
+const half = seedPairs(Math.ceil(scale / 2));
+const idealPool = new WorkerPool({
+  module: new URL('../dist/worker.js', import.meta.url),
+  minThreads: 1,
+  maxThreads: 1,
+});
+const onMain = () => half.map((pair) => gcdOf(pair, 'naive'));
+await idealPool.run('gcdChunk', [half, 'naive']);
+onMain();
 // One warm-up round, not counted; then the three kinds interleaved so that a burst of
 // load from elsewhere hits all three alike.
 for (let round = 0; round <= rounds; round++) {
   const serial = await runSerial(pairs);
   const asyncRun = await runAsync(pairs, { concurrency: 2 });
+  // 2 threads computing: the calling thread and one worker thread (the default).
   const workers = await runWorkers(pairs, { workers: 2 });
+  // 2 worker threads, the calling thread only waiting (as the seed's main process does).
+  const callerIdle = await runWorkers(pairs, { workers: 2, callerRuns: false });
+  for (const run of [asyncRun, workers, callerIdle]) {
+    if (run.results.some((value, i) => value !== serial.results[i])) {
+      throw new Error(`the ${run.mode} run disagrees with the serial run`);
+    }
+  }
+  let start = performance.now();
+  onMain();
+  onMain();
+  const idealSerial = performance.now() - start;
+  start = performance.now();
+  const onThread = idealPool.run('gcdChunk', [half, 'naive']);
+  // Let the task reach the thread before the main thread starts its own half.
+  await new Promise((resolve) => setImmediate(resolve));
+  onMain();
+  await onThread;
+  const ideal = performance.now() - start;
   if (round === 0) continue;
+  times.ideal.push(ideal / 1000);
+  times.idealRatio.push(idealSerial / ideal);
   times.serial.push(serial.seconds);
   times.async.push(asyncRun.seconds);
   times.workers.push(workers.seconds);
+  times.workersCallerIdle.push(callerIdle.seconds);
+  times.callerShare.push(workers.callerPairs / pairs.length);
 }
-console.log(JSON.stringify({ scale, pairs: pairs.length, ...times }));
+await idealPool.close();
+// CPU that other processes used meanwhile, in cores (0 on a quiet machine, up to 2 here).
+const busyAtEnd = machineBusyMs();
+const otherCores =
+  busyAtStart === undefined || busyAtEnd === undefined
+    ? undefined
+    : Math.max(0, busyAtEnd - busyAtStart - (ownCpuMs() - ownAtStart)) /
+      (performance.now() - wallAtStart);
+console.log(
+  JSON.stringify({ scale, pairs: pairs.length, cores: cpus().length, otherCores, ...times }),
+);
