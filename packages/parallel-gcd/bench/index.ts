@@ -100,7 +100,7 @@ function parallelRuns(): readonly GcdPair[] {
       row('workers', 'workers (caller + 1 thread)', '0.683 processes', '1.72×'),
       row('workersCallerIdle', 'workers (2 threads, caller idle)', '', ''),
       [
-        'ideal (no start-up, exact halves)',
+        'ideal (2 threads already running)',
         median(times.ideal).toFixed(3),
         `${median(times.idealRatio).toFixed(2)}×`,
         Math.min(...times.ideal).toFixed(3),
@@ -110,9 +110,10 @@ function parallelRuns(): readonly GcdPair[] {
     ],
   );
   console.log(
-    '   ideal: the main thread and an already running worker thread each compute the same ' +
-      'half, vs the main thread\n   computing both: the most two threads give on this ' +
-      'machine right now (no code can beat it)',
+    '   ideal: the main thread and a worker thread started beforehand take the same pairs ' +
+      'one at a time from a\n   shared counter, against the main thread alone: what two ' +
+      'threads give on this machine at that moment,\n   with no start-up and no scheduling ' +
+      'cost',
   );
   console.log(
     `   workers: the calling thread computed ${(100 * median(times.callerShare)).toFixed(0)}% ` +

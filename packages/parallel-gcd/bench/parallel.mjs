@@ -4,12 +4,12 @@
 // only load built JavaScript, so this part runs without tsx.
 // Prints one JSON line: { scale, pairs, serial: [s...], async: [s...], workers: [s...],
 // workersCallerIdle: [s...], callerShare: [fraction...], ideal: [s...], idealRatio: [x...] }.
-// `ideal` is what the machine allows at best: the same kind of work split exactly in two
-// between the main thread and a worker thread started beforehand (no start-up, no
-// scheduling), against the main thread doing both halves.
+// `ideal` is what two threads give on this machine at best: the main thread and a worker
+// thread started beforehand (bench/ideal-worker.mjs) take the pairs one at a time from a
+// shared counter, with no start-up and no scheduling cost, against the main thread alone.
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { WorkerPool } from '@fanout/executors';
+import { Worker } from 'node:worker_threads';
 import { gcdOf, runAsync, runSerial, runWorkers, seedPairs } from '../dist/index.js';
 
 const rounds = Number(process.argv[2] ?? 7);
@@ -54,22 +54,35 @@ const times = {
   idealRatio: [],
 };
 // Started (and warmed) before any timing: the ideal run leaves start-up out on purpose.
-const half = seedPairs(Math.ceil(scale / 2));
-const idealPool = new WorkerPool({
-  module: new URL('../dist/worker.js', import.meta.url),
-  minThreads: 1,
-  maxThreads: 1,
-});
-const onMain = () => half.map((pair) => gcdOf(pair, 'naive'));
-await idealPool.run('gcdChunk', [half, 'naive']);
-onMain();
-// One warm-up round, not counted; then the three kinds interleaved so that a burst of
-// load from elsewhere hits all three alike.
+const idealThread = new Worker(new URL('./ideal-worker.mjs', import.meta.url));
+await new Promise((resolve) => idealThread.once('message', resolve));
+// Largest first, as runWorkers plans them, so that the two threads end together.
+const bySize = [...pairs].sort((p, q) => Math.min(...q) - Math.min(...p));
+async function idealRun() {
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  const start = performance.now();
+  const onThread = new Promise((resolve) => idealThread.once('message', resolve));
+  idealThread.postMessage({ next, pairs: bySize });
+  for (let i = Atomics.add(next, 0, 1); i < bySize.length; i = Atomics.add(next, 0, 1)) {
+    gcdOf(bySize[i], 'naive');
+  }
+  await onThread;
+  return performance.now() - start;
+}
+function idealSerialRun() {
+  const start = performance.now();
+  for (const pair of bySize) gcdOf(pair, 'naive');
+  return performance.now() - start;
+}
+await idealRun();
+// One warm-up round, not counted; then the kinds interleaved so that a burst of load from
+// elsewhere hits all of them alike.
 for (let round = 0; round <= rounds; round++) {
   const serial = await runSerial(pairs);
-  const asyncRun = await runAsync(pairs, { concurrency: 2 });
-  // 2 threads computing: the calling thread and one worker thread (the default).
+  // 2 threads computing: the calling thread and one worker thread (the default). Right
+  // after the serial run, so that the two share the machine's mood of the moment.
   const workers = await runWorkers(pairs, { workers: 2 });
+  const asyncRun = await runAsync(pairs, { concurrency: 2 });
   // 2 worker threads, the calling thread only waiting (as the seed's main process does).
   const callerIdle = await runWorkers(pairs, { workers: 2, callerRuns: false });
   for (const run of [asyncRun, workers, callerIdle]) {
@@ -77,17 +90,8 @@ for (let round = 0; round <= rounds; round++) {
       throw new Error(`the ${run.mode} run disagrees with the serial run`);
     }
   }
-  let start = performance.now();
-  onMain();
-  onMain();
-  const idealSerial = performance.now() - start;
-  start = performance.now();
-  const onThread = idealPool.run('gcdChunk', [half, 'naive']);
-  // Let the task reach the thread before the main thread starts its own half.
-  await new Promise((resolve) => setImmediate(resolve));
-  onMain();
-  await onThread;
-  const ideal = performance.now() - start;
+  const idealSerial = idealSerialRun();
+  const ideal = await idealRun();
   if (round === 0) continue;
   times.ideal.push(ideal / 1000);
   times.idealRatio.push(idealSerial / ideal);
@@ -97,7 +101,7 @@ for (let round = 0; round <= rounds; round++) {
   times.workersCallerIdle.push(callerIdle.seconds);
   times.callerShare.push(workers.callerPairs / pairs.length);
 }
-await idealPool.close();
+await idealThread.terminate();
 // CPU that other processes used meanwhile, in cores (0 on a quiet machine, up to 2 here).
 const busyAtEnd = machineBusyMs();
 const otherCores =
