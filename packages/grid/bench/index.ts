@@ -1,6 +1,6 @@
 // `pnpm --filter @fanout/grid bench`: ours against the seed's figures and against each
 // other, side by side. Run it under the bench lock (2 shared cores):
-//   flock /tmp/fanout-bench.lock pnpm --filter @fanout/grid bench
+//   flock /tmp/fanout-cpu.lock pnpm --filter @fanout/grid bench
 import { availableParallelism } from 'node:os';
 import { AsyncPool, type Executor, InlineExecutor } from '@fanout/executors';
 import type * as Main from '../src/index.js';
@@ -50,11 +50,11 @@ const ioLogic: LifeLogic = async (alive, neighbors, cell) => {
 async function msPerGeneration(
   executor: Executor | undefined,
   generations: number,
+  warmup: number,
 ): Promise<number> {
   let grid = soup(100, 1);
-  // Untimed warm-up generations: the first few include JIT compilation of the cell path
-  // (shared by the executor runs that follow, so those need none of their own).
-  const warmup = executor === undefined ? 5 : 0;
+  // Untimed warm-up generations (`warmup`): the first few include JIT compilation of the
+  // cell path and the growth of the young generation.
   for (let g = 0; g < warmup; g++) {
     grid = await simulate(grid, { logic: ioLogic, ...(executor ? { executor } : {}) });
   }
@@ -71,7 +71,7 @@ const rows: Row[] = [];
 const fmt = (n: number, digits = 1): string => n.toFixed(digits);
 
 {
-  const unbounded = await msPerGeneration(undefined, 7);
+  const unbounded = await msPerGeneration(undefined, 7, 5);
   rows.push({
     name: 'I/O 100x100, cells, unbounded gather (ms/gen)',
     ours: fmt(unbounded),
@@ -85,7 +85,9 @@ const fmt = (n: number, digits = 1): string => n.toFixed(digits);
     [10, 1],
   ] as const) {
     await using pool = new AsyncPool({ maxConcurrency: limit });
-    const ms = await msPerGeneration(pool, generations);
+    // The AsyncPool path (submit) is code of its own: pools of 1000+ get 2 warm-up
+    // generations; the small ones, whose generations take seconds, get none.
+    const ms = await msPerGeneration(pool, generations, limit >= 1000 ? 2 : 0);
     const seed = limit === 10 ? SEED_POOL10_MS : SEED_ASYNCIO_MS;
     rows.push({
       name: `I/O 100x100, cells, AsyncPool(${limit}) (ms/gen)`,

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -28,6 +28,11 @@ describe('the built package', () => {
       expect(text, file).not.toMatch(/from\s*["'](node:|[a-z@][^"'.]*["'])/);
       expect(text, file).not.toMatch(/require\(/);
     }
+  });
+
+  it('ships one worker entry, ESM only (the CJS build of ./workers starts it too)', () => {
+    const workerFiles = readdirSync(dist).filter((file) => file.startsWith('grid-worker'));
+    expect(workerFiles.sort()).toEqual(['grid-worker.js', 'grid-worker.js.map']);
   });
 
   it('loads through the exports map from ESM and CJS, workers included', () => {

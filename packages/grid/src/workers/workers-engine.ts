@@ -5,7 +5,15 @@ import { type LifeEngine, StepSerializer } from '../engine.js';
 import type { Grid, XY } from '../grid.js';
 import { packInto, packedCells, shapeOf, unpack } from '../packed-world.js';
 import { CONWAY, type LifeRule } from '../rule.js';
-import { type CommandDone, Ctrl, chunksFor, type GridWorkerData } from './protocol.js';
+import { freezeLevel } from './band-schedule.js';
+import {
+  bandsFor,
+  type CommandDone,
+  Ctrl,
+  controlLength,
+  type GridWorkerData,
+  MAX_COMMAND_GENERATIONS,
+} from './protocol.js';
 
 /** Options of `createWorkersEngine`. */
 export interface WorkersEngineOptions {
@@ -43,7 +51,6 @@ class Workers implements WorkersEngine {
   readonly #workers: Worker[] = [];
   readonly #exited = new Set<Worker>();
   readonly #serial = new StepSerializer('workers');
-  readonly #chunks: number;
   #parity = 0;
   #generation = 0;
   #pending: Pending | undefined;
@@ -54,22 +61,23 @@ class Workers implements WorkersEngine {
     this.rule = rule;
     this.#shape = shapeOf(grid, rule);
     this.threads = Math.min(threads, grid.height);
-    const control = new SharedArrayBuffer(Ctrl.length * 4);
+    const bands = bandsFor(grid.height, this.threads);
+    const control = new SharedArrayBuffer(controlLength(bands) * 4);
     this.#ctrl = new Int32Array(control);
     const words = bufferWords(grid.height, grid.width);
     const shared = [new SharedArrayBuffer(words * 4), new SharedArrayBuffer(words * 4)] as const;
     this.#buffers = [new Uint32Array(shared[0]), new Uint32Array(shared[1])];
     packInto(grid, this.#shape, this.#buffers[0]);
     const url = new URL('./grid-worker.js', import.meta.url);
-    this.#chunks = chunksFor(grid.height, this.threads);
-    const data: GridWorkerData = {
-      control,
-      buffers: shared,
-      shape: this.#shape,
-      chunks: this.#chunks,
-      threads: this.threads,
-    };
     for (let i = 0; i < this.threads; i++) {
+      const data: GridWorkerData = {
+        control,
+        buffers: shared,
+        shape: this.#shape,
+        bands,
+        threads: this.threads,
+        index: i,
+      };
       const worker = new Worker(url, { workerData: data });
       worker.on('message', (message: CommandDone) => this.#onDone(message));
       worker.on('error', (error) =>
@@ -119,19 +127,16 @@ class Workers implements WorkersEngine {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
     const ctrl = this.#ctrl;
     const epoch = (Atomics.load(ctrl, Ctrl.epoch) + 1) | 0;
-    const onAbort = (): void => {
-      Atomics.store(ctrl, Ctrl.abort, 1);
-    };
+    const onAbort = (): void => freezeLevel(ctrl);
     const executed = new Promise<number>((resolve, reject) => {
       this.#pending = { epoch, resolve, reject };
     });
-    Atomics.store(ctrl, Ctrl.abort, 0);
+    // The workers are parked on `epoch`: plain writes, published by the atomic store below.
+    ctrl.fill(0, Ctrl.bands);
     Atomics.store(ctrl, Ctrl.generations, generations);
     Atomics.store(ctrl, Ctrl.parity, this.#parity);
-    Atomics.store(ctrl, Ctrl.ticket, 0);
-    Atomics.store(ctrl, Ctrl.finished, 0);
-    Atomics.store(ctrl, Ctrl.released, 0);
-    Atomics.store(ctrl, Ctrl.stopAt, generations);
+    Atomics.store(ctrl, Ctrl.level, 0);
+    Atomics.store(ctrl, Ctrl.progress, 0);
     Atomics.store(ctrl, Ctrl.left, 0);
     signal?.addEventListener('abort', onAbort, { once: true });
     Atomics.store(ctrl, Ctrl.epoch, epoch);
@@ -153,10 +158,9 @@ class Workers implements WorkersEngine {
   step(generations = 1, options: { signal?: AbortSignal } = {}): Promise<void> {
     const { signal } = options;
     return this.#serial.run(generations, signal, async (n) => {
-      // Commands are capped so the Int32 ticket counter never overflows.
-      const perCommand = Math.floor(2 ** 30 / this.#chunks);
+      // Commands are capped so the doubled generation counts fit an Int32.
       for (let left = n; left > 0; ) {
-        const chunk = Math.min(left, perCommand);
+        const chunk = Math.min(left, MAX_COMMAND_GENERATIONS);
         await this.#command(chunk, signal);
         left -= chunk;
       }
@@ -199,10 +203,10 @@ class Workers implements WorkersEngine {
 
 /**
  * The `workers` engine (Node only): the bitwise kernel run on row bands by worker threads
- * that share the world through `SharedArrayBuffer`s (a double buffer). Bands are taken
- * from a shared ticket counter, and a generation starts only once every band of the one
- * before is written (an `Atomics` barrier per generation), so a thread the OS does not
- * schedule holds nobody up. A `step(n)` is one round trip to the
+ * that share the world through `SharedArrayBuffer`s (a double buffer). There is no barrier
+ * per generation: a band steps as soon as the bands next to it have caught up (tracked with
+ * `Atomics` in shared memory), so a thread the OS deschedules holds up only its neighbours
+ * while the other threads keep working. A `step(n)` is one round trip to the
  * workers however large `n` is. Call `snapshot`, `liveCells` and `population` between
  * steps, not while one runs.
  *
