@@ -20,8 +20,9 @@ export interface WorkersRunOptions extends RunOptions {
   readonly workers?: number;
   /**
    * Whether the calling thread computes chunks too, taking them from the same queue as the
-   * worker threads, in slices of a few milliseconds between which it yields to the event
-   * loop. Default `true`: the caller works while the threads start instead of waiting.
+   * worker threads, in slices of 4 ms (20 ms once every thread has its task) between which
+   * it yields to the event loop. Default `true`: the caller works while the threads start
+   * instead of waiting.
    */
   readonly callerRuns?: boolean;
 }
@@ -40,8 +41,12 @@ export interface WorkersRunOptions extends RunOptions {
  *
  * @throws NaiveTooLargeError before starting, for `naive` with a pair too large to count down.
  * @example
+ * // The calling thread and one worker thread:
  * const run = await runWorkers(seedPairs(20), { algorithm: 'naive', workers: 2 });
  * console.log(`Took ${run.seconds.toFixed(3)} seconds on ${run.parallelism} threads`);
+ * console.log(`${run.callerPairs} pairs computed by the caller itself`);
+ * // Two worker threads, the caller only waiting (as the seed's main process does):
+ * await runWorkers(seedPairs(20), { workers: 2, callerRuns: false });
  */
 export async function runWorkers(
   pairs: readonly GcdPair[],
