@@ -237,9 +237,10 @@ export function createProgram(context: CommandContext): Command {
         .default('all'),
     )
     .addOption(
-      new Option('--workers <n>', `worker threads (default ${availableParallelism()})`).argParser(
-        integer(1, 256),
-      ),
+      new Option(
+        '--workers <n>',
+        `threads computing at once, this one included (default ${availableParallelism()})`,
+      ).argParser(integer(1, 256)),
     )
     .addOption(
       new Option('--algorithm <name>', "naive is the seed's countdown proxy for heavy CPU work")

@@ -37,7 +37,9 @@ describe.concurrent('fanout gcd', () => {
     expect(result.stdout).toContain('gcd(1823712, 1924928) = 32\n');
     expect(result.stdout).toMatch(/^serial\s+Took \d+\.\d{3} seconds/m);
     expect(result.stdout).toMatch(/^async\s+Took \d+\.\d{3} seconds/m);
-    expect(result.stdout).toMatch(/^workers\s+Took \d+\.\d{3} seconds\s+\(2 worker threads\)/m);
+    expect(result.stdout).toMatch(
+      /^workers\s+Took \d+\.\d{3} seconds\s+\(2 threads: this one \+ 1 worker thread\)/m,
+    );
     expect(result.stdout).toContain('all 3 runs agree on every result\n');
     expect(result.stdout).toMatch(/^speedup \(serial \/ workers\): \d+\.\d\dx$/m);
   });

@@ -10,6 +10,7 @@ import {
   type GcdAlgorithm,
   type GcdPair,
   type GcdRun,
+  type GcdWorkersRun,
   parsePairs,
   reportToJson,
   runAsync,
@@ -56,7 +57,7 @@ export async function runGcd(options: GcdOptions, context: CommandContext): Prom
   const workers = options.workers ?? availableParallelism();
   const modes = options.mode === 'all' ? (['serial', 'async', 'workers'] as const) : [options.mode];
   const progress = startProgress('gcd', progressEnabled(json));
-  const runs: GcdRun[] = [];
+  const runs: (GcdRun | GcdWorkersRun)[] = [];
   try {
     for (const mode of modes) {
       const common = {
@@ -103,7 +104,7 @@ export async function runGcd(options: GcdOptions, context: CommandContext): Prom
       ? '(one thread)'
       : run.mode === 'async'
         ? `(async pool, ${run.parallelism} in flight on one thread)`
-        : `(${run.parallelism} worker threads)`,
+        : workersLabel(run),
   ]);
   lines.push(table(rows));
   if (runs.length > 1) lines.push(`all ${runs.length} runs agree on every result\n`);
@@ -111,4 +112,13 @@ export async function runGcd(options: GcdOptions, context: CommandContext): Prom
     lines.push(`speedup (serial / workers): ${report.speedup.toFixed(2)}x\n`);
   }
   await writeOut(lines.join(''));
+}
+
+/** How the workers run spread its work: the calling thread may compute beside the threads. */
+function workersLabel(run: GcdRun | GcdWorkersRun): string {
+  if (!('workerThreads' in run)) return `(${run.parallelism} threads)`;
+  const threads = `${run.workerThreads} worker thread${run.workerThreads === 1 ? '' : 's'}`;
+  return run.parallelism > run.workerThreads
+    ? `(${run.parallelism} threads: this one + ${threads})`
+    : `(${threads})`;
 }
