@@ -18,6 +18,8 @@ export const COPY_BUFFER_BYTES = 256 * 1024;
  *
  * `write(buf, n)` must write `buf[0, n)` fully or throw; its errors propagate. A read error
  * ends the copy with `readFailed` (the caller reads again itself and reports it with the path).
+ * `count(n)` counts the newlines of `buf[0, n)` (by default `countNewlines`; the writer thread
+ * passes a counter that works on `buf` where it lies).
  */
 export function copyLines(
   fd: number,
@@ -26,6 +28,7 @@ export function copyLines(
   maxLineBytes: number,
   buf: Buffer,
   write: (buf: Buffer, n: number) => void,
+  count: (n: number) => number = (n) => countNewlines(buf, 0, n),
 ): CopyResult {
   let at = position;
   let bytes = 0;
@@ -45,7 +48,7 @@ export function copyLines(
       ? whole
       : startOfLongLine(buf, whole, maxLineBytes);
     if (end > 0) {
-      lines += countNewlines(buf, 0, end);
+      lines += count(end);
       write(buf, end);
       at += end;
       bytes += end;

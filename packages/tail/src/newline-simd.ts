@@ -85,24 +85,63 @@ interface Wasm {
   Instance: new (module: object) => { exports: Record<string, unknown> };
 }
 
+/** A new instance: its count function and its memory; throws where SIMD is missing. */
+function instantiate(): { count: (position: number, end: number) => number; memory: ArrayBuffer } {
+  const wasm = (globalThis as { WebAssembly?: Wasm }).WebAssembly;
+  if (!wasm) throw new Error('no WebAssembly');
+  const instance = new wasm.Instance(new wasm.Module(MODULE));
+  return {
+    count: instance.exports.c as (position: number, end: number) => number,
+    memory: (instance.exports.m as { buffer: ArrayBuffer }).buffer,
+  };
+}
+
+/** Newlines in `memory[0, end)`: SIMD over whole 16-byte blocks, a byte loop for the rest. */
+function countIn(
+  memory: Uint8Array,
+  count: (position: number, end: number) => number,
+  end: number,
+): number {
+  const whole = end & ~15;
+  let n = whole > 0 ? count(0, whole) : 0;
+  for (let i = whole; i < end; i++) if (memory[i] === 10) n++;
+  return n;
+}
+
 /** The SIMD counter, or null where WebAssembly SIMD is not available. Built on first use. */
 export function simdCounter(): SimdCounter | null {
   if (counter !== undefined) return counter;
   try {
-    const wasm = (globalThis as { WebAssembly?: Wasm }).WebAssembly;
-    if (!wasm) throw new Error('no WebAssembly');
-    const instance = new wasm.Instance(new wasm.Module(MODULE));
-    const count = instance.exports.c as (position: number, end: number) => number;
-    const memory = new Uint8Array((instance.exports.m as { buffer: ArrayBuffer }).buffer);
-    counter = (bytes) => {
-      memory.set(bytes);
-      const whole = bytes.length & ~15;
-      let n = whole > 0 ? count(0, whole) : 0;
-      for (let i = whole; i < bytes.length; i++) if (bytes[i] === 10) n++;
-      return n;
+    const { count, memory } = instantiate();
+    const bytes = new Uint8Array(memory);
+    counter = (b) => {
+      bytes.set(b);
+      return countIn(bytes, count, b.length);
     };
   } catch {
     counter = null;
   }
   return counter;
+}
+
+/** A buffer living in a counter's own memory, and the newline count of its first `end` bytes. */
+export interface InPlaceCounter {
+  buffer: Buffer;
+  count: (end: number) => number;
+}
+
+/**
+ * A `size`-byte buffer (at most `SIMD_WINDOW`) inside a new SIMD counter's memory, so data
+ * read into it is counted where it lies, without the copy `simdCounter` makes; null where
+ * WebAssembly SIMD is not available.
+ */
+export function simdInPlace(size: number): InPlaceCounter | null {
+  if (size > SIMD_WINDOW) throw new RangeError(`size must be at most ${SIMD_WINDOW}, got ${size}`);
+  try {
+    const { count, memory } = instantiate();
+    const bytes = new Uint8Array(memory);
+    return { buffer: Buffer.from(memory, 0, size), count: (end) => countIn(bytes, count, end) };
+  } catch {
+    return null;
+  }
 }

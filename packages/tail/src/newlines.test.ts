@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { prng } from '../test/helpers.js';
-import { simdCounter } from './newline-simd.js';
+import { SIMD_WINDOW, simdCounter, simdInPlace } from './newline-simd.js';
 import { countNewlines, countNewlinesSwar, linesWithin } from './newlines.js';
 
 function naiveCount(b: Uint8Array, start: number, end: number): number {
@@ -65,5 +65,25 @@ describe('linesWithin', () => {
       if (ok) expect(longestLine(data, 0, data.length)).toBeLessThanOrEqual(max);
       if (longestLine(data, 0, data.length) < max / 2) expect(ok).toBe(true);
     }
+  });
+});
+
+describe('simdInPlace', () => {
+  it('counts the first bytes of its own buffer where they lie, like a byte loop', () => {
+    const rnd = prng(12);
+    const counter = simdInPlace(4096);
+    expect(counter).not.toBeNull();
+    const { buffer, count } = counter as NonNullable<typeof counter>;
+    expect(buffer.length).toBe(4096);
+    for (let round = 0; round < 200; round++) {
+      const density = rnd();
+      for (let i = 0; i < buffer.length; i++) buffer[i] = rnd() < density ? 10 : 97;
+      const end = Math.floor(rnd() * (buffer.length + 1));
+      expect(count(end)).toBe(naiveCount(buffer, 0, end));
+    }
+  });
+
+  it('refuses a buffer larger than its memory window', () => {
+    expect(() => simdInPlace(SIMD_WINDOW + 1)).toThrow(RangeError);
   });
 });

@@ -1,6 +1,8 @@
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, writevSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { COPY_BUFFER_BYTES, copyLines } from './copy-lines.js';
+import { type InPlaceCounter, simdInPlace } from './newline-simd.js';
+import { countNewlines } from './newlines.js';
 import type {
   CopyRequest,
   FromWorker,
@@ -23,8 +25,11 @@ let failure: WorkerFailure | undefined;
 let queue: Uint8Array[] = [];
 let queued = 0;
 let scheduled = false;
-/** The one buffer copies read through, reused so that it stays in the cache. */
-let copyBuffer: Buffer | undefined;
+/**
+ * The one buffer copies read through, reused so that it stays in the cache; where possible
+ * inside the SIMD counter's memory, so lines are counted where they were read.
+ */
+let copyBuffer: InPlaceCounter | undefined;
 
 function post(msg: FromWorker): void {
   port?.postMessage(msg);
@@ -144,6 +149,12 @@ function settle(id: number, action: string, work: () => void): void {
   }
 }
 
+/** A copy buffer where WebAssembly SIMD is missing: counted four bytes at a time. */
+function plainBuffer(size: number): InPlaceCounter {
+  const buffer = Buffer.allocUnsafeSlow(size);
+  return { buffer, count: (end) => countNewlines(buffer, 0, end) };
+}
+
 /** Copies lines of an input straight to the output, after everything written before it. */
 function copy(req: CopyRequest): void {
   drain();
@@ -151,18 +162,19 @@ function copy(req: CopyRequest): void {
     post({ type: 'failed', id: req.id, failure });
     return;
   }
-  copyBuffer ??= Buffer.allocUnsafeSlow(COPY_BUFFER_BYTES);
+  copyBuffer ??= simdInPlace(COPY_BUFFER_BYTES) ?? plainBuffer(COPY_BUFFER_BYTES);
   try {
     const result = copyLines(
       req.fd,
       req.position,
       req.maxBytes,
       req.maxLineBytes,
-      copyBuffer,
+      copyBuffer.buffer,
       (buf, n) => {
         writeAll([buf.subarray(0, n)], n);
         position += n;
       },
+      copyBuffer.count,
     );
     post({ type: 'copied', id: req.id, length: position, ...result });
   } catch (e) {
