@@ -3,10 +3,9 @@ import {
   countPacked,
   getPacked,
   type PackedShape,
-  setPacked,
   wordsPerRowFor,
 } from './bitwise-kernel.js';
-import { Grid, type XY } from './grid.js';
+import { cellBytes, Grid, type XY } from './grid.js';
 import { type LifeRule, ruleMask } from './rule.js';
 
 /** The packed shape of a grid under a rule. */
@@ -22,7 +21,20 @@ export function shapeOf(grid: Grid, rule: LifeRule): PackedShape {
 
 /** Pack a grid into `buffer` (which must hold `bufferWords` words, zeroed). */
 export function packInto(grid: Grid, shape: PackedShape, buffer: Uint32Array): void {
-  for (const [x, y] of grid.liveCells()) setPacked(buffer, shape, y, x, true);
+  // Straight from the grid's bytes: packing a large world allocates nothing.
+  const cells = cellBytes(grid);
+  const { height, width, wordsPerRow: wpr, torus } = shape;
+  for (let y = 0; y < height; y++) {
+    const row = (y + 1) * wpr;
+    for (let x = 0; x < width; x++) {
+      if (cells[y * width + x] === 1)
+        buffer[row + (x >>> 5)] = buffer[row + (x >>> 5)]! | (1 << (x & 31));
+    }
+  }
+  if (torus) {
+    buffer.copyWithin(0, height * wpr, (height + 1) * wpr);
+    buffer.copyWithin((height + 1) * wpr, wpr, 2 * wpr);
+  }
 }
 
 /** A new zeroed buffer for a shape. */
