@@ -1,0 +1,129 @@
+import { AsyncPool } from '@fanout/executors';
+import { describe, expect, it } from 'vitest';
+import { type LifeLogic, ruleLogic, stepCell } from './cells.js';
+import { Grid, type Topology } from './grid.js';
+import { haloNeighbors, withHalo } from './halo.js';
+import { parseRule } from './rule.js';
+import { simulate } from './simulate.js';
+
+function soup(height: number, width: number, seed: number, topology: Topology): Grid {
+  const grid = new Grid(height, width, { topology });
+  let s = seed;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      s = (Math.imul(s, 1103515245) + 12345) & 0x7fffffff;
+      if ((s >>> 8) % 2 === 0) grid.set(y, x, true);
+    }
+  }
+  return grid;
+}
+
+/** The seed's way, cell by cell through `get`/`set`: the reference for `simulate`. */
+function reference(grid: Grid, logic: LifeLogic): Grid {
+  const next = new Grid(grid.height, grid.width, { topology: grid.topology });
+  for (let y = 0; y < grid.height; y++) {
+    for (let x = 0; x < grid.width; x++) {
+      stepCell(
+        y,
+        x,
+        (gy, gx) => grid.get(gy, gx),
+        (sy, sx, alive) => next.set(sy, sx, alive),
+        logic,
+      );
+    }
+  }
+  return next;
+}
+
+describe('simulate reads neighbours from a haloed copy', () => {
+  it.each(['torus', 'plane'] as const)(
+    'counts exactly like countNeighbors on thin and tiny worlds (%s)',
+    async (topology) => {
+      // 1- and 2-wide worlds are where a torus counts the same cell more than once.
+      const sizes: [number, number][] = [
+        [1, 1],
+        [1, 5],
+        [5, 1],
+        [2, 2],
+        [2, 3],
+        [3, 7],
+      ];
+      for (const text of ['B3/S23', 'B1/S012345678', 'B0/S8']) {
+        const logic = ruleLogic(parseRule(text));
+        for (const [h, w] of sizes) {
+          const grid = soup(h, w, h * 31 + w, topology);
+          const next = await simulate(grid, { logic });
+          expect(next.equals(reference(grid, logic)), `${text} ${h}x${w}`).toBe(true);
+        }
+      }
+    },
+  );
+
+  it('mirrors opposite edges and corners into the halo on a torus, zeros on a plane', () => {
+    const cells: [number, number][] = [
+      [0, 0],
+      [2, 1],
+    ];
+    const torus = withHalo(Grid.fromCells(2, 3, cells));
+    // Row by row, 5 wide: halo row 0 mirrors world row 1, halo row 3 mirrors world row 0.
+    expect([...torus]).toEqual([1, 0, 0, 1, 0, 0, 1, 0, 0, 1, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1]);
+    const plane = withHalo(Grid.fromCells(2, 3, cells, { topology: 'plane' }));
+    expect([...plane]).toEqual([0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
+    // The cell at (1, 1): on the 2-row torus (0, 0) is both above and below it.
+    expect(haloNeighbors(torus, 5, 2 * 5 + 2)).toBe(3);
+    expect(haloNeighbors(plane, 5, 2 * 5 + 2)).toBe(2);
+    // The cell at (0, 2): wraps onto (0, 0) on the torus only, and sees (1, 2) twice.
+    expect(haloNeighbors(torus, 5, 1 * 5 + 3)).toBe(3);
+    expect(haloNeighbors(plane, 5, 1 * 5 + 3)).toBe(1);
+  });
+});
+
+describe('simulate answers', () => {
+  it('accepts foreign thenables and treats anything but true as dead', async () => {
+    const grid = soup(4, 6, 3, 'torus');
+    const conway = ruleLogic();
+    const foreign: LifeLogic = (alive, n, cell) => ({
+      // biome-ignore lint/suspicious/noThenProperty: a PromiseLike that is not a Promise
+      then: (resolve) => Promise.resolve(resolve?.(conway(alive, n, cell) as boolean)) as never,
+    });
+    expect((await simulate(grid, { logic: foreign })).equals(reference(grid, conway))).toBe(true);
+    const truthy = (() => 1) as unknown as LifeLogic;
+    expect((await simulate(grid, { logic: truthy })).population).toBe(0);
+    const asyncTruthy = (async () => 'yes') as unknown as LifeLogic;
+    expect((await simulate(grid, { logic: asyncTruthy })).population).toBe(0);
+  });
+
+  it('refills a full window as cells settle and still gives the reference result', async () => {
+    const grid = soup(12, 13, 5, 'plane');
+    const conway = ruleLogic();
+    let pending = 0;
+    let peak = 0;
+    const logic: LifeLogic = async (alive, n, cell) => {
+      pending++;
+      peak = Math.max(peak, pending);
+      // Settle out of order: later cells sometimes finish first.
+      for (let i = (cell.x * 7 + cell.y) % 4; i >= 0; i--) await null;
+      pending--;
+      return conway(alive, n, cell) as boolean;
+    };
+    const next = await simulate(grid, { logic, maxInFlight: 16 });
+    expect(peak).toBe(16);
+    expect(next.equals(reference(grid, conway))).toBe(true);
+  });
+
+  it('cells queued in an executor behind a failed cell never call the logic', async () => {
+    await using pool = new AsyncPool({ maxConcurrency: 1 });
+    const failure = new Error('first cell failed');
+    let calls = 0;
+    const logic: LifeLogic = async () => {
+      calls++;
+      await null;
+      throw failure;
+    };
+    await expect(simulate(soup(3, 3, 1, 'torus'), { executor: pool, logic })).rejects.toBe(failure);
+    await pool.onIdle();
+    // The pool starts the next queued cell as the failed one settles, a tick before
+    // simulate sees the failure; the 7 cells after that skip the logic.
+    expect(calls).toBeLessThanOrEqual(2);
+  });
+});
