@@ -5,17 +5,10 @@ import { Grid, type Topology } from './grid.js';
 import { haloNeighbors, withHalo } from './halo.js';
 import { parseRule } from './rule.js';
 import { simulate } from './simulate.js';
+import { fillSoup } from '../test/soup.js';
 
 function soup(height: number, width: number, seed: number, topology: Topology): Grid {
-  const grid = new Grid(height, width, { topology });
-  let s = seed;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      s = (Math.imul(s, 1103515245) + 12345) & 0x7fffffff;
-      if ((s >>> 8) % 2 === 0) grid.set(y, x, true);
-    }
-  }
-  return grid;
+  return fillSoup(new Grid(height, width, { topology }), seed, 1, 2);
 }
 
 /** The seed's way, cell by cell through `get`/`set`: the reference for `simulate`. */

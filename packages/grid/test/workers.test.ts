@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type * as Main from '../src/index.js';
 import type * as Workers from '../src/workers/index.js';
+import { fillSoup } from './soup.js';
 
 // Tests the built worker entry: the engine resolves dist/grid-worker.js next to itself.
 // Types come from the sources so type-checking does not need a build.
@@ -25,15 +26,7 @@ afterEach(async () => {
 });
 
 function soup(height: number, width: number, seed: number, topology: Topology): Grid {
-  const grid = new Grid(height, width, { topology });
-  let s = seed;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      s = (Math.imul(s, 1103515245) + 12345) & 0x7fffffff;
-      if ((s >>> 8) % 5 < 2) grid.set(y, x, true);
-    }
-  }
-  return grid;
+  return fillSoup(new Grid(height, width, { topology }), seed);
 }
 
 describe.each(['torus', 'plane'] as Topology[])('workers engine (%s)', (topology) => {

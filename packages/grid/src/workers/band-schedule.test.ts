@@ -14,17 +14,10 @@ import {
   NONE_READY,
 } from './band-schedule.js';
 import { bandStart, bandsFor, Ctrl, controlLength } from './protocol.js';
+import { fillSoup } from '../../test/soup.js';
 
 function soup(height: number, width: number, seed: number, topology: Topology): Grid {
-  const grid = new Grid(height, width, { topology });
-  let s = seed;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      s = (Math.imul(s, 1103515245) + 12345) & 0x7fffffff;
-      if ((s >>> 8) % 5 < 2) grid.set(y, x, true);
-    }
-  }
-  return grid;
+  return fillSoup(new Grid(height, width, { topology }), seed);
 }
 
 interface VirtualThread {
