@@ -16,7 +16,7 @@ const SCALE = 10;
 export async function demoGcd(print: (text: string) => void, signal: AbortSignal): Promise<void> {
   const workers = Math.max(2, Math.min(availableParallelism(), 4));
   print(
-    `6. gcd by countdown of the seed's ten pairs x${SCALE}: serial, async on one thread, ${workers} threads (this one + worker threads)\n`,
+    `6. gcd by countdown of the seed's ten pairs x${SCALE}: serial, async on one thread, ${workers} threads (this one + ${workers - 1} worker thread${workers > 2 ? 's' : ''})\n`,
   );
   const report = await runAll(seedPairs(SCALE), {
     algorithm: 'naive',
