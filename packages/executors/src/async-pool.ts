@@ -304,37 +304,14 @@ export class AsyncPool implements Executor {
     return Promise.resolve(result);
   }
 
+  /** Start a task that waited (in the queue, or behind `run`'s deferred) and settle its deferred. */
   #start(
     fn: (...args: never[]) => unknown,
     args: readonly unknown[],
     resolve: (value: never) => void,
     reject: (reason: unknown) => void,
   ): void {
-    this.#running++;
-    let result: unknown;
-    try {
-      result = fn(...(args as never[]));
-    } catch (error) {
-      this.#settled(false);
-      reject(error);
-      return;
-    }
-    if (isThenable(result)) {
-      const promise = result instanceof Promise ? result : Promise.resolve(result);
-      promise.then(
-        (value: unknown) => {
-          this.#settled(true);
-          resolve(value as never);
-        },
-        (error: unknown) => {
-          this.#settled(false);
-          reject(error);
-        },
-      );
-    } else {
-      this.#settled(true);
-      resolve(result as never);
-    }
+    this.#startNow(fn, args).then(resolve as (value: unknown) => void, reject);
   }
 
   #settled(ok: boolean): void {
