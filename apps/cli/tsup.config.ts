@@ -1,10 +1,4 @@
 import { defineConfig } from 'tsup';
+import { appBuild } from '../../tsup.base.js';
 
-export default defineConfig({
-  entry: { bin: 'src/bin.ts' },
-  format: ['esm'],
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  banner: { js: '#!/usr/bin/env node' },
-});
+export default defineConfig(appBuild({ entry: { bin: 'src/bin.ts' } }));

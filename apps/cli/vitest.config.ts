@@ -1,10 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { sharedConfig } from '../../vitest.shared.js';
 
-export default defineConfig({
-  test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 20_000,
-    // The tests mostly wait on spawned bins, so two files at once even on two cores.
-    maxWorkers: 2,
-  },
-});
+// The tests mostly wait on spawned bins, so two files at once even on two cores.
+export default sharedConfig({ test: { maxWorkers: 2 } });

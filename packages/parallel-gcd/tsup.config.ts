@@ -1,13 +1,8 @@
 import { defineConfig } from 'tsup';
+import { libraryBuild } from '../../tsup.base.js';
 
-export default defineConfig({
-  // The worker is its own entry: threads load dist/worker.js (or .cjs), never the source.
-  entry: { index: 'src/index.ts', worker: 'src/worker.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  // Gives the CJS build `import.meta.url`, used to find dist/worker.cjs beside it.
-  shims: true,
-});
+// `worker` is public (`@fanout/parallel-gcd/worker`: the gcd task module) and is what the
+// pool's threads load, as its CommonJS build `dist/worker.cjs` (see workerFileUrl).
+export default defineConfig(
+  libraryBuild({ entry: { index: 'src/index.ts', worker: 'src/worker.ts' } }),
+);

@@ -1,12 +1,9 @@
 import { defineConfig } from 'tsup';
+import { libraryBuild } from '../../tsup.base.js';
 
-export default defineConfig({
-  // The writer worker is its own entry: line-writer.ts loads it from beside the built module.
-  entry: { index: 'src/index.ts', 'writer-worker': 'src/writer-worker.ts' },
-  format: ['esm', 'cjs'],
-  dts: { entry: { index: 'src/index.ts' } },
-  sourcemap: true,
-  clean: true,
-  shims: true,
-  target: 'node20',
-});
+export default defineConfig(
+  libraryBuild({
+    entry: { index: 'src/index.ts' },
+    workers: { 'writer-worker': 'src/writer-worker.ts' },
+  }),
+);

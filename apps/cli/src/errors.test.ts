@@ -1,10 +1,17 @@
+import * as executors from '@fanout/executors';
+import * as grid from '@fanout/grid';
+import * as guess from '@fanout/guess-protocol';
+import * as gcd from '@fanout/parallel-gcd';
+import * as tail from '@fanout/tail';
+import { errorClassesOf } from '@fanout/test-kit';
 import { describe, expect, it } from 'vitest';
-import { describeError, UsageError } from './errors.js';
+import * as cli from './errors.js';
+import { describeError, RUNTIME_CODES, USER_INPUT_CODES, UsageError } from './errors.js';
 
-class PatternSyntaxError extends Error {
-  override name = 'PatternSyntaxError';
-}
-class SubPattern extends PatternSyntaxError {}
+/** Every error class of every package the CLI runs, and the CLI's own. */
+const everyErrorClass = [executors, grid, guess, gcd, tail, cli].flatMap((api) => [
+  ...errorClassesOf(api),
+]);
 
 function systemError(code: string, extra: Record<string, unknown>): Error {
   return Object.assign(new Error(`${code}: something`), { code, ...extra });
@@ -16,16 +23,34 @@ describe('describeError', () => {
       exitCode: 2,
       message: 'bad flag',
     });
-    expect(describeError(new PatternSyntaxError('a.rle:2:3: bad'))).toEqual({
-      exitCode: 2,
-      message: 'a.rle:2:3: bad',
+    const pattern = new grid.PatternSyntaxError('rle', 'bad', {
+      line: 2,
+      column: 3,
+      fileName: 'a.rle',
     });
+    expect(describeError(pattern)).toEqual({ exitCode: 2, message: 'a.rle:2:3: bad' });
   });
 
-  it('recognises subclasses of input errors through the prototype chain', () => {
-    const error = new SubPattern('x');
-    error.name = 'Error';
-    expect(describeError(error).exitCode).toBe(2);
+  it('classifies every error class of every package as user input (2) or runtime (1)', () => {
+    expect(everyErrorClass.length).toBeGreaterThan(10);
+    for (const [name, errorClass] of everyErrorClass) {
+      const code = String(errorClass.code);
+      const user = USER_INPUT_CODES.has(code);
+      expect(user !== RUNTIME_CODES.has(code), `${name} (${code}) is in exactly one list`).toBe(
+        true,
+      );
+      // By code alone: a plain error that carries the code maps the same way.
+      const carrier = Object.assign(new Error(`${name} happened`), { code });
+      expect(describeError(carrier), name).toEqual({
+        exitCode: user ? 2 : 1,
+        message: `${name} happened`,
+      });
+    }
+  });
+
+  it('finds the code through a cause chain', () => {
+    const inner = new gcd.PairsSyntaxError({ line: 4, column: 1, content: 'x', problem: 'bad' });
+    expect(describeError(new Error('reading pairs', { cause: inner })).exitCode).toBe(2);
   });
 
   it('names the path of a missing file, also through a cause chain', () => {

@@ -1,8 +1,19 @@
 /**
  * Errors the CLI raises itself, and the single mapping from any error to an exit code and
- * a one-line message. User errors (bad flag value, bad input file, port in use) exit 2;
- * everything else exits 1. Stack traces are never printed.
+ * a one-line message, by error `code`. User errors (bad flag value, bad input file, port in
+ * use) exit 2; everything else exits 1. Stack traces are never printed.
  */
+import { ExecutorClosedError, QueueFullError, WorkerCrashedError } from '@fanout/executors';
+import {
+  EngineClosedError,
+  EngineWorkerError,
+  PatternSyntaxError,
+  RuleSyntaxError,
+  UnknownPatternError,
+} from '@fanout/grid';
+import { ConnectionClosedError, GuessTimeoutError, ProtocolError } from '@fanout/guess-protocol';
+import { NaiveTooLargeError, PairsSyntaxError, ResultsMismatchError } from '@fanout/parallel-gcd';
+import { CheckpointError, InputError, OutputWriteError } from '@fanout/tail';
 
 /** Exit codes of the `fanout` command (see CLI.md). */
 export const ExitCode = {
@@ -15,35 +26,58 @@ export const ExitCode = {
 
 /** Bad usage detected by the CLI itself (a flag combination, a flag value). Exit 2. */
 export class UsageError extends Error {
-  override name = 'UsageError';
+  static readonly code = 'FANOUT_USAGE';
+  readonly code = UsageError.code;
+  override readonly name = 'UsageError';
 }
 
-/** A command whose package does not yet export what the CLI needs. Exit 1. */
-export class NotAvailableError extends Error {
-  override name = 'NotAvailableError';
+/** Why a command was asked to stop: the first SIGINT/SIGTERM (exit 130/143). */
+export class InterruptedError extends Error {
+  static readonly code = 'FANOUT_INTERRUPTED';
+  readonly code = InterruptedError.code;
+  override readonly name = 'InterruptedError';
+  /** The signal that was received. */
+  readonly signalName: 'SIGINT' | 'SIGTERM';
+
+  constructor(signalName: 'SIGINT' | 'SIGTERM') {
+    super(`interrupted by ${signalName}`);
+    this.signalName = signalName;
+  }
 }
 
 /**
- * Names of error classes from the packages that mean "the user gave us bad input".
- * Matched by name (and along the prototype chain) so a subclass of one counts too.
+ * Codes of the errors that mean "the usage or the input was wrong" (a flag, a file, a
+ * line): exit 2. Every other fanout error code is a runtime failure (exit 1); the CLI's
+ * tests check that every error class of every package is in exactly one of the two lists.
  */
-const USER_ERROR_NAMES = new Set([
-  'UsageError',
-  'PatternSyntaxError',
-  'RleSyntaxError',
-  'CellsSyntaxError',
-  'Life106SyntaxError',
-  'RuleSyntaxError',
-  'UnknownPatternError',
-  'PairsSyntaxError',
-  'NaiveTooLargeError',
-  'InvalidRangeError',
-  'CheckpointError',
-  'InputError',
+export const USER_INPUT_CODES: ReadonlySet<string> = new Set([
+  UsageError.code,
+  PatternSyntaxError.code,
+  RuleSyntaxError.code,
+  UnknownPatternError.code,
+  PairsSyntaxError.code,
+  NaiveTooLargeError.code,
+  InputError.code,
+  CheckpointError.code,
+]);
+
+/** Codes of runtime failures: exit 1 (see `USER_INPUT_CODES`). */
+export const RUNTIME_CODES: ReadonlySet<string> = new Set([
+  InterruptedError.code,
+  QueueFullError.code,
+  ExecutorClosedError.code,
+  WorkerCrashedError.code,
+  EngineClosedError.code,
+  EngineWorkerError.code,
+  ProtocolError.code,
+  ConnectionClosedError.code,
+  GuessTimeoutError.code,
+  ResultsMismatchError.code,
+  OutputWriteError.code,
 ]);
 
 /** System error codes that come from what the user asked for (a path, an address). */
-const USER_ERROR_CODES: Record<string, string> = {
+const USER_SYSTEM_CODES: Record<string, string> = {
   ENOENT: 'no such file or directory',
   EACCES: 'permission denied',
   EISDIR: 'is a directory',
@@ -62,15 +96,15 @@ interface SystemErrorLike {
   hostname?: unknown;
 }
 
-function classNames(error: Error): string[] {
-  const names: string[] = [error.name];
-  let proto: unknown = Object.getPrototypeOf(error);
-  while (proto && proto !== Error.prototype && proto !== Object.prototype) {
-    const ctor = (proto as { constructor?: { name?: string } }).constructor;
-    if (ctor?.name) names.push(ctor.name);
-    proto = Object.getPrototypeOf(proto);
+/** The first fanout error code (`FANOUT_…`) along the error and its `cause` chain. */
+function fanoutCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('FANOUT_')) return code;
+    current = (current as { cause?: unknown }).cause;
   }
-  return names;
+  return undefined;
 }
 
 function oneLine(text: string): string {
@@ -82,7 +116,7 @@ function findSystemError(error: unknown): (Error & SystemErrorLike) | undefined 
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
     const code = (current as SystemErrorLike).code;
-    if (typeof code === 'string' && code in USER_ERROR_CODES) {
+    if (typeof code === 'string' && code in USER_SYSTEM_CODES) {
       return current as Error & SystemErrorLike;
     }
     current = (current as { cause?: unknown }).cause;
@@ -104,13 +138,14 @@ export function describeError(error: unknown): ErrorReport {
   if (!(error instanceof Error)) {
     return { exitCode: ExitCode.failure, message: oneLine(String(error)) };
   }
-  if (classNames(error).some((name) => USER_ERROR_NAMES.has(name))) {
+  const code = fanoutCode(error);
+  if (code !== undefined && USER_INPUT_CODES.has(code)) {
     return { exitCode: ExitCode.usage, message: oneLine(error.message) };
   }
   const system = findSystemError(error);
   if (system) {
     const code = system.code as string;
-    const what = USER_ERROR_CODES[code] ?? code;
+    const what = USER_SYSTEM_CODES[code] ?? code;
     if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL') {
       const where =
         typeof system.address === 'string' && typeof system.port === 'number'

@@ -3,19 +3,7 @@
  * AbortSignal so it can close servers, flush output and write checkpoints; the process
  * then exits 130 (SIGINT) or 143 (SIGTERM). A second signal exits at once.
  */
-import { ExitCode } from './errors.js';
-
-/** Why a command was asked to stop. */
-export class InterruptedError extends Error {
-  override name = 'InterruptedError';
-  /** The signal that was received. */
-  readonly signalName: 'SIGINT' | 'SIGTERM';
-
-  constructor(signalName: 'SIGINT' | 'SIGTERM') {
-    super(`interrupted by ${signalName}`);
-    this.signalName = signalName;
-  }
-}
+import { ExitCode, InterruptedError } from './errors.js';
 
 /** The exit code for a received signal: 128 + its number. */
 export function signalExitCode(signalName: 'SIGINT' | 'SIGTERM'): number {

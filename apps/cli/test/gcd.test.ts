@@ -1,18 +1,19 @@
+import { type TempDir, tempDir } from '@fanout/test-kit';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { killAll, parseOneJson, runCli, tempDir } from './helpers.js';
+import { killAll, parseOneJson, runCli } from './helpers.js';
 
 // gcds of the seed's ten NUMBERS pairs.
 const SEED_GCDS = [1, 1, 5, 1, 32, 1, 14, 9, 1, 9];
 
-let dir: { path: string; remove: () => Promise<void> };
+let dir: TempDir;
 beforeAll(async () => {
-  dir = await tempDir();
+  dir = await tempDir('cli');
 });
 afterAll(async () => {
   killAll();
-  await dir.remove();
+  await dir.cleanup();
 });
 
 describe.concurrent('fanout gcd', () => {
@@ -66,7 +67,7 @@ describe.concurrent('fanout gcd', () => {
   });
 
   it('reads pairs from a file and from stdin; big results become strings', async () => {
-    const file = join(dir.path, 'pairs.txt');
+    const file = join(dir.dir, 'pairs.txt');
     const big = 2n ** 70n;
     await writeFile(file, `# comment\n12 18\n${big * 3n},${big * 5n}\n`);
     const fromFile = await runCli([
@@ -102,14 +103,14 @@ describe.concurrent('fanout gcd', () => {
     [['--mode', 'serial', '--workers', '2'], /--workers only applies to --mode workers or all/],
     [['--pairs', 'nope.txt'], /^error: nope\.txt: no such file or directory\n$/],
   ])('exits 2 for gcd %j', async (args, message) => {
-    const result = await runCli(['gcd', ...args], { cwd: dir.path });
+    const result = await runCli(['gcd', ...args], { cwd: dir.dir });
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(message);
   });
 
   it('exits 2 naming the line of a malformed pairs file', async () => {
-    const file = join(dir.path, 'bad.txt');
+    const file = join(dir.dir, 'bad.txt');
     await writeFile(file, '1 2\n3 x\n');
     const result = await runCli(['gcd', '--pairs', file]);
     expect(result.code).toBe(2);

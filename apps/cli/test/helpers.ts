@@ -4,8 +4,7 @@
  * starts.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -154,12 +153,6 @@ export function startCli(args: readonly string[], options: { cwd?: string } = {}
 export function killAll(): void {
   for (const child of running) child.kill('SIGKILL');
   running.clear();
-}
-
-/** Creates a temp dir; returns its path and a remover. */
-export async function tempDir(): Promise<{ path: string; remove: () => Promise<void> }> {
-  const path = await mkdtemp(join(tmpdir(), 'fanout-cli-test-'));
-  return { path, remove: () => rm(path, { recursive: true, force: true }) };
 }
 
 /** Parses stdout as exactly one JSON object (fails if anything else is there). */

@@ -1,3 +1,4 @@
+import { type TempDir, tempDir } from '@fanout/test-kit';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,19 +8,18 @@ import {
   runCli,
   SEED_COLUMNS,
   startCli,
-  tempDir,
   waitForCpuTime,
 } from './helpers.js';
 
 const SEED_FINAL = ['---------', '----*----', '-----*---', '---***---', '---------'].join('\n');
 
-let dir: { path: string; remove: () => Promise<void> };
+let dir: TempDir;
 beforeAll(async () => {
-  dir = await tempDir();
+  dir = await tempDir('cli');
 });
 afterAll(async () => {
   killAll();
-  await dir.remove();
+  await dir.cleanup();
 });
 
 describe.concurrent('fanout life', () => {
@@ -82,8 +82,8 @@ describe.concurrent('fanout life', () => {
   });
 
   it('reads an RLE file and writes the final generation with --out', async () => {
-    const input = join(dir.path, 'blinker.rle');
-    const output = join(dir.path, 'out.rle');
+    const input = join(dir.dir, 'blinker.rle');
+    const output = join(dir.dir, 'out.rle');
     await writeFile(input, '#N blinker\nx = 3, y = 1, rule = B3/S23\n3o!\n');
     const result = await runCli([
       'life',
@@ -107,7 +107,7 @@ describe.concurrent('fanout life', () => {
     ['plaintext', '!Name: blinker\n...\nOOO\n...\n'],
     ['Life 1.06', '#Life 1.06\n0 0\n1 0\n2 0\n'],
   ])('detects a %s pattern by content, whatever the file is called', async (format, text) => {
-    const input = join(dir.path, `pattern-${format.replace(/\W/g, '')}.txt`);
+    const input = join(dir.dir, `pattern-${format.replace(/\W/g, '')}.txt`);
     await writeFile(input, text);
     const result = await runCli([
       'life',
@@ -179,7 +179,7 @@ describe.concurrent('fanout life', () => {
   });
 
   it('exits 2 naming the file, line and column of a malformed pattern', async () => {
-    const input = join(dir.path, 'bad.rle');
+    const input = join(dir.dir, 'bad.rle');
     await writeFile(input, 'x = 3, y = 1\n3q!\n');
     const result = await runCli(['life', '--pattern', input]);
     expect(result.code).toBe(2);

@@ -1,23 +1,24 @@
+import { type TempDir, tempDir } from '@fanout/test-kit';
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { killAll, parseOneJson, runCli, startCli, tempDir } from './helpers.js';
+import { killAll, parseOneJson, runCli, startCli } from './helpers.js';
 
-let dir: { path: string; remove: () => Promise<void> };
-const dirs: { remove: () => Promise<void> }[] = [];
+let dir: TempDir;
+const dirs: TempDir[] = [];
 beforeEach(async () => {
-  dir = await tempDir();
+  dir = await tempDir('cli');
   dirs.push(dir);
 });
 afterAll(async () => {
   killAll();
-  await Promise.all(dirs.map((d) => d.remove()));
+  await Promise.all(dirs.map((d) => d.cleanup()));
 });
 
 /** Writes `count` numbered lines for log `name` and returns them. */
 async function makeLog(name: string, count: number, from = 0): Promise<string[]> {
   const lines = Array.from({ length: count }, (_, i) => `${name} line ${from + i}`);
-  await appendFile(join(dir.path, name), lines.map((line) => `${line}\n`).join(''));
+  await appendFile(join(dir.dir, name), lines.map((line) => `${line}\n`).join(''));
   return lines;
 }
 
@@ -33,8 +34,8 @@ describe('fanout tail', () => {
   it('merges generated files into -o and prints a summary', async () => {
     const a = await makeLog('a.log', 300);
     const b = await makeLog('b.log', 200);
-    const out = join(dir.path, 'out.log');
-    const result = await runCli(['tail', 'a.log', 'b.log', '-o', out], { cwd: dir.path });
+    const out = join(dir.dir, 'out.log');
+    const result = await runCli(['tail', 'a.log', 'b.log', '-o', out], { cwd: dir.dir });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(
@@ -45,8 +46,8 @@ describe('fanout tail', () => {
 
   it('writes to stdout with --prefix and flushes a last line without newline', async () => {
     const a = await makeLog('a.log', 3);
-    await writeFile(join(dir.path, 'b.log'), 'first\nunfinished');
-    const result = await runCli(['tail', '--prefix', 'a.log', 'b.log'], { cwd: dir.path });
+    await writeFile(join(dir.dir, 'b.log'), 'first\nunfinished');
+    const result = await runCli(['tail', '--prefix', 'a.log', 'b.log'], { cwd: dir.dir });
     expect(result.code).toBe(0);
     const lines = result.stdout.split('\n').slice(0, -1);
     expectMerged(lines, [a.map((line) => `a.log: ${line}`), ['b.log: first', 'b.log: unfinished']]);
@@ -56,12 +57,12 @@ describe('fanout tail', () => {
     await makeLog('a.log', 10);
     await makeLog('b.log', 5);
     const result = await runCli(['tail', 'a.log', 'b.log', '-o', 'out.log', '--json'], {
-      cwd: dir.path,
+      cwd: dir.dir,
     });
     expect(result.code).toBe(0);
     const json = parseOneJson(result.stdout);
     expect(json).toMatchObject({ files: 2, lines: 15 });
-    expect(json.bytes).toBe((await readFile(join(dir.path, 'out.log'))).length);
+    expect(json.bytes).toBe((await readFile(join(dir.dir, 'out.log'))).length);
     expect(typeof json.seconds).toBe('number');
     expect(typeof json.linesPerSecond).toBe('number');
   });
@@ -69,18 +70,18 @@ describe('fanout tail', () => {
   it('resumes from a checkpoint without losing or repeating lines', async () => {
     const first = await makeLog('a.log', 50);
     const args = ['tail', 'a.log', '-o', 'out.log', '--checkpoint', 'tail.ckpt'];
-    expect((await runCli(args, { cwd: dir.path })).code).toBe(0);
+    expect((await runCli(args, { cwd: dir.dir })).code).toBe(0);
     const second = await makeLog('a.log', 25, 50);
-    expect((await runCli(args, { cwd: dir.path })).code).toBe(0);
-    const merged = (await readFile(join(dir.path, 'out.log'), 'utf8')).split('\n').slice(0, -1);
+    expect((await runCli(args, { cwd: dir.dir })).code).toBe(0);
+    const merged = (await readFile(join(dir.dir, 'out.log'), 'utf8')).split('\n').slice(0, -1);
     expect(merged).toEqual([...first, ...second]);
   });
 
   it('--follow picks up new lines and stops within a second of SIGTERM, exit 143', async () => {
     const a = await makeLog('a.log', 5);
-    const out = join(dir.path, 'out.log');
+    const out = join(dir.dir, 'out.log');
     const tail = startCli(['tail', '--follow', '--interval', '20', 'a.log', '-o', out], {
-      cwd: dir.path,
+      cwd: dir.dir,
     });
     const more = await makeLog('a.log', 5, 5);
     // Wait (bounded) until the follower has written the appended lines.
@@ -101,7 +102,7 @@ describe('fanout tail', () => {
   });
 
   it('--follow writes its checkpoint on SIGTERM; a restart continues without loss or repeats', async () => {
-    const out = join(dir.path, 'out.log');
+    const out = join(dir.dir, 'out.log');
     const args = [
       'tail',
       '--follow',
@@ -122,13 +123,13 @@ describe('fanout tail', () => {
       }
     };
     const first = await makeLog('a.log', 20);
-    const run1 = startCli(args, { cwd: dir.path });
+    const run1 = startCli(args, { cwd: dir.dir });
     await waitForLines(20);
     run1.child.kill('SIGTERM');
     expect((await run1.exited()).code).toBe(143);
     // Written while nothing follows the file.
     const second = await makeLog('a.log', 15, 20);
-    const run2 = startCli(args, { cwd: dir.path });
+    const run2 = startCli(args, { cwd: dir.dir });
     await waitForLines(35);
     run2.child.kill('SIGINT');
     expect((await run2.exited()).code).toBe(130);
@@ -136,11 +137,11 @@ describe('fanout tail', () => {
   });
 
   describe.concurrent('bad usage and input', () => {
-    let errorsDir: { path: string; remove: () => Promise<void> };
+    let errorsDir: TempDir;
     beforeAll(async () => {
-      errorsDir = await tempDir();
+      errorsDir = await tempDir('cli');
       dirs.push(errorsDir);
-      await writeFile(join(errorsDir.path, 'a.log'), 'one line\n');
+      await writeFile(join(errorsDir.dir, 'a.log'), 'one line\n');
     });
 
     it.each([
@@ -156,7 +157,7 @@ describe('fanout tail', () => {
       [['a.log', '-o', './a.log'], /-o \.\/a\.log is also an input/],
       [[], /missing required argument 'file'/],
     ])('exits 2 for tail %j', async (args, message) => {
-      const result = await runCli(['tail', ...args], { cwd: errorsDir.path });
+      const result = await runCli(['tail', ...args], { cwd: errorsDir.dir });
       expect(result.code).toBe(2);
       expect(result.stdout).toBe('');
       expect(result.stderr).toMatch(message);

@@ -52,6 +52,8 @@ export const DEFAULT_CONFIG: ServerConfig = Object.freeze({
  * naming the setting and the value, meant for stderr as is (the bin exits 2).
  */
 export class ConfigError extends Error {
+  static readonly code = 'FANOUT_CONFIG';
+  readonly code = ConfigError.code;
   override readonly name = 'ConfigError';
   /** The flag or variable at fault, e.g. `--guess-port` or `FANOUT_WORKERS`. */
   readonly setting: string;

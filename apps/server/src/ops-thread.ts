@@ -4,6 +4,7 @@ import type { Logger } from './logger.js';
 import type { MetricsPage, OpsHttpServer } from './ops-http.js';
 import type { SharedOpsState } from './ops-state.js';
 import type { FromOpsThread, OpsThreadData, ToOpsThread } from './ops-thread-messages.js';
+import { workerFileUrl } from '@fanout/internal/worker-file';
 
 /** Options of `startOpsThread`. */
 export interface OpsThreadOptions {
@@ -20,18 +21,20 @@ export interface OpsThreadOptions {
   readonly startedAt: number;
   /** Renders the metrics page, on this (the serving) thread. */
   readonly metrics: () => Promise<MetricsPage>;
-  /** The built thread entry. Default: `ops-worker.js` beside the built module. */
+  /** The built thread entry. Default: `ops-worker.cjs` beside the built module. */
   readonly workerUrl?: URL;
 }
 
 /** Raised when the operations thread could not bind its port. */
 export class OpsListenError extends Error {
+  static readonly code = 'FANOUT_OPS_LISTEN';
+  readonly code = OpsListenError.code;
   override readonly name = 'OpsListenError';
   /** The system error code, e.g. `EADDRINUSE`. */
-  readonly code: string | undefined;
-  constructor(message: string, code: string | undefined) {
+  readonly systemCode: string | undefined;
+  constructor(message: string, systemCode: string | undefined) {
     super(message);
-    this.code = code;
+    this.systemCode = systemCode;
   }
 }
 
@@ -52,7 +55,7 @@ export async function startOpsThread(options: OpsThreadOptions): Promise<OpsHttp
     stallAfterMs: options.stallAfterMs,
     startedAt: options.startedAt,
   };
-  const worker = new Worker(options.workerUrl ?? new URL('./ops-worker.js', import.meta.url), {
+  const worker = new Worker(options.workerUrl ?? workerFileUrl('ops-worker', import.meta.url), {
     workerData: data,
   });
   const send = (message: ToOpsThread): void => worker.postMessage(message);

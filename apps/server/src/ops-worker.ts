@@ -10,8 +10,8 @@ import { createStaticHandler } from './static-files.js';
 /** A metrics page the serving thread did not deliver in this time is answered 500. */
 const METRICS_TIMEOUT_MS = 10_000;
 
+if (parentPort === null) throw new Error('ops-worker must run in a worker thread');
 const port = parentPort;
-if (port === null) throw new Error('ops-worker must run in a worker thread');
 const data = workerData as OpsThreadData;
 const state = new SharedOpsState(data.state);
 const logger = createLogger({ level: data.logLevel, base: { thread: 'ops' } });
@@ -46,41 +46,46 @@ function requestMetrics(): Promise<MetricsPage> {
   });
 }
 
-try {
-  const server = await startOpsHttp({
-    host: data.host,
-    port: data.port,
-    logger,
-    staticFiles: createStaticHandler(data.webRoot),
-    metrics: requestMetrics,
-    health: () => {
-      const sinceBeatMs = Date.now() - state.heartbeatAt;
-      const status = state.draining
-        ? 'draining'
-        : sinceBeatMs > data.stallAfterMs
-          ? 'stalled'
-          : 'ok';
-      return {
-        status,
-        uptimeSeconds: Math.round((Date.now() - data.startedAt) / 100) / 10,
-        connections: state.connections,
-        ...(status === 'stalled' ? { stalledMs: sinceBeatMs } : {}),
-      };
-    },
-  });
-  port.on('message', (message: ToOpsThread) => {
-    if (message.type === 'close') {
-      void server.close().then(() => port.close());
-      return;
-    }
-    const waiter = pending.get(message.id);
-    pending.delete(message.id);
-    if (message.type === 'metrics') waiter?.resolve(message);
-    else waiter?.reject(new Error(message.message));
-  });
-  post({ type: 'listening', port: server.port });
-} catch (error) {
-  const code = (error as NodeJS.ErrnoException).code;
-  post({ type: 'failed', message: (error as Error).message, code });
-  port.close();
+/** Serves the operations port until the main thread says close. */
+async function serve(): Promise<void> {
+  try {
+    const server = await startOpsHttp({
+      host: data.host,
+      port: data.port,
+      logger,
+      staticFiles: createStaticHandler(data.webRoot),
+      metrics: requestMetrics,
+      health: () => {
+        const sinceBeatMs = Date.now() - state.heartbeatAt;
+        const status = state.draining
+          ? 'draining'
+          : sinceBeatMs > data.stallAfterMs
+            ? 'stalled'
+            : 'ok';
+        return {
+          status,
+          uptimeSeconds: Math.round((Date.now() - data.startedAt) / 100) / 10,
+          connections: state.connections,
+          ...(status === 'stalled' ? { stalledMs: sinceBeatMs } : {}),
+        };
+      },
+    });
+    port.on('message', (message: ToOpsThread) => {
+      if (message.type === 'close') {
+        void server.close().then(() => port.close());
+        return;
+      }
+      const waiter = pending.get(message.id);
+      pending.delete(message.id);
+      if (message.type === 'metrics') waiter?.resolve(message);
+      else waiter?.reject(new Error(message.message));
+    });
+    post({ type: 'listening', port: server.port });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    post({ type: 'failed', message: (error as Error).message, code });
+    port.close();
+  }
 }
+
+void serve();

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { deferred } from '@fanout/test-kit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger } from './logger.js';
 import { exitOnSignals } from './shutdown.js';
@@ -12,16 +13,6 @@ function capture() {
     },
   });
   return { lines, logger: createLogger({ level: 'info', destination }) };
-}
-
-function deferred() {
-  let resolve!: () => void;
-  let reject!: (error: Error) => void;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
 }
 
 const SIGNAL = 'SIGUSR2' as const; // a signal nothing else in the test runner listens to

@@ -1,5 +1,6 @@
+import { LineSocket } from '@fanout/test-kit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type LogLine, httpGet, killAll, openLineSocket, sample, spawnServer } from './helpers.js';
+import { type LogLine, httpGet, killAll, sample, spawnServer } from './helpers.js';
 
 afterEach(killAll);
 
@@ -9,12 +10,12 @@ const CLUSTER_TEST_TIMEOUT_MS = 60_000;
 
 /** One complete game on a fresh connection: a range of one number is won at once. */
 async function playOnce(port: number): Promise<void> {
-  const socket = await openLineSocket(port);
-  socket.write('PARAMS 7 7\nNUMBER\n');
+  const socket = await LineSocket.open(port);
+  socket.send('PARAMS 7 7\nNUMBER\n');
   expect(await socket.nextLine()).toBe('7');
-  socket.write('REPORT Correct\nNUMBER\n');
+  socket.send('REPORT Correct\nNUMBER\n');
   expect(await socket.nextLine()).toBe('7'); // the game is over: the secret is known
-  socket.destroy();
+  void socket.close();
 }
 
 describe('fanout-server --workers 2', () => {
@@ -62,8 +63,8 @@ describe('fanout-server --workers 2', () => {
       for (let i = 0; i < 2; i++) await playOnce(server.guessPort);
 
       // A game in progress holds the shutdown: /healthz turns 503 meanwhile, then exit 0.
-      const player = await openLineSocket(server.guessPort);
-      player.write('PARAMS 9 9\nNUMBER\n');
+      const player = await LineSocket.open(server.guessPort);
+      player.send('PARAMS 9 9\nNUMBER\n');
       expect(await player.nextLine()).toBe('9');
       server.child.kill('SIGTERM');
       await vi.waitFor(
@@ -74,7 +75,7 @@ describe('fanout-server --workers 2', () => {
         },
         { timeout: 10_000, interval: 25 },
       );
-      player.write('REPORT Correct\n');
+      player.send('REPORT Correct\n');
       await player.closed;
       expect(await server.exited).toBe(0);
       expect(server.logs.filter((l) => l.msg === 'worker died: replacing it')).toHaveLength(1);

@@ -6,7 +6,7 @@ import { SharedOpsState } from '../src/ops-state.js';
 import { OpsListenError, type OpsThreadOptions, startOpsThread } from '../src/ops-thread.js';
 
 // The thread entry exists only in the build, as in production.
-const workerUrl = new URL('../dist/ops-worker.js', import.meta.url);
+const workerUrl = new URL('../dist/ops-worker.cjs', import.meta.url);
 const running: OpsHttpServer[] = [];
 afterEach(async () => {
   await Promise.all(running.splice(0).map((s) => s.close()));
@@ -83,7 +83,7 @@ describe('startOpsThread', () => {
     try {
       const error = await start(new SharedOpsState(), { port }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(OpsListenError);
-      expect((error as OpsListenError).code).toBe('EADDRINUSE');
+      expect((error as OpsListenError).systemCode).toBe('EADDRINUSE');
     } finally {
       blocker.close();
     }

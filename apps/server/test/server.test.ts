@@ -1,7 +1,8 @@
+import { LineSocket } from '@fanout/test-kit';
 import { spawnSync } from 'node:child_process';
 import { connectGuessClient, formatClientResult, playSeedGames } from '@fanout/guess-protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, httpGet, killAll, openLineSocket, sample, spawnServer } from './helpers.js';
+import { BIN, httpGet, killAll, sample, spawnServer } from './helpers.js';
 
 afterEach(killAll);
 
@@ -73,38 +74,38 @@ describe('fanout-server (one process)', () => {
 
   it('refuses connections past --max-connections and counts them', async () => {
     const server = await spawnServer(['--max-connections', '2']);
-    const first = await openLineSocket(server.guessPort);
-    const second = await openLineSocket(server.guessPort);
+    const first = await LineSocket.open(server.guessPort);
+    const second = await LineSocket.open(server.guessPort);
     // Both accepted ones work.
     for (const socket of [first, second]) {
-      socket.write('PARAMS 1 5\nNUMBER\n');
+      socket.send('PARAMS 1 5\nNUMBER\n');
       expect(Number(await socket.nextLine())).toBeGreaterThanOrEqual(1);
     }
-    const third = await openLineSocket(server.guessPort);
+    const third = await LineSocket.open(server.guessPort);
     expect(await third.nextLine()).toMatch(/^ERROR server-busy/);
     await third.closed;
     const page = (await httpGet(server.httpPort, '/metrics')).body;
     expect(sample(page, 'fanout_guess_errors_total', 'code="server-busy"')).toBe(1);
     expect(sample(page, 'fanout_guess_connections_open')).toBe(2);
-    first.destroy();
-    second.destroy();
+    void first.close();
+    void second.close();
   });
 
   it('closes idle connections and over-long lines, while a fair client keeps playing', async () => {
     const server = await spawnServer(['--idle-timeout', '1s', '--max-line-bytes', '32']);
-    const idle = await openLineSocket(server.guessPort);
-    const flooder = await openLineSocket(server.guessPort);
-    flooder.write('x'.repeat(200));
+    const idle = await LineSocket.open(server.guessPort);
+    const flooder = await LineSocket.open(server.guessPort);
+    flooder.send('x'.repeat(200));
     expect(await flooder.nextLine()).toMatch(/^ERROR line-too-long/);
     await flooder.closed;
 
     // A fair client that talks is served meanwhile (one exchange, so no idle gap of its own).
-    const fair = await openLineSocket(server.guessPort);
-    fair.write('PARAMS 4 4\nNUMBER\nREPORT Correct\nNUMBER\n');
+    const fair = await LineSocket.open(server.guessPort);
+    fair.send('PARAMS 4 4\nNUMBER\nREPORT Correct\nNUMBER\n');
     expect(await fair.nextLine()).toBe('4');
     expect(await fair.nextLine()).toBe('4');
     await idle.closed; // the silent one is closed after a second
-    fair.destroy();
+    void fair.close();
 
     const page = (await httpGet(server.httpPort, '/metrics')).body;
     expect(sample(page, 'fanout_guess_errors_total', 'code="line-too-long"')).toBe(1);
@@ -120,24 +121,24 @@ describe('fanout-server (one process)', () => {
 
   it('cuts a client flooding garbage and one that never reads, while others keep playing', async () => {
     const server = await spawnServer(['--strategy', 'bisect']);
-    const garbage = await openLineSocket(server.guessPort);
-    garbage.write('HELLO\n'.repeat(5_000)); // bad commands, far past the error budget
+    const garbage = await LineSocket.open(server.guessPort);
+    garbage.send('HELLO\n'.repeat(5_000)); // bad commands, far past the error budget
     // Floods NUMBER without ever reading a reply: backpressure, then the idle limit or an
     // error, but never unbounded memory or a stalled loop.
-    const hog = await openLineSocket(server.guessPort);
-    hog.write('PARAMS 1 1000000\n');
-    hog.write('NUMBER\n'.repeat(20_000));
+    const hog = await LineSocket.open(server.guessPort);
+    hog.send('PARAMS 1 1000000\n');
+    hog.send('NUMBER\n'.repeat(20_000));
 
     for (let game = 0; game < 20; game++) {
-      const fair = await openLineSocket(server.guessPort);
-      fair.write('PARAMS 5 5\nNUMBER\n');
+      const fair = await LineSocket.open(server.guessPort);
+      fair.send('PARAMS 5 5\nNUMBER\n');
       expect(await fair.nextLine()).toBe('5');
-      fair.write('REPORT Correct\nNUMBER\n');
+      fair.send('REPORT Correct\nNUMBER\n');
       expect(await fair.nextLine()).toBe('5'); // the report was handled: the game is won
-      fair.destroy();
+      void fair.close();
     }
     await garbage.closed;
-    hog.destroy();
+    void hog.close();
 
     const page = (await httpGet(server.httpPort, '/metrics')).body;
     expect(sample(page, 'fanout_guess_errors_total', 'code="too-many-errors"')).toBe(1);

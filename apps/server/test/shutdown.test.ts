@@ -1,5 +1,6 @@
+import { LineSocket } from '@fanout/test-kit';
 import { afterEach, describe, expect, it } from 'vitest';
-import { httpGet, killAll, openLineSocket, spawnServer } from './helpers.js';
+import { httpGet, killAll, spawnServer } from './helpers.js';
 
 afterEach(killAll);
 
@@ -16,8 +17,8 @@ async function waitForHealth(port: number, status: number): Promise<string> {
 describe('graceful shutdown', () => {
   it('on SIGTERM: /healthz 503, no new connections, a game in progress finishes, exit 0', async () => {
     const server = await spawnServer(['--drain-timeout', '20s']);
-    const player = await openLineSocket(server.guessPort);
-    player.write('PARAMS 1 5\nNUMBER\n');
+    const player = await LineSocket.open(server.guessPort);
+    player.send('PARAMS 1 5\nNUMBER\n');
     let guess = Number(await player.nextLine());
 
     server.child.kill('SIGTERM');
@@ -25,14 +26,14 @@ describe('graceful shutdown', () => {
     expect(JSON.parse(body)).toMatchObject({ status: 'draining' });
 
     // New players are turned away while the old one plays on.
-    const late = await openLineSocket(server.guessPort).catch(() => undefined);
+    const late = await LineSocket.open(server.guessPort).catch(() => undefined);
     if (late !== undefined) await late.closed;
 
     while (guess !== 3) {
-      player.write('REPORT Unsure\nNUMBER\n');
+      player.send('REPORT Unsure\nNUMBER\n');
       guess = Number(await player.nextLine());
     }
-    player.write('REPORT Correct\n');
+    player.send('REPORT Correct\n');
     // The game is over: the server may now close the connection and exit.
     await player.closed;
     expect(await server.exited).toBe(0);
@@ -43,8 +44,8 @@ describe('graceful shutdown', () => {
 
   it('closes games still running at the drain timeout, then exits 0', async () => {
     const server = await spawnServer(['--drain-timeout', '300ms']);
-    const stuck = await openLineSocket(server.guessPort);
-    stuck.write('PARAMS 1 100\nNUMBER\n');
+    const stuck = await LineSocket.open(server.guessPort);
+    stuck.send('PARAMS 1 100\nNUMBER\n');
     await stuck.nextLine();
     server.child.kill('SIGINT');
     await stuck.closed; // cut at the drain timeout

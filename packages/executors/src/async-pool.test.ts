@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deferred, flush } from '../test/deferred.js';
+import { deferred, flush } from '@fanout/test-kit';
 import { AsyncPool } from './async-pool.js';
 import { ExecutorClosedError, QueueFullError } from './errors.js';
 

@@ -2,7 +2,8 @@ import { ExecutorClosedError, QueueFullError } from './errors.js';
 import { mapTasks } from './map-tasks.js';
 import { Fifo } from './queue.js';
 import { RoomWaiters } from './room-waiters.js';
-import { contextFor, isThenable } from './task-context.js';
+import { isThenable } from '@fanout/internal/thenable';
+import { contextFor } from './task-context.js';
 import type {
   CloseOptions,
   Executor,
@@ -11,6 +12,7 @@ import type {
   TaskContext,
   TaskFunction,
   TaskOptions,
+  WaitForRoomOptions,
 } from './types.js';
 
 /** Options of `AsyncPool`. */
@@ -22,12 +24,6 @@ export interface AsyncPoolOptions {
    * Default `Infinity`. `0` accepts a task only when a slot is free.
    */
   readonly maxQueue?: number;
-}
-
-/** Options of `AsyncPool#waitForRoom`. */
-export interface WaitForRoomOptions {
-  /** Stop waiting: the promise rejects with `signal.reason`. */
-  readonly signal?: AbortSignal;
 }
 
 interface QueuedTask {

@@ -1,6 +1,7 @@
 /**
- * Errors a caller of an executor can act on. Each names what went wrong and keeps the
- * underlying error as `cause` where there is one.
+ * Errors a caller of an executor can act on. Each has a stable `code` (also on the class,
+ * so `error.code === QueueFullError.code`), names what went wrong and keeps the underlying
+ * error as `cause` where there is one.
  */
 
 /**
@@ -17,6 +18,8 @@
  * ```
  */
 export class QueueFullError extends Error {
+  static readonly code = 'FANOUT_QUEUE_FULL';
+  readonly code = QueueFullError.code;
   /** The `maxQueue` limit that was reached. */
   readonly maxQueue: number;
 
@@ -32,6 +35,9 @@ export class QueueFullError extends Error {
  * cancelled by `close({ cancelPending: true })`.
  */
 export class ExecutorClosedError extends Error {
+  static readonly code = 'FANOUT_EXECUTOR_CLOSED';
+  readonly code = ExecutorClosedError.code;
+
   constructor(message = 'executor is closed', options?: ErrorOptions) {
     super(message, options);
     this.name = 'ExecutorClosedError';
@@ -45,6 +51,8 @@ export class ExecutorClosedError extends Error {
  * code). The pool replaces the worker; later tasks are unaffected.
  */
 export class WorkerCrashedError extends Error {
+  static readonly code = 'FANOUT_WORKER_CRASHED';
+  readonly code = WorkerCrashedError.code;
   /** The exported function the task was calling. */
   readonly exportName: string;
   /** The worker module. */
@@ -61,12 +69,16 @@ export class WorkerCrashedError extends Error {
 
 function describeCause(cause: unknown): string {
   if (cause === undefined) return '';
-  if (cause instanceof Error) return `: ${cause.message}`;
-  const message = (cause as { message?: unknown } | null)?.message;
-  if (typeof message === 'string') return `: ${message}`;
-  if (typeof cause === 'object' && cause !== null) {
-    // What Node reports when, e.g., the task's result could not be structured-cloned.
-    return ': the thread reported an error without details (was the result cloneable?)';
+  if (typeof cause !== 'object' || cause === null) return `: ${String(cause)}`;
+  const { name, message, stack } = cause as { name?: unknown; message?: unknown; stack?: unknown };
+  // Node reports a result that cannot be structured-cloned differently from one version to
+  // the next (an empty object, or a DataCloneError with or without a message).
+  if (
+    name === 'DataCloneError' ||
+    (typeof stack === 'string' && stack.startsWith('DataCloneError'))
+  ) {
+    return ': its result is not cloneable (functions, symbols and class instances with private state cannot cross threads)';
   }
-  return `: ${String(cause)}`;
+  if (typeof message === 'string' && message !== '') return `: ${message}`;
+  return ': the thread reported an error without details (is the result cloneable?)';
 }

@@ -1,4 +1,4 @@
-import { setMaxListeners } from 'node:events';
+import { allowManyListeners } from '@fanout/internal/listeners';
 
 /**
  * The shared life cycle of one fail-fast fan-out (`gather`, `map`): a signal handed to every
@@ -27,7 +27,7 @@ export function openFanOutScope(
 ): FanOutScope {
   const controller = new AbortController();
   // Every task of this fan-out may listen to the shared signal: many listeners are expected.
-  setMaxListeners(0, controller.signal);
+  allowManyListeners(controller.signal);
   let finished = false;
   const onOuterAbort = (): void => scope.fail(outer?.reason);
   const scope: FanOutScope = {

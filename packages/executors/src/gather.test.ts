@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deferred, flush } from '../test/deferred.js';
+import { deferred, flush } from '@fanout/test-kit';
 import { gather } from './gather.js';
 
 describe('gather', () => {

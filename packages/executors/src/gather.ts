@@ -1,5 +1,5 @@
 import { openFanOutScope } from './fan-out-scope.js';
-import { isThenable } from './task-context.js';
+import { isThenable } from '@fanout/internal/thenable';
 
 /** One input of `gather`: a started promise, or a function started with gather's signal. */
 export type GatherTask<T> = PromiseLike<T> | ((signal: AbortSignal) => T | PromiseLike<T>);

@@ -1,6 +1,4 @@
-export { AsyncPool } from './async-pool.js';
-export type { AsyncPoolOptions, WaitForRoomOptions } from './async-pool.js';
-export { ExecutorClosedError, QueueFullError, WorkerCrashedError } from './errors.js';
+export * from './core.js';
 export { watchEventLoop } from './event-loop-watch.js';
 export type {
   EventLoopDelay,
@@ -8,18 +6,11 @@ export type {
   SlowCallbackEvent,
   WatchEventLoopOptions,
 } from './event-loop-watch.js';
-export { gather } from './gather.js';
-export type { GatherOptions, GatherSettledOptions, GatherTask } from './gather.js';
-export { InlineExecutor } from './inline-executor.js';
 export { closeOffloadPools, offload } from './offload.js';
-export type {
-  CloseOptions,
-  Executor,
-  ExecutorStats,
-  MapOptions,
-  TaskContext,
-  TaskFunction,
-  TaskOptions,
-} from './types.js';
 export { WorkerPool } from './worker-pool.js';
-export type { WorkerMapOptions, WorkerPoolOptions, WorkerRunOptions } from './worker-pool.js';
+export type {
+  WorkerMapOptions,
+  WorkerPoolOptions,
+  WorkerResourceLimits,
+  WorkerRunOptions,
+} from './worker-pool.js';

@@ -7,6 +7,7 @@ import type {
   TaskContext,
   TaskFunction,
   TaskOptions,
+  WaitForRoomOptions,
 } from './types.js';
 
 /**
@@ -60,6 +61,16 @@ export class InlineExecutor implements Executor {
   /** Resolves when nothing is queued or running. */
   onIdle(): Promise<void> {
     return this.#pool.onIdle();
+  }
+
+  /** The queue is unbounded: `Infinity`. */
+  get maxQueue(): number {
+    return this.#pool.maxQueue;
+  }
+
+  /** Resolves at once (the queue is unbounded); rejects after `close()` or on abort. */
+  waitForRoom(options?: WaitForRoomOptions): Promise<void> {
+    return this.#pool.waitForRoom(options);
   }
 
   /** Stop accepting tasks; see `AsyncPool#close`. Idempotent. */

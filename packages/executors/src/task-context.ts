@@ -17,12 +17,3 @@ export class LazyTaskContext implements TaskContext {
 export function contextFor(signal: AbortSignal | undefined): TaskContext {
   return signal === undefined ? new LazyTaskContext() : { signal };
 }
-
-/** True for anything with a callable `then` (a `PromiseLike`). */
-export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}

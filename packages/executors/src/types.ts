@@ -49,6 +49,12 @@ export interface CloseOptions {
   readonly cancelPending?: boolean;
 }
 
+/** Options of `waitForRoom`. */
+export interface WaitForRoomOptions {
+  /** Stop waiting: the promise rejects with `signal.reason`. */
+  readonly signal?: AbortSignal;
+}
+
 /** A function an executor can run: sync or async. */
 export type TaskFunction<A extends unknown[], R> = (...args: A) => R | PromiseLike<R>;
 
@@ -75,6 +81,15 @@ export interface Executor extends AsyncDisposable {
   ): Promise<Awaited<R>[]>;
   /** Resolves when nothing is queued or running. */
   onIdle(): Promise<void>;
+  /**
+   * Resolves once a task submitted now would be accepted (start or queue) rather than
+   * rejected with `QueueFullError`; at once when the queue is unbounded. Rejects with
+   * `ExecutorClosedError` after `close()` and with `signal.reason` on abort. Lets a producer
+   * feed a bounded executor without overflowing it (backpressure).
+   */
+  waitForRoom(options?: WaitForRoomOptions): Promise<void>;
+  /** Most tasks that may wait for a slot (`Infinity` when unbounded). */
+  readonly maxQueue: number;
   /** Live counters. */
   readonly stats: ExecutorStats;
   /** Stop accepting work and wait for running tasks. Idempotent. */

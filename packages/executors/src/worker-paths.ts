@@ -1,13 +1,13 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { workerFileUrl } from '@fanout/internal/worker-file';
 
 /**
- * Path of the built worker runner. Resolved from this module's own URL, so it works from
- * dist/index.js (ESM) and from dist/index.cjs (CJS, where tsup's shim provides
- * `import.meta.url`); both builds use the ESM runner, which can import ESM and CJS modules.
+ * Path of the built worker runner (`dist/worker-runner.cjs`), for the ESM and the CJS build
+ * alike; it loads ES and CommonJS task modules with `import()`.
  */
 export function runnerPath(): string {
-  return fileURLToPath(new URL('./worker-runner.js', import.meta.url));
+  return fileURLToPath(workerFileUrl('worker-runner', import.meta.url));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import type { ResourceLimits, TransferListItem } from 'node:worker_threads';
+import type { TransferListItem } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { AsyncPool } from './async-pool.js';
 import { WorkerCrashedError } from './errors.js';
@@ -8,6 +8,21 @@ import type { CloseOptions, ExecutorStats } from './types.js';
 import { moduleSpecifier, runnerPath } from './worker-paths.js';
 import { RUNNER_EXPORT, type RunnerMessage } from './worker/protocol.js';
 import { deserializeThrown, isEnvelope } from './worker/serialize-error.js';
+
+/**
+ * V8 heap limits of a worker thread, as Node's `worker_threads.ResourceLimits` takes them
+ * (declared here so the published types do not depend on one `@types/node` major).
+ */
+export interface WorkerResourceLimits {
+  /** Most memory of the main heap, in MB. */
+  readonly maxOldGenerationSizeMb?: number;
+  /** Most memory of the heap space for recently created objects, in MB. */
+  readonly maxYoungGenerationSizeMb?: number;
+  /** Size of the pre-allocated memory range for generated code, in MB. */
+  readonly codeRangeSizeMb?: number;
+  /** Default most stack size of the thread, in MB. */
+  readonly stackSizeMb?: number;
+}
 
 /** Options of `WorkerPool`. */
 export interface WorkerPoolOptions {
@@ -26,7 +41,7 @@ export interface WorkerPoolOptions {
   /** Most tasks waiting for a thread; one more rejects with `QueueFullError`. Default `Infinity`. */
   readonly maxQueue?: number;
   /** V8 heap limits of each thread; a thread that exceeds them crashes (`WorkerCrashedError`). */
-  readonly resourceLimits?: ResourceLimits;
+  readonly resourceLimits?: WorkerResourceLimits;
 }
 
 /** Options of `WorkerPool#run`. */
@@ -36,8 +51,11 @@ export interface WorkerRunOptions {
    * be interrupted otherwise) and replaced. The promise rejects with `signal.reason`.
    */
   readonly signal?: AbortSignal;
-  /** Values moved to the worker instead of copied (`ArrayBuffer`, `MessagePort`, ...). */
-  readonly transferList?: readonly TransferListItem[];
+  /**
+   * Values moved to the worker instead of copied: `ArrayBuffer`s, `MessagePort`s, and the
+   * other transferable objects of Node's `worker_threads`.
+   */
+  readonly transferList?: readonly object[];
 }
 
 /** Options of `WorkerPool#map`. */
@@ -225,7 +243,7 @@ export class WorkerPool implements AsyncDisposable {
     message: RunnerMessage,
     exportName: string,
     signal: AbortSignal | undefined,
-    transferList?: readonly TransferListItem[],
+    transferList?: readonly object[],
   ): Promise<R> {
     try {
       return (await this.#piscina.run(message, {

@@ -1,5 +1,6 @@
 import { countPacked, getPacked, type PackedShape, stepRows } from './bitwise-kernel.js';
-import { EngineClosedError, type LifeEngine, StepSerializer, checkGenerations } from './engine.js';
+import { type LifeEngine, StepSerializer, checkGenerations } from './engine.js';
+import { EngineClosedError } from './errors.js';
 import type { Grid, XY } from './grid.js';
 import { newBuffer, packInto, packedCells, shapeOf, unpack } from './packed-world.js';
 import { CONWAY, type LifeRule } from './rule.js';

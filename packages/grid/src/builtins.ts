@@ -1,3 +1,4 @@
+import { UnknownPatternError } from './errors.js';
 import type { Pattern } from './pattern.js';
 import { parseRle } from './rle.js';
 
@@ -45,22 +46,6 @@ export const builtinPatterns: Readonly<Record<BuiltinPatternName, Pattern>> = Ob
   ) as Record<BuiltinPatternName, Pattern>,
 );
 
-/** A name that is not a built-in pattern. */
-export class UnknownPatternError extends Error {
-  override readonly name = 'UnknownPatternError';
-  /** The name asked for. */
-  readonly patternName: string;
-  /** The names that exist. */
-  readonly known: readonly BuiltinPatternName[] = builtinPatternNames;
-
-  constructor(patternName: string) {
-    super(
-      `unknown pattern ${JSON.stringify(patternName)}; built-in patterns: ${builtinPatternNames.join(', ')}`,
-    );
-    this.patternName = patternName;
-  }
-}
-
 /** Whether `name` is a built-in pattern name. */
 export function isBuiltinPatternName(name: string): name is BuiltinPatternName {
   return Object.hasOwn(SOURCES, name);
@@ -74,6 +59,6 @@ export function isBuiltinPatternName(name: string): name is BuiltinPatternName {
  * @throws {UnknownPatternError} listing the known names.
  */
 export function getBuiltinPattern(name: string): Pattern {
-  if (!isBuiltinPatternName(name)) throw new UnknownPatternError(name);
+  if (!isBuiltinPatternName(name)) throw new UnknownPatternError(name, builtinPatternNames);
   return builtinPatterns[name];
 }

@@ -1,4 +1,4 @@
-import type { Executor } from '@fanout/executors';
+import type { Executor } from '@fanout/executors/core';
 import type { LifeLogic } from './cells.js';
 import type { LifeEngine } from './engine.js';
 import { StepSerializer } from './engine.js';

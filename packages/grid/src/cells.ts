@@ -1,3 +1,4 @@
+import { isThenable } from '@fanout/internal/thenable';
 import { CONWAY, type LifeRule, ruleMask } from './rule.js';
 
 /** What a rule callback learns about the cell it decides. */
@@ -52,14 +53,6 @@ export function countNeighbors(y: number, x: number, get: CellGetter): number {
   if (get(y + 1, x)) n++;
   if (get(y + 1, x + 1)) n++;
   return n;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
 
 const neverAborted = new AbortController().signal;

@@ -1,3 +1,4 @@
+import { EngineClosedError } from './errors.js';
 import type { Grid, XY } from './grid.js';
 import type { LifeRule } from './rule.js';
 
@@ -40,14 +41,6 @@ export interface LifeEngine extends AsyncDisposable {
   population(): number;
   /** Release the engine (threads, buffers). Idempotent; waits for a running `step`. */
   close(): Promise<void>;
-}
-
-/** A `step` or engine method called after `close()`. */
-export class EngineClosedError extends Error {
-  override readonly name = 'EngineClosedError';
-  constructor(kind: EngineKind, options?: ErrorOptions) {
-    super(`the ${kind} engine is closed`, options);
-  }
 }
 
 /** Validate a `step` generation count. */

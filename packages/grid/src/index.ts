@@ -5,21 +5,26 @@ export {
   builtinPatterns,
   getBuiltinPattern,
   isBuiltinPatternName,
-  UnknownPatternError,
 } from './builtins.js';
 export type { BuiltinPatternName } from './builtins.js';
 export { countNeighbors, ruleLogic, stepCell } from './cells.js';
 export type { CellContext, CellGetter, CellSetter, LifeLogic } from './cells.js';
 export { createCellsEngine } from './cells-engine.js';
+export {
+  EngineClosedError,
+  EngineWorkerError,
+  PatternSyntaxError,
+  RuleSyntaxError,
+  UnknownPatternError,
+} from './errors.js';
+export type { PatternPosition } from './errors.js';
 export type { CellsEngineOptions } from './cells-engine.js';
 export { formatColumns } from './columns.js';
 export { detectPatternFormat, parsePattern } from './detect.js';
-export { EngineClosedError } from './engine.js';
 export type { EngineKind, LifeEngine, StepOptions } from './engine.js';
 export { Grid } from './grid.js';
 export type { GridOptions, Topology, XY } from './grid.js';
 export { formatLife106, parseLife106 } from './life106.js';
-export { PatternSyntaxError } from './pattern.js';
 export type { ParsePatternOptions, Pattern, PatternFormat } from './pattern.js';
 export { placePattern } from './place.js';
 export type { PlacePatternOptions } from './place.js';
@@ -31,7 +36,7 @@ export { randomSoup } from './random-soup.js';
 export type { RandomSoupOptions } from './random-soup.js';
 export { formatRle, parseRle } from './rle.js';
 export type { FormatRleOptions } from './rle.js';
-export { CONWAY, formatRule, parseRule, RuleSyntaxError, rulesEqual } from './rule.js';
+export { CONWAY, formatRule, parseRule, rulesEqual } from './rule.js';
 export type { LifeRule } from './rule.js';
 export { createUnboundedEngine } from './unbounded-engine.js';
 export type {

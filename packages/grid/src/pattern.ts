@@ -26,34 +26,6 @@ export interface ParsePatternOptions {
   readonly fileName?: string;
 }
 
-/**
- * A malformed pattern file. `line` and `column` are 1-based; the message reads
- * `file:line:column: problem`.
- */
-export class PatternSyntaxError extends Error {
-  override readonly name = 'PatternSyntaxError';
-  readonly format: PatternFormat;
-  readonly line: number;
-  readonly column: number;
-  readonly fileName: string | undefined;
-
-  constructor(
-    format: PatternFormat,
-    problem: string,
-    position: { line: number; column: number; fileName?: string | undefined },
-    options?: ErrorOptions,
-  ) {
-    super(
-      `${position.fileName ?? `<${format}>`}:${position.line}:${position.column}: ${problem}`,
-      options,
-    );
-    this.format = format;
-    this.line = position.line;
-    this.column = position.column;
-    this.fileName = position.fileName;
-  }
-}
-
 /** Sort cells row-major and compute the smallest box that holds them (at least `min`). */
 export function makePattern(
   cells: XY[],

@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import {
-  builtinPatternNames,
-  builtinPatterns,
-  getBuiltinPattern,
-  UnknownPatternError,
-} from './builtins.js';
+import { builtinPatternNames, builtinPatterns, getBuiltinPattern } from './builtins.js';
 import { detectPatternFormat, parsePattern } from './detect.js';
 import { Grid } from './grid.js';
 import { formatLife106, parseLife106 } from './life106.js';
-import { type Pattern, PatternSyntaxError } from './pattern.js';
+import { PatternSyntaxError, UnknownPatternError } from './errors.js';
+import type { Pattern } from './pattern.js';
 import { placePattern } from './place.js';
 import { formatCells, parseCells } from './plaintext.js';
 import { formatRle, parseRle } from './rle.js';

@@ -1,11 +1,6 @@
+import { PatternSyntaxError } from './errors.js';
 import type { Grid, XY } from './grid.js';
-import {
-  makePattern,
-  type ParsePatternOptions,
-  type Pattern,
-  PatternSyntaxError,
-  toPattern,
-} from './pattern.js';
+import { makePattern, type ParsePatternOptions, type Pattern, toPattern } from './pattern.js';
 
 /**
  * Read a plaintext `.cells` file: `!` lines are comments (`!Name: x` gives the name), then

@@ -1,3 +1,4 @@
+import { seededRandom } from '@fanout/internal/random';
 import type { XY } from './grid.js';
 import type { Pattern } from './pattern.js';
 
@@ -30,22 +31,10 @@ export function randomSoup(options: RandomSoupOptions): Pattern {
   if (!(density >= 0 && density <= 1)) {
     throw new RangeError(`density must be between 0 and 1, got ${density}`);
   }
-  const next = mulberry32(seed);
+  const next = seededRandom(seed);
   const cells: XY[] = [];
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) if (next() < density) cells.push([x, y]);
   }
   return { width, height, cells, comments: [] };
-}
-
-/** A tiny, fast seeded generator of floats in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CONWAY, formatRule, parseRule, RuleSyntaxError, ruleMask, rulesEqual } from './rule.js';
+import { RuleSyntaxError } from './errors.js';
+import { CONWAY, formatRule, parseRule, ruleMask, rulesEqual } from './rule.js';
 
 describe('parseRule', () => {
   it.each([

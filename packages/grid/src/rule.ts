@@ -1,3 +1,4 @@
+import { RuleSyntaxError } from './errors.js';
 /** A Life-like rule: which neighbour counts give birth to a dead cell and keep a live one. */
 export interface LifeRule {
   /** Sorted, distinct neighbour counts (0–8) at which a dead cell becomes alive. */
@@ -11,25 +12,6 @@ export const CONWAY: LifeRule = Object.freeze({
   birth: Object.freeze([3]),
   survival: Object.freeze([2, 3]),
 });
-
-/** A rulestring that could not be read; `column` (1-based) points at the problem. */
-export class RuleSyntaxError extends Error {
-  override readonly name = 'RuleSyntaxError';
-  /** The rulestring as given. */
-  readonly text: string;
-  /** 1-based position in `text` of the offending character (0 when the whole is wrong). */
-  readonly column: number;
-
-  constructor(text: string, column: number, problem: string, options?: ErrorOptions) {
-    super(
-      `invalid rule ${JSON.stringify(text)}: ${problem}` +
-        (column > 0 ? ` (column ${column})` : ''),
-      options,
-    );
-    this.text = text;
-    this.column = column;
-  }
-}
 
 function readCounts(
   text: string,

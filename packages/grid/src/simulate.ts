@@ -1,4 +1,5 @@
-import type { Executor } from '@fanout/executors';
+import type { Executor } from '@fanout/executors/core';
+import { isThenable } from '@fanout/internal/thenable';
 import { type CellContext, type LifeLogic, ruleLogic } from './cells.js';
 import { cellBytes, Grid } from './grid.js';
 import { haloNeighbors, withHalo } from './halo.js';
@@ -9,8 +10,8 @@ export interface SimulateOptions {
   /**
    * Runs one task per cell (`InlineExecutor`, `AsyncPool`, ...). Undefined: unbounded
    * gather, every cell's task is started at once (within `maxInFlight`) and fanned in.
-   * An executor with `waitForRoom()` (a bounded `AsyncPool` queue) is fed only when it has
-   * room.
+   * An executor with a bounded queue (`maxQueue` below `Infinity`) is fed only when it has
+   * room (`waitForRoom`).
    */
   readonly executor?: Executor;
   /** The rule of the default logic. Default `B3/S23`. Ignored when `logic` is given. */
@@ -26,27 +27,10 @@ export interface SimulateOptions {
   readonly maxInFlight?: number;
 }
 
-interface RoomAware {
-  waitForRoom(options?: { signal?: AbortSignal }): Promise<void>;
-  readonly maxQueue?: number;
-}
-
-/** The executor, if it can refuse work for a full queue and can say when it has room. */
-function boundedQueue(executor: Executor | undefined): (Executor & RoomAware) | undefined {
-  if (executor === undefined) return undefined;
-  const candidate = executor as Executor & Partial<RoomAware>;
-  if (typeof candidate.waitForRoom !== 'function') return undefined;
+/** The executor, if its queue can refuse work (then cells wait for room before each submit). */
+function boundedQueue(executor: Executor | undefined): Executor | undefined {
   // An unbounded queue never refuses: skip the per-cell wait.
-  if (candidate.maxQueue === Number.POSITIVE_INFINITY) return undefined;
-  return candidate as Executor & RoomAware;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
+  return executor?.maxQueue === Number.POSITIVE_INFINITY ? undefined : executor;
 }
 
 /** The context handed to the logic: one small object per cell, nothing else. */
@@ -76,7 +60,7 @@ class Generation {
   readonly #out: Uint8Array;
   readonly #logic: LifeLogic;
   readonly #executor: Executor | undefined;
-  readonly #room: (Executor & RoomAware) | undefined;
+  readonly #room: Executor | undefined;
   readonly #maxInFlight: number;
   readonly #signal: AbortSignal | undefined;
   readonly #controller = new AbortController();

@@ -30,9 +30,9 @@ describe('the built package', () => {
     }
   });
 
-  it('ships one worker entry, ESM only (the CJS build of ./workers starts it too)', () => {
+  it('ships one worker entry, CommonJS only (the ESM and CJS builds of ./workers start it)', () => {
     const workerFiles = readdirSync(dist).filter((file) => file.startsWith('grid-worker'));
-    expect(workerFiles.sort()).toEqual(['grid-worker.js', 'grid-worker.js.map']);
+    expect(workerFiles.sort()).toEqual(['grid-worker.cjs', 'grid-worker.cjs.map']);
   });
 
   it('loads through the exports map from ESM and CJS, workers included', () => {

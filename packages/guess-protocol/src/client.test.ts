@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { deferred } from '../test/helpers.js';
+import { deferred } from '@fanout/test-kit';
 import type { GuessClient } from './client.js';
 import { connectGuessClient } from './connect.js';
 import { ConnectionClosedError, GuessTimeoutError, ProtocolError } from './errors.js';
@@ -86,7 +86,7 @@ describe('GuessClient', () => {
     const c = await client(port);
     const error = await c.requestNumber().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProtocolError);
-    expect((error as ProtocolError).code).toBe('no-game');
+    expect((error as ProtocolError).reason).toBe('no-game');
     expect(() => c.reportOutcome(1)).toThrow(ProtocolError);
     await using game = c.session(1, 1, 1);
     expect(await c.requestNumber()).toBe(1);
@@ -113,7 +113,7 @@ describe('GuessClient', () => {
     const c = await client(port);
     const error = await c.requestNumber().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProtocolError);
-    expect((error as ProtocolError).code).toBe('idle-timeout');
+    expect((error as ProtocolError).reason).toBe('idle-timeout');
   });
 
   it('rejects a reply it cannot read as bad-reply', async () => {
@@ -122,7 +122,7 @@ describe('GuessClient', () => {
     });
     const c = await client(port);
     const error = await c.requestNumber().catch((e: unknown) => e);
-    expect((error as ProtocolError).code).toBe('bad-reply');
+    expect((error as ProtocolError).reason).toBe('bad-reply');
   });
 
   it('times out a reply that never comes', async () => {

@@ -13,7 +13,7 @@ function codeOf(fn: () => unknown): string | undefined {
   try {
     fn();
   } catch (error) {
-    if (error instanceof ProtocolError) return error.code;
+    if (error instanceof ProtocolError) return error.reason;
     throw error;
   }
   return undefined;
@@ -78,7 +78,7 @@ describe('parseCommandBytes', () => {
       try {
         expected = parseCommand(line);
       } catch (error) {
-        expectedCode = (error as ProtocolError).code;
+        expectedCode = (error as ProtocolError).reason;
       }
       if (expectedCode === undefined) {
         expect(parseCommandBytes(buf, 2, buf.length - 2)).toEqual(expected);

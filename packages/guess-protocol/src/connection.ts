@@ -212,8 +212,8 @@ export class GuessConnection {
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
       this.#consecutiveErrors++;
-      this.#emitError(error.code, error.message, false);
-      let reply = `${formatReply({ type: 'error', code: error.code, message: error.message })}\n`;
+      this.#emitError(error.reason, error.message, false);
+      let reply = `${formatReply({ type: 'error', code: error.reason, message: error.message })}\n`;
       if (this.#consecutiveErrors >= this.#context.maxConsecutiveErrors) {
         reply += this.#fatal(
           Codes.TooManyErrors,

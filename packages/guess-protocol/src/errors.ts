@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * if (err instanceof ProtocolError && err.code === ErrorCode.NoGame) { ... }
+ * if (err instanceof ProtocolError && err.reason === ErrorCode.NoGame) { ... }
  * ```
  */
 export const ErrorCode = {
@@ -57,20 +57,22 @@ export const FATAL_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
  * @example
  * ```ts
  * try { parseCommand('JUMP'); } catch (err) {
- *   if (err instanceof ProtocolError) console.log(err.code); // 'unknown-command'
+ *   if (err instanceof ProtocolError) console.log(err.reason); // 'unknown-command'
  * }
  * ```
  */
 export class ProtocolError extends Error {
+  static readonly code = 'FANOUT_PROTOCOL';
+  readonly code = ProtocolError.code;
   override readonly name = 'ProtocolError';
-  /** What was wrong, as a stable code. */
-  readonly code: ErrorCode;
+  /** What was wrong, as the wire's error code (`ERROR <reason> <message>`). */
+  readonly reason: ErrorCode;
   /** The offending line (sanitized, truncated), when there is one. */
   readonly line: string | undefined;
 
-  constructor(code: ErrorCode, message: string, options?: { line?: string; cause?: unknown }) {
+  constructor(reason: ErrorCode, message: string, options?: { line?: string; cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
+    this.reason = reason;
     this.line = options?.line;
   }
 }
@@ -80,6 +82,8 @@ export class ProtocolError extends Error {
  * afterwards. `cause` holds the fatal {@link ProtocolError} or socket error, if any.
  */
 export class ConnectionClosedError extends Error {
+  static readonly code = 'FANOUT_CONNECTION_CLOSED';
+  readonly code = ConnectionClosedError.code;
   override readonly name = 'ConnectionClosedError';
   constructor(message = 'guess connection closed', options?: { cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
@@ -88,6 +92,8 @@ export class ConnectionClosedError extends Error {
 
 /** Connecting, or waiting for a reply, took longer than `timeoutMs`. */
 export class GuessTimeoutError extends Error {
+  static readonly code = 'FANOUT_GUESS_TIMEOUT';
+  readonly code = GuessTimeoutError.code;
   override readonly name = 'GuessTimeoutError';
   /** The limit that was exceeded. */
   readonly timeoutMs: number;

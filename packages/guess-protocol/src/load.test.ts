@@ -1,6 +1,6 @@
 import { createServer, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { deferred } from '../test/helpers.js';
+import { deferred } from '@fanout/test-kit';
 import { LatencyHistogram } from './histogram.js';
 import { runLoad } from './load.js';
 import { createRandom } from './random.js';

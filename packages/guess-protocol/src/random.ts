@@ -1,3 +1,5 @@
+import { seededRandom } from '@fanout/internal/random';
+
 /**
  * A small seedable PRNG (mulberry32) returning floats in [0, 1), for deterministic tests
  * and reproducible benchmarks. Not for secrets.
@@ -8,14 +10,7 @@
  * ```
  */
 export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededRandom(seed);
 }
 
 const ROUNDS = 4;

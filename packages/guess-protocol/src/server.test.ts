@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { deferred, RawClient } from '../test/helpers.js';
+import { deferred, LineSocket } from '@fanout/test-kit';
 import { connectGuessClient } from './connect.js';
 import { formatClientResult } from './decide.js';
 import type { GuessServerEvent } from './events.js';
@@ -49,8 +49,8 @@ async function start(options: GuessServerOptions = {}): Promise<Started> {
   return { server, port, events, waitFor };
 }
 
-async function raw(port: number): Promise<RawClient> {
-  const client = await RawClient.connect(port);
+async function raw(port: number): Promise<LineSocket> {
+  const client = await LineSocket.open(port);
   cleanup.push(() => client.close());
   return client;
 }
@@ -357,7 +357,7 @@ describe('createGuessServer', () => {
     await closing;
     expect(server.connections).toBe(0);
     expect(events.at(-1)).toEqual({ type: 'closed' });
-    await expect(RawClient.connect(port)).rejects.toThrow();
+    await expect(LineSocket.open(port)).rejects.toThrow();
     // Idempotent.
     await server.close();
   });
@@ -381,7 +381,7 @@ describe('createGuessServer', () => {
       port = (await server.listen()).port;
       expect(server.address).toEqual({ host: '127.0.0.1', port });
     }
-    await expect(RawClient.connect(port)).rejects.toThrow();
+    await expect(LineSocket.open(port)).rejects.toThrow();
     expect(() => createGuessServer({ maxLineBytes: 0 })).toThrow(RangeError);
     expect(() => createGuessServer({ strategy: 'psychic' as 'random' })).toThrow(TypeError);
     expect(() => createGuessServer({ maxRange: 2 ** 60 })).toThrow(RangeError);

@@ -92,7 +92,7 @@ export class GuessSession {
       return guess === undefined ? [] : [String(guess)];
     } catch (error) {
       if (error instanceof ProtocolError) {
-        return [formatReply({ type: 'error', code: error.code, message: error.message })];
+        return [formatReply({ type: 'error', code: error.reason, message: error.message })];
       }
       throw error;
     }

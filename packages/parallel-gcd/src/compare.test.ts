@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareRuns, ResultsMismatchError } from './compare.js';
+import { compareRuns } from './compare.js';
+import { ResultsMismatchError } from './errors.js';
 import { reportToJson } from './json.js';
 import type { GcdRun, GcdWorkersRun } from './run-types.js';
 

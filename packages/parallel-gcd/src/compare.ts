@@ -1,3 +1,4 @@
+import { ResultsMismatchError } from './errors.js';
 import type { GcdRun, GcdWorkersRun, RunMode } from './run-types.js';
 import type { GcdAlgorithm, GcdValue } from './types.js';
 
@@ -31,27 +32,6 @@ export interface GcdReport {
   readonly asyncSpeedup?: number;
   /** The runs themselves. */
   readonly runs: GcdRuns;
-}
-
-/**
- * Two runs over the same pairs gave different results: a bug, never expected. Names the
- * first differing position and both values.
- */
-export class ResultsMismatchError extends Error {
-  override readonly name = 'ResultsMismatchError';
-  /** Position of the first pair whose results differ. */
-  readonly index: number;
-  /** The results at that position, by run. */
-  readonly values: Partial<Record<RunMode, GcdValue | undefined>>;
-
-  constructor(index: number, values: Partial<Record<RunMode, GcdValue | undefined>>) {
-    const shown = Object.entries(values)
-      .map(([mode, value]) => `${mode} ${String(value)}`)
-      .join(', ');
-    super(`runs disagree at pair #${index + 1}: ${shown}`);
-    this.index = index;
-    this.values = values;
-  }
 }
 
 /**

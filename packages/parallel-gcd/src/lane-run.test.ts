@@ -1,3 +1,4 @@
+import { deferred } from '@fanout/test-kit';
 import { describe, expect, it } from 'vitest';
 import { LaneRun } from './lane-run.js';
 import { ProgressReporter } from './progress.js';
@@ -9,21 +10,6 @@ import { type LaneResult, createWorkQueue } from './work-queue.js';
 import { gcdLane } from './worker.js';
 
 const SEED_GCDS = [1, 1, 5, 1, 32, 1, 14, 9, 1, 9];
-
-/** A promise settled from outside, standing in for a worker thread's task. */
-function deferred<T>(): {
-  promise: Promise<T>;
-  resolve: (value: T) => void;
-  reject: (error: unknown) => void;
-} {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
 
 /** A run over the seed pairs repeated `scale` times, with `workerLanes` lanes planned. */
 function setup(scale: number, workerLanes: number, onProgress?: (p: GcdProgress) => void) {

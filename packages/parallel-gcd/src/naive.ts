@@ -1,3 +1,4 @@
+import { NaiveTooLargeError } from './errors.js';
 import { absPair } from './integers.js';
 import type { GcdValue } from './types.js';
 
@@ -8,36 +9,6 @@ import type { GcdValue } from './types.js';
  * minutes.
  */
 export const NAIVE_LIMIT = 100_000_000;
-
-/**
- * `gcdNaive` refused a pair whose countdown would take too long. Use `gcdEuclid` or
- * `gcdBinary` (CLI: `--algorithm euclid` or `--algorithm binary`), which give the same
- * result in microseconds.
- */
-export class NaiveTooLargeError extends RangeError {
-  override readonly name = 'NaiveTooLargeError';
-  /** First value of the refused pair, as given. */
-  readonly a: GcdValue;
-  /** Second value of the refused pair, as given. */
-  readonly b: GcdValue;
-  /** The limit that min(|a|, |b|) exceeded (`NAIVE_LIMIT`). */
-  readonly limit: number;
-  /** Index of the pair in the run's input, when a runner refused it. */
-  readonly index: number | undefined;
-
-  constructor(a: GcdValue, b: GcdValue, options: { index?: number } = {}) {
-    const where = options.index === undefined ? '' : ` (pair #${options.index + 1})`;
-    super(
-      `gcdNaive would count down from min(|a|, |b|) for (${a}, ${b})${where}, above the limit ` +
-        `of ${NAIVE_LIMIT}; use --algorithm euclid or --algorithm binary ` +
-        '(gcdEuclid / gcdBinary) for inputs this large',
-    );
-    this.a = a;
-    this.b = b;
-    this.limit = NAIVE_LIMIT;
-    this.index = options.index;
-  }
-}
 
 /**
  * The seed's deliberately slow gcd, a stand-in for heavy CPU work: count down from
@@ -76,7 +47,11 @@ export function checkNaive(a: number | bigint, b: number | bigint, index?: numbe
   const x = a < 0 ? -a : a;
   const y = b < 0 ? -b : b;
   if (x > NAIVE_LIMIT && y > NAIVE_LIMIT) {
-    throw new NaiveTooLargeError(a, b, index === undefined ? {} : { index });
+    throw new NaiveTooLargeError(
+      a,
+      b,
+      index === undefined ? { limit: NAIVE_LIMIT } : { limit: NAIVE_LIMIT, index },
+    );
   }
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeResult, encodeResults } from './json.js';
-import { PairsSyntaxError, parsePairs } from './pairs.js';
+import { PairsSyntaxError } from './errors.js';
+import { parsePairs } from './pairs.js';
 import { SEED_NUMBERS, seedPairs } from './seed.js';
 
 function syntaxError(text: string, source?: string): PairsSyntaxError {

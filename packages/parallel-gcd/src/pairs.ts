@@ -1,37 +1,5 @@
+import { PairsSyntaxError } from './errors.js';
 import type { GcdPair } from './types.js';
-
-/**
- * A line of a pairs file is not `A B` or `A,B` with two integers. Carries where (source,
- * 1-based line and column) and what (the line's content) so a caller can point at it.
- */
-export class PairsSyntaxError extends SyntaxError {
-  override readonly name = 'PairsSyntaxError';
-  /** 1-based line number. */
-  readonly line: number;
-  /** 1-based column of the first character that does not fit. */
-  readonly column: number;
-  /** The offending line, as written (without its line break). */
-  readonly content: string;
-  /** Where the text came from (a file name, `-` for stdin), if the caller said. */
-  readonly source: string | undefined;
-
-  constructor(details: {
-    line: number;
-    column: number;
-    content: string;
-    source?: string | undefined;
-    problem: string;
-  }) {
-    super(
-      `${details.source ?? '<input>'}:${details.line}:${details.column}: ${details.problem} ` +
-        `in ${JSON.stringify(details.content)}; expected two integers as "A B" or "A,B"`,
-    );
-    this.line = details.line;
-    this.column = details.column;
-    this.content = details.content;
-    this.source = details.source;
-  }
-}
 
 /** Options of `parsePairs`. */
 export interface ParsePairsOptions {

@@ -7,7 +7,7 @@ import type { GcdWorkersRun, RunOptions } from './run-types.js';
 import { planChunks } from './schedule.js';
 import type { GcdPair, GcdValue } from './types.js';
 import { type LaneResult, createWorkQueue } from './work-queue.js';
-import { workerModuleUrl } from './worker-module.js';
+import { workerFileUrl } from '@fanout/internal/worker-file';
 
 /** Options of `runWorkers`. */
 export interface WorkersRunOptions extends RunOptions {
@@ -75,7 +75,7 @@ export async function runWorkers(
   if (chunks.length === 0) return { ...summary, results, seconds: 0, chunks: 0, callerPairs: 0 };
   const queue = createWorkQueue(threads);
   const pool = new WorkerPool({
-    module: workerModuleUrl(),
+    module: workerFileUrl('worker', import.meta.url),
     minThreads: threads,
     maxThreads: threads,
   });

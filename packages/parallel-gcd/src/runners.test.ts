@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { gcdEuclid } from './euclid.js';
-import { NaiveTooLargeError } from './naive.js';
+import { NaiveTooLargeError } from './errors.js';
 import { runAsync } from './run-async.js';
 import { runSerial } from './run-serial.js';
 import type { GcdProgress } from './run-types.js';

@@ -1,16 +1,4 @@
-/** Helpers for the tests: a seeded generator and a gcd certificate check. */
-
-/** Deterministic 32-bit generator (mulberry32), so random tests repeat exactly. */
-export function random32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
+/** Helpers for the tests: random big integers and a gcd certificate check. */
 
 /** A random bigint of exactly `bits` bits, possibly negated. */
 export function randomBig(next: () => number, bits: number, signed = false): bigint {

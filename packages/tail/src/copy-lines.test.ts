@@ -1,14 +1,14 @@
 import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../test/helpers.js';
+import { tempDir } from '@fanout/test-kit';
 import { copyLines } from './copy-lines.js';
 
 let dir = '';
 let cleanup: () => Promise<void> = async () => {};
 const fds: number[] = [];
 beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
+  ({ dir, cleanup } = await tempDir('tail'));
 });
 afterEach(async () => {
   for (const fd of fds.splice(0)) closeSync(fd);

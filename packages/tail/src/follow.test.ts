@@ -1,7 +1,7 @@
 import { appendFile, mkdir, rename, truncate, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { collect, tempDir, waitFor } from '../test/helpers.js';
+import { collect, tempDir, waitFor } from '@fanout/test-kit';
 import { InputError } from './errors.js';
 import { followFile } from './follow.js';
 import type { FollowedLine, TailEvent } from './types.js';
@@ -9,7 +9,7 @@ import type { FollowedLine, TailEvent } from './types.js';
 let dir = '';
 let cleanup: () => Promise<void> = async () => {};
 beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
+  ({ dir, cleanup } = await tempDir('tail'));
 });
 afterEach(() => cleanup());
 
@@ -118,7 +118,7 @@ describe('followFile without follow', () => {
     })().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
     expect((err as InputError).path).toBe(missing);
-    expect((err as InputError).code).toBe('ENOENT');
+    expect((err as InputError).systemCode).toBe('ENOENT');
     expect(events).toEqual([{ type: 'missing', path: missing }]);
 
     const sub = join(dir, 'sub');
@@ -128,7 +128,7 @@ describe('followFile without follow', () => {
       }
     })().catch((e: unknown) => e);
     expect(err2).toBeInstanceOf(InputError);
-    expect((err2 as InputError).code).toBe('EISDIR');
+    expect((err2 as InputError).systemCode).toBe('EISDIR');
     expect((err2 as Error).message).toContain(sub);
   });
 });

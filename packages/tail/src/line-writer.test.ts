@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../test/helpers.js';
+import { tempDir } from '@fanout/test-kit';
 import { OutputWriteError } from './errors.js';
 import { createLineWriter, takeSpare, workerExecArgv, writeTransfer } from './line-writer.js';
 
@@ -9,7 +9,7 @@ import { createLineWriter, takeSpare, workerExecArgv, writeTransfer } from './li
 let dir = '';
 let cleanup: () => Promise<void> = async () => {};
 beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
+  ({ dir, cleanup } = await tempDir('tail'));
 });
 afterEach(() => cleanup());
 
@@ -106,7 +106,7 @@ describe('createLineWriter', () => {
     await mkdir(sub);
     const err = await createLineWriter(sub).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OutputWriteError);
-    expect((err as OutputWriteError).code).toBe('EISDIR');
+    expect((err as OutputWriteError).systemCode).toBe('EISDIR');
     expect((err as OutputWriteError).path).toBe(sub);
   });
 
@@ -115,7 +115,7 @@ describe('createLineWriter', () => {
     await w.write('hello\n');
     const err = await w.flush().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OutputWriteError);
-    expect((err as OutputWriteError).code).toBe('ENOSPC');
+    expect((err as OutputWriteError).systemCode).toBe('ENOSPC');
     expect((err as Error).message).toContain('/dev/full');
     await expect(w.write('again\n')).rejects.toBe(err);
     await expect(w.sync()).rejects.toBe(err);

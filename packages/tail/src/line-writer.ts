@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { OutputWriteError } from './errors.js';
-import { writerWorkerUrl } from './worker-file.js';
+import { workerFileUrl } from '@fanout/internal/worker-file';
 import type {
   CopyResult,
   FromWorker,
@@ -101,7 +101,7 @@ export function workerExecArgv(argv: readonly string[]): string[] {
  * given explicitly) make Node throw, and then the worker gets none.
  */
 function startWorker(config: WriterConfig): Worker {
-  const url = writerWorkerUrl();
+  const url = workerFileUrl('writer-worker', import.meta.url);
   const execArgv = workerExecArgv(process.execArgv);
   try {
     return new Worker(url, { workerData: config, execArgv });

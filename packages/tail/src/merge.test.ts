@@ -2,7 +2,7 @@ import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempDir, waitFor } from '../test/helpers.js';
+import { tempDir, waitFor } from '@fanout/test-kit';
 import { CheckpointError, InputError, OutputWriteError } from './errors.js';
 import { createLineWriter } from './line-writer.js';
 import { mergeFiles } from './merge.js';
@@ -11,7 +11,7 @@ import type { TailEvent } from './types.js';
 let dir = '';
 let cleanup: () => Promise<void> = async () => {};
 beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
+  ({ dir, cleanup } = await tempDir('tail'));
 });
 afterEach(() => cleanup());
 
@@ -120,7 +120,7 @@ describe('mergeFiles', () => {
       onEvent: (e) => events.push(e),
     });
     expectComplete(text(), 1, 10);
-    expect(result.errors.map((e) => [e.path, (e.error as InputError).code])).toEqual(
+    expect(result.errors.map((e) => [e.path, (e.error as InputError).systemCode])).toEqual(
       expect.arrayContaining([
         [missing, 'ENOENT'],
         [directory, 'EISDIR'],
@@ -156,7 +156,7 @@ describe('mergeFiles', () => {
     const inputs = await makeInputs(2, 100);
     const err = await mergeFiles(inputs, '/dev/full').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OutputWriteError);
-    expect((err as OutputWriteError).code).toBe('ENOSPC');
+    expect((err as OutputWriteError).systemCode).toBe('ENOSPC');
     const out = join(dir, 'out-dir');
     await mkdir(out);
     await expect(mergeFiles(inputs, out)).rejects.toThrow(/EISDIR/);
@@ -171,7 +171,7 @@ describe('mergeFiles', () => {
     });
     const err = await mergeFiles(inputs, broken).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OutputWriteError);
-    expect((err as OutputWriteError).code).toBe('EPIPE');
+    expect((err as OutputWriteError).systemCode).toBe('EPIPE');
   });
 
   it('writes into a caller-owned LineWriter without closing it', async () => {

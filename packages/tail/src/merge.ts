@@ -121,7 +121,7 @@ export async function mergeFiles(
     output,
     ckPath === undefined ? undefined : (state?.outputLength ?? 0),
   ).catch((e: unknown) => {
-    if (e instanceof OutputWriteError && e.code === 'ESHORT' && ckPath !== undefined) {
+    if (e instanceof OutputWriteError && e.systemCode === 'ESHORT' && ckPath !== undefined) {
       throw new CheckpointError(ckPath, 'the output is shorter than recorded', e);
     }
     throw e;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { prng } from '../test/helpers.js';
+import { seededRandom } from '@fanout/test-kit';
 import { SIMD_WINDOW, simdCounter, simdInPlace } from './newline-simd.js';
 import { countNewlines, countNewlinesSwar, linesWithin } from './newlines.js';
 
@@ -23,7 +23,7 @@ function longestLine(b: Uint8Array, start: number, end: number): number {
 
 describe('countNewlines', () => {
   it('counts like a byte loop at any alignment, length and density', () => {
-    const rnd = prng(11);
+    const rnd = seededRandom(11);
     const backing = Buffer.alloc(9000);
     for (let round = 0; round < 300; round++) {
       const density = rnd();
@@ -54,7 +54,7 @@ describe('countNewlines', () => {
 
 describe('linesWithin', () => {
   it('is never true when a line is longer than the limit, and true for short lines', () => {
-    const rnd = prng(5);
+    const rnd = seededRandom(5);
     for (let round = 0; round < 500; round++) {
       const max = 1 + Math.floor(rnd() * 40);
       const lines = Array.from({ length: 1 + Math.floor(rnd() * 30) }, () =>
@@ -70,7 +70,7 @@ describe('linesWithin', () => {
 
 describe('simdInPlace', () => {
   it('counts the first bytes of its own buffer where they lie, like a byte loop', () => {
-    const rnd = prng(12);
+    const rnd = seededRandom(12);
     const counter = simdInPlace(4096);
     expect(counter).not.toBeNull();
     const { buffer, count } = counter as NonNullable<typeof counter>;

@@ -2,14 +2,14 @@ import { appendFile, readFile, rename, truncate, unlink } from 'node:fs/promises
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { prng, tempDir, waitFor } from '../test/helpers.js';
+import { seededRandom, tempDir, waitFor } from '@fanout/test-kit';
 import { mergeFiles } from './merge.js';
 import type { TailEvent } from './types.js';
 
 let dir = '';
 let cleanup: () => Promise<void> = async () => {};
 beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
+  ({ dir, cleanup } = await tempDir('tail'));
 });
 afterEach(() => cleanup());
 
@@ -30,7 +30,7 @@ async function runModel(
   linesPerInput: number,
   via: 'stream' | 'file',
 ): Promise<void> {
-  const rnd = prng(seed);
+  const rnd = seededRandom(seed);
   const paths = Array.from({ length: inputs }, (_, i) => join(dir, `in${i}.log`));
   const written: string[][] = paths.map(() => []);
   const delivered: string[][] = paths.map(() => []);

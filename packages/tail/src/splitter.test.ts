@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { prng } from '../test/helpers.js';
+import { seededRandom } from '@fanout/test-kit';
 import { type LinePart, LineSplitter } from './splitter.js';
 
 function linesOf(parts: LinePart[]): string[] {
@@ -43,7 +43,7 @@ describe('LineSplitter', () => {
   });
 
   it('gives every line exactly once whatever the chunk boundaries (random cuts)', () => {
-    const rnd = prng(7);
+    const rnd = seededRandom(7);
     for (let round = 0; round < 50; round++) {
       const lines = Array.from({ length: 1 + Math.floor(rnd() * 40) }, (_, i) =>
         'x'.repeat(Math.floor(rnd() * 12)).concat(String(i)),
@@ -90,7 +90,7 @@ describe('LineSplitter', () => {
   });
 
   it('gives the same lines, offsets and reports in one chunk as fed byte by byte', () => {
-    const rnd = prng(13);
+    const rnd = seededRandom(13);
     for (let round = 0; round < 200; round++) {
       const max = 1 + Math.floor(rnd() * 12);
       const policy = rnd() < 0.5 ? 'split' : 'skip';

@@ -3,14 +3,14 @@ import { appendFile, readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { prng, tempDir, waitFor } from './helpers.js';
+import { seededRandom, tempDir, waitFor } from '@fanout/test-kit';
 
 const child = fileURLToPath(new URL('./fixtures/merge-child.mjs', import.meta.url));
 let dir = '';
 let cleanup: () => Promise<void> = async () => {};
 const running = new Set<ChildProcess>();
 beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
+  ({ dir, cleanup } = await tempDir('tail'));
 });
 afterEach(async () => {
   for (const p of running) p.kill('SIGKILL');
@@ -33,7 +33,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('crash safety (built package, child process, SIGKILL)', () => {
   it('after kill -9 at random moments and restarts, every input line appears exactly once', async () => {
-    const rnd = prng(42);
+    const rnd = seededRandom(42);
     const inputs = [0, 1, 2].map((i) => join(dir, `in${i}.log`));
     const out = join(dir, 'out.log');
     const ckpt = join(dir, 'out.ckpt');

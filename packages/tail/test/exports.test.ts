@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempDir } from './helpers.js';
+import { tempDir } from '@fanout/test-kit';
 
 const run = promisify(execFile);
 const pkg = fileURLToPath(new URL('..', import.meta.url));
 let dir = '';
 let cleanup: () => Promise<void> = async () => {};
 beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
+  ({ dir, cleanup } = await tempDir('tail'));
 });
 afterEach(() => cleanup());
 

@@ -1,8 +1,9 @@
 /**
- * The worker entry of `WorkerPool` (built to dist/worker-runner.js). It imports the user's
+ * The worker entry of `WorkerPool` (built to dist/worker-runner.cjs). It imports the user's
  * module, calls the requested export, and turns throws into a cloneable envelope so the
  * main thread can rebuild the error with its name, message, stack and cause.
  */
+import { isThenable } from '@fanout/internal/thenable';
 import type { RunnerMessage } from './protocol.js';
 import { envelope } from './serialize-error.js';
 
@@ -33,14 +34,6 @@ async function resolveExport(
     throw new TypeError(`worker module ${specifier} has no exported function "${exportName}"`);
   }
   return fn as (...args: unknown[]) => unknown;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
 
 /** Called by piscina for every task. */

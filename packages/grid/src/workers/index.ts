@@ -1,2 +1,3 @@
-export { createWorkersEngine, EngineWorkerError } from './workers-engine.js';
+export { EngineWorkerError } from '../errors.js';
+export { createWorkersEngine } from './workers-engine.js';
 export type { WorkersEngine, WorkersEngineOptions } from './workers-engine.js';

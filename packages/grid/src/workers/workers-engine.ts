@@ -1,7 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { workerFileUrl } from '@fanout/internal/worker-file';
 import { bufferWords, countPacked, type PackedShape } from '../bitwise-kernel.js';
 import { type LifeEngine, StepSerializer } from '../engine.js';
+import { EngineWorkerError } from '../errors.js';
 import type { Grid, XY } from '../grid.js';
 import { packInto, packedCells, shapeOf, unpack } from '../packed-world.js';
 import { CONWAY, type LifeRule } from '../rule.js';
@@ -28,11 +30,6 @@ export interface WorkersEngine extends LifeEngine {
   readonly kind: 'workers';
   /** Worker threads in use. */
   readonly threads: number;
-}
-
-/** A worker thread of the engine failed or exited; the engine is unusable afterwards. */
-export class EngineWorkerError extends Error {
-  override readonly name = 'EngineWorkerError';
 }
 
 interface Pending {
@@ -68,7 +65,7 @@ class Workers implements WorkersEngine {
     const shared = [new SharedArrayBuffer(words * 4), new SharedArrayBuffer(words * 4)] as const;
     this.#buffers = [new Uint32Array(shared[0]), new Uint32Array(shared[1])];
     packInto(grid, this.#shape, this.#buffers[0]);
-    const url = new URL('./grid-worker.js', import.meta.url);
+    const url = workerFileUrl('grid-worker', import.meta.url);
     for (let i = 0; i < this.threads; i++) {
       const data: GridWorkerData = {
         control,

@@ -5,6 +5,7 @@ export interface Deferred<T> {
   reject(reason: unknown): void;
 }
 
+/** A new unsettled promise and the functions that settle it. */
 export function deferred<T = void>(): Deferred<T> {
   let resolve!: (value: T) => void;
   let reject!: (reason: unknown) => void;
@@ -15,7 +16,7 @@ export function deferred<T = void>(): Deferred<T> {
   return { promise, resolve, reject };
 }
 
-/** Let every already-queued microtask (and the ones they queue) run. */
+/** Lets every already-queued microtask (and those they queue) run, then one macrotask turn. */
 export async function flush(): Promise<void> {
   for (let i = 0; i < 10; i++) await Promise.resolve();
   await new Promise<void>((resolve) => setImmediate(resolve));

@@ -1,8 +1,12 @@
 import { connect, type Socket } from 'node:net';
 
-/** A bare TCP client for tests: send raw bytes, await whole lines, observe the close. */
-export class RawClient {
+/**
+ * A bare TCP client for protocol tests: send raw bytes, await whole `\n`-terminated lines,
+ * observe the close. Resets are expected in limit tests, so socket errors only end it.
+ */
+export class LineSocket {
   readonly socket: Socket;
+  /** Resolves when the connection has closed, whoever closed it. */
   readonly closed: Promise<void>;
   #carry = '';
   readonly #lines: string[] = [];
@@ -28,42 +32,54 @@ export class RawClient {
     });
   }
 
-  static connect(port: number): Promise<RawClient> {
+  /** Connects to `host:port` (default 127.0.0.1) and resolves once connected. */
+  static open(port: number, host = '127.0.0.1'): Promise<LineSocket> {
     return new Promise((resolve, reject) => {
-      const socket = connect({ host: '127.0.0.1', port });
+      const socket = connect({ host, port });
       socket.once('error', reject);
       socket.once('connect', () => {
         socket.off('error', reject);
-        resolve(new RawClient(socket));
+        resolve(new LineSocket(socket));
       });
     });
   }
 
   #push(line: string): void {
-    if (this.#waiter !== undefined) {
-      const waiter = this.#waiter;
-      this.#waiter = undefined;
-      waiter(line);
-    } else {
+    const waiter = this.#waiter;
+    if (waiter === undefined) {
       this.#lines.push(line);
+      return;
     }
+    this.#waiter = undefined;
+    waiter(line);
   }
 
-  send(data: string | Buffer): void {
+  /** Writes raw text or bytes. */
+  send(data: string | Uint8Array): void {
     this.socket.write(data);
   }
 
-  /** The next line, or undefined once the connection closed with nothing left. */
-  nextLine(): Promise<string | undefined> {
+  /**
+   * The next line (without `\n`), or undefined once the connection closed with nothing left.
+   * Rejects after `timeoutMs` with no line and no close.
+   */
+  nextLine(timeoutMs = 10_000): Promise<string | undefined> {
     const line = this.#lines.shift();
     if (line !== undefined) return Promise.resolve(line);
     if (this.#ended) return Promise.resolve(undefined);
-    return new Promise((resolve) => {
-      this.#waiter = resolve;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#waiter = undefined;
+        reject(new Error(`no line within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.#waiter = (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      };
     });
   }
 
-  /** Every line until the server closes the connection. */
+  /** Every line until the peer closes the connection. */
   async linesUntilClose(): Promise<string[]> {
     const lines: string[] = [];
     for (;;) {
@@ -73,17 +89,9 @@ export class RawClient {
     }
   }
 
+  /** Destroys the connection and waits for the close. */
   close(): Promise<void> {
     this.socket.destroy();
     return this.closed;
   }
-}
-
-/** A promise with its resolver, for deterministic waits. */
-export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => {
-    resolve = r;
-  });
-  return { promise, resolve };
 }

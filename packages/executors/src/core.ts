@@ -1,0 +1,22 @@
+/**
+ * The browser-safe part of `@fanout/executors` (`@fanout/executors/core`): nothing here
+ * imports a Node built-in, in code or in types. The main entry re-exports all of it.
+ */
+export { AsyncPool } from './async-pool.js';
+export type { AsyncPoolOptions } from './async-pool.js';
+export { ExecutorClosedError, QueueFullError, WorkerCrashedError } from './errors.js';
+export { gather } from './gather.js';
+export type { GatherOptions, GatherSettledOptions, GatherTask } from './gather.js';
+export { InlineExecutor } from './inline-executor.js';
+export { createSlicer, DEFAULT_SLICE_MS, yieldToEventLoop } from './slicer.js';
+export type { Slicer, SlicerOptions } from './slicer.js';
+export type {
+  CloseOptions,
+  Executor,
+  ExecutorStats,
+  MapOptions,
+  TaskContext,
+  TaskFunction,
+  TaskOptions,
+  WaitForRoomOptions,
+} from './types.js';

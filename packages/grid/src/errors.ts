@@ -1,0 +1,111 @@
+/**
+ * Every error `@fanout/grid` throws for a caller to act on. Each has a stable `code`, on the
+ * instance and on the class (`error.code === PatternSyntaxError.code`), and keeps the
+ * underlying error as `cause` where there is one. Invalid arguments (a negative size, a
+ * density above 1) are `RangeError`s: bugs in the caller, not conditions to handle.
+ */
+import type { EngineKind } from './engine.js';
+import type { PatternFormat } from './pattern.js';
+
+/** Where in a pattern file a problem is: 1-based line and column, and the file's name. */
+export interface PatternPosition {
+  readonly line: number;
+  readonly column: number;
+  readonly fileName?: string | undefined;
+}
+
+/**
+ * A malformed pattern file. `problem` says what is wrong, `line` and `column` (1-based)
+ * where; the message reads `file:line:column: problem`. Fix the file, or read it with the
+ * format it really has.
+ */
+export class PatternSyntaxError extends Error {
+  static readonly code = 'FANOUT_PATTERN_SYNTAX';
+  readonly code = PatternSyntaxError.code;
+  override readonly name = 'PatternSyntaxError';
+  readonly format: PatternFormat;
+  /** What is wrong, without the position (`header y must be a non-negative integer…`). */
+  readonly problem: string;
+  readonly line: number;
+  readonly column: number;
+  readonly fileName: string | undefined;
+
+  constructor(
+    format: PatternFormat,
+    problem: string,
+    position: PatternPosition,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `${position.fileName ?? `<${format}>`}:${position.line}:${position.column}: ${problem}`,
+      options,
+    );
+    this.format = format;
+    this.problem = problem;
+    this.line = position.line;
+    this.column = position.column;
+    this.fileName = position.fileName;
+  }
+}
+
+/** A rulestring that could not be read; `column` (1-based) points at the problem. */
+export class RuleSyntaxError extends Error {
+  static readonly code = 'FANOUT_RULE_SYNTAX';
+  readonly code = RuleSyntaxError.code;
+  override readonly name = 'RuleSyntaxError';
+  /** The rulestring as given. */
+  readonly text: string;
+  /** 1-based position in `text` of the offending character (0 when the whole is wrong). */
+  readonly column: number;
+
+  constructor(text: string, column: number, problem: string, options?: ErrorOptions) {
+    super(
+      `invalid rule ${JSON.stringify(text)}: ${problem}` +
+        (column > 0 ? ` (column ${column})` : ''),
+      options,
+    );
+    this.text = text;
+    this.column = column;
+  }
+}
+
+/** A name that is not a built-in pattern; `known` lists the names that are. */
+export class UnknownPatternError extends Error {
+  static readonly code = 'FANOUT_UNKNOWN_PATTERN';
+  readonly code = UnknownPatternError.code;
+  override readonly name = 'UnknownPatternError';
+  /** The name asked for. */
+  readonly patternName: string;
+  /** The names that exist. */
+  readonly known: readonly string[];
+
+  constructor(patternName: string, known: readonly string[]) {
+    super(`unknown pattern ${JSON.stringify(patternName)}; built-in patterns: ${known.join(', ')}`);
+    this.patternName = patternName;
+    this.known = known;
+  }
+}
+
+/** A `step` or engine method called after `close()`. Create a new engine. */
+export class EngineClosedError extends Error {
+  static readonly code = 'FANOUT_ENGINE_CLOSED';
+  readonly code = EngineClosedError.code;
+  override readonly name = 'EngineClosedError';
+  /** The engine that was closed. */
+  readonly kind: EngineKind;
+
+  constructor(kind: EngineKind, options?: ErrorOptions) {
+    super(`the ${kind} engine is closed`, options);
+    this.kind = kind;
+  }
+}
+
+/**
+ * A worker thread of the `workers` engine failed, exited or could not start; the engine is
+ * unusable afterwards (close it; `cause` says what the thread reported).
+ */
+export class EngineWorkerError extends Error {
+  static readonly code = 'FANOUT_ENGINE_WORKER';
+  readonly code = EngineWorkerError.code;
+  override readonly name = 'EngineWorkerError';
+}

@@ -1,0 +1,67 @@
+import { once } from 'node:events';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it, vi } from 'vitest';
+import { allowManyListeners } from './listeners.js';
+import { seededRandom, seededUint32 } from './random.js';
+import { isThenable } from './thenable.js';
+import { workerFileUrl } from './worker-file.js';
+
+describe('seededUint32 / seededRandom', () => {
+  it('gives mulberry32 exactly: the same seed, the same sequence, everywhere', () => {
+    const next = seededUint32(1);
+    expect([next(), next(), next()]).toEqual([2693262067, 11749833, 2265367787]);
+    // The reference implementation's first float for seed 1.
+    expect(seededRandom(1)()).toBe(0.6270739405881613);
+    const a = seededRandom(42);
+    const b = seededRandom(42);
+    const drawn = Array.from({ length: 1000 }, () => a());
+    expect(drawn).toEqual(Array.from({ length: 1000 }, () => b()));
+    expect(drawn.every((v) => v >= 0 && v < 1)).toBe(true);
+    expect(seededRandom(43)()).not.toBe(drawn[0]);
+  });
+});
+
+describe('isThenable', () => {
+  it('is true for anything with a callable then, as await decides', () => {
+    expect(isThenable(Promise.resolve())).toBe(true);
+    // Built with defineProperty: a literal `then` member is what the linter warns about.
+    const withThen = <T extends object>(target: T, then: unknown): T =>
+      Object.defineProperty(target, 'then', { value: then });
+    expect(isThenable(withThen({}, () => {}))).toBe(true);
+    const fn = (): void => {};
+    expect(isThenable(withThen(fn, fn))).toBe(true);
+    for (const value of [null, undefined, 1, 'then', withThen({}, 1), {}]) {
+      expect(isThenable(value)).toBe(false);
+    }
+  });
+});
+
+describe('workerFileUrl', () => {
+  it('finds the CommonJS worker beside a built module', () => {
+    const from = 'file:///opt/app/node_modules/@fanout/tail/dist/chunk-ABC.js';
+    expect(workerFileUrl('writer-worker', from).href).toBe(
+      'file:///opt/app/node_modules/@fanout/tail/dist/writer-worker.cjs',
+    );
+  });
+
+  it("takes the package's dist/ when called from a source file", () => {
+    const from = pathToFileURL(`${process.cwd()}/src/deep/folder/x.ts`).href;
+    expect(workerFileUrl('w', from).href).toBe(pathToFileURL(`${process.cwd()}/dist/w.cjs`).href);
+  });
+});
+
+describe('allowManyListeners', () => {
+  it('keeps Node from warning about more than ten abort listeners on one signal', async () => {
+    const warned = vi.fn();
+    process.on('warning', warned);
+    const controller = new AbortController();
+    allowManyListeners(controller.signal);
+    for (let i = 0; i < 50; i++) controller.signal.addEventListener('abort', () => {});
+    const other = new AbortController();
+    for (let i = 0; i < 11; i++) other.signal.addEventListener('abort', () => {});
+    await once(process, 'warning');
+    process.off('warning', warned);
+    expect(warned).toHaveBeenCalledTimes(1);
+    expect(String(warned.mock.calls[0]?.[0])).toMatch(/MaxListeners/);
+  });
+});
