@@ -1,13 +1,18 @@
 export { CheckpointError, InputError, OutputWriteError } from './errors.js';
-export { followFile } from './follow.js';
+export { followFile } from './read/follow-file.js';
 export {
   createLineWriter,
   type LineWriter,
   type LineWriterOptions,
   type WriteData,
-} from './line-writer.js';
-export { type MergeOptions, type MergeProgress, type MergeResult, mergeFiles } from './merge.js';
-export type { StreamLike } from './sink.js';
+} from './write/line-writer.js';
+export {
+  type MergeOptions,
+  type MergeProgress,
+  type MergeResult,
+  mergeFiles,
+} from './merge/merge-files.js';
+export type { StreamLike } from './write/sink.js';
 export type {
   FileIdentity,
   FollowedLine,

@@ -1,5 +1,5 @@
 import { readSync } from 'node:fs';
-import { countNewlines, linesWithin } from './newlines.js';
+import { countNewlines, linesWithin } from '../read/newlines.js';
 import type { CopyResult } from './writer-protocol.js';
 
 const NEWLINE = 10;

@@ -1,4 +1,4 @@
-import type { LinePart } from './splitter.js';
+import type { LinePart } from '../read/splitter.js';
 
 const NEWLINE = 10;
 

@@ -1,11 +1,11 @@
 import type { BigIntStats } from 'node:fs';
 import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { InputError } from './errors.js';
+import { InputError } from '../errors.js';
 import { contentMatches, FINGERPRINT_BYTES, identify, sameInode } from './identity.js';
-import type { CopyLines } from './sink.js';
+import type { CopyLines } from '../write/sink.js';
 import { type LinePart, LineSplitter } from './splitter.js';
-import type { FileIdentity, FollowOptions, TailEvent } from './types.js';
+import type { FileIdentity, FollowOptions, TailEvent } from '../types.js';
 import { Waker } from './waker.js';
 
 /** Whole lines read from one file by one `next()` call. */

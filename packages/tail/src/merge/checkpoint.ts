@@ -1,7 +1,7 @@
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { CheckpointError } from './errors.js';
-import type { FileIdentity } from './types.js';
+import { CheckpointError } from '../errors.js';
+import type { FileIdentity } from '../types.js';
 
 /** Where one input was when the checkpoint was taken. */
 export interface InputPosition {

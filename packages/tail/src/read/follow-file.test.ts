@@ -2,9 +2,9 @@ import { appendFile, mkdir, rename, truncate, unlink, writeFile } from 'node:fs/
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { collect, tempDir, waitFor } from '@fanout/test-kit';
-import { InputError } from './errors.js';
-import { followFile } from './follow.js';
-import type { FollowedLine, TailEvent } from './types.js';
+import { InputError } from '../errors.js';
+import { followFile } from './follow-file.js';
+import type { FollowedLine, TailEvent } from '../types.js';
 
 let dir = '';
 let cleanup: () => Promise<void> = async () => {};

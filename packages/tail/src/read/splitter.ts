@@ -1,6 +1,6 @@
 import { ownedConcat, ownedCopy } from './buffers.js';
 import { countNewlines, linesWithin } from './newlines.js';
-import type { LongLinePolicy } from './types.js';
+import type { LongLinePolicy } from '../types.js';
 
 const NEWLINE = 10;
 

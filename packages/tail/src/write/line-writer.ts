@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { OutputWriteError } from './errors.js';
+import { OutputWriteError } from '../errors.js';
 import { workerFileUrl } from '@fanout/internal/worker-file';
 import type {
   CopyResult,

@@ -1,4 +1,4 @@
-import { OutputWriteError } from './errors.js';
+import { OutputWriteError } from '../errors.js';
 import {
   copyRange,
   createLineWriter,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { BigIntStats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import type { FileIdentity } from './types.js';
+import type { FileIdentity } from '../types.js';
 
 /** How many leading bytes identify a file's content. */
 export const FINGERPRINT_BYTES = 256;

@@ -5,14 +5,14 @@ import {
   loadCheckpoint,
   saveCheckpoint,
 } from './checkpoint.js';
-import { CopyGate } from './copy-gate.js';
-import { CheckpointError, InputError, OutputWriteError } from './errors.js';
-import { FileFollower } from './follower.js';
-import type { LineWriter } from './line-writer.js';
-import { prefixLines } from './prefix.js';
-import { type CopyLines, openSink, type Sink, type StreamLike } from './sink.js';
-import type { LongLinePolicy, TailEvent } from './types.js';
-import type { CopyResult } from './writer-protocol.js';
+import { CopyGate } from '../write/copy-gate.js';
+import { CheckpointError, InputError, OutputWriteError } from '../errors.js';
+import { FileFollower } from '../read/follower.js';
+import type { LineWriter } from '../write/line-writer.js';
+import { prefixLines } from '../write/prefix.js';
+import { type CopyLines, openSink, type Sink, type StreamLike } from '../write/sink.js';
+import type { LongLinePolicy, TailEvent } from '../types.js';
+import type { CopyResult } from '../write/writer-protocol.js';
 
 /** Options of `mergeFiles`. */
 export interface MergeOptions {

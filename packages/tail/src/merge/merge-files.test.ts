@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir, waitFor } from '@fanout/test-kit';
-import { CheckpointError, InputError, OutputWriteError } from './errors.js';
-import { createLineWriter } from './line-writer.js';
-import { mergeFiles } from './merge.js';
-import type { TailEvent } from './types.js';
+import { CheckpointError, InputError, OutputWriteError } from '../errors.js';
+import { createLineWriter } from '../write/line-writer.js';
+import { mergeFiles } from './merge-files.js';
+import type { TailEvent } from '../types.js';
 
 let dir = '';
 let cleanup: () => Promise<void> = async () => {};
