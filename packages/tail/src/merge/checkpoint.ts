@@ -1,9 +1,9 @@
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { CheckpointError } from '../errors.js';
-import type { FileIdentity } from '../types.js';
+import type { FileIdentity, FollowState, GenerationPosition } from '../types.js';
 
-/** Where one input was when the checkpoint was taken. */
+/** Where one input was in a version 1 checkpoint: its one current file. */
 export interface InputPosition {
   identity: FileIdentity;
   offset: number;
@@ -11,14 +11,16 @@ export interface InputPosition {
 
 /** What a checkpoint file holds. */
 export interface CheckpointState {
-  version: 1;
+  version: 2;
   /** Absolute output path. */
   output: string;
   /** Output length that was durable when the checkpoint was written. */
   outputLength: number;
-  /** Keyed by input path as given. */
-  inputs: Record<string, InputPosition>;
+  /** Keyed by input path as given (or as matched, for a glob). Version 1 entries are `InputPosition`s. */
+  inputs: Record<string, FollowState | InputPosition>;
 }
+
+const isCount = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
 
 function isIdentity(x: unknown): x is FileIdentity {
   const i = x as FileIdentity;
@@ -26,13 +28,51 @@ function isIdentity(x: unknown): x is FileIdentity {
     x !== null &&
     typeof x === 'object' &&
     typeof i.dev === 'string' &&
+    /^\d+$/.test(i.dev) &&
     typeof i.ino === 'string' &&
+    /^\d+$/.test(i.ino) &&
     typeof i.fingerprint === 'string' &&
-    Number.isInteger(i.fingerprintBytes)
+    isCount(i.fingerprintBytes) &&
+    i.fingerprintBytes <= 256
   );
 }
 
-/** Reads a checkpoint; undefined when the file does not exist. */
+/** What is wrong with one generation entry, or undefined. */
+function generationProblem(g: GenerationPosition): string | undefined {
+  if (!isIdentity(g?.identity)) return 'a bad identity (dev, ino, fingerprint)';
+  if (!isCount(g.offset)) return `offset ${JSON.stringify(g.offset)} is not a byte count`;
+  if (g.tail !== undefined && typeof g.tail !== 'string') return 'a bad tail digest';
+  if (
+    g.tailBytes !== undefined &&
+    !(isCount(g.tailBytes) && g.tailBytes <= Math.min(256, g.offset))
+  ) {
+    return `tailBytes ${JSON.stringify(g.tailBytes)} does not fit offset ${g.offset}`;
+  }
+  if (g.size !== undefined && !isCount(g.size))
+    return `size ${JSON.stringify(g.size)} is not a byte count`;
+  if (g.path !== undefined && typeof g.path !== 'string') return 'a bad path';
+  return undefined;
+}
+
+function inputProblem(entry: unknown): string | undefined {
+  if (entry === null || typeof entry !== 'object') return 'not an object';
+  const e = entry as Partial<FollowState & InputPosition>;
+  if (Array.isArray(e.generations)) {
+    for (const g of e.generations) {
+      const problem = generationProblem(g);
+      if (problem) return problem;
+    }
+    if (!Array.isArray(e.done) || !e.done.every(isIdentity)) return 'a bad list of finished files';
+    return undefined;
+  }
+  return generationProblem(e as GenerationPosition);
+}
+
+/**
+ * Reads and validates a checkpoint; undefined when the file does not exist. Anything that
+ * cannot be a checkpoint we wrote (negative or fractional lengths and offsets, identities
+ * that are not numbers) is a `CheckpointError` naming the path and the field.
+ */
 export async function loadCheckpoint(path: string): Promise<CheckpointState | undefined> {
   let text: string;
   try {
@@ -41,27 +81,33 @@ export async function loadCheckpoint(path: string): Promise<CheckpointState | un
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new CheckpointError(path, 'cannot read it', e);
   }
-  let data: CheckpointState;
+  let data: Omit<CheckpointState, 'version'> & { version: unknown };
   try {
-    data = JSON.parse(text) as CheckpointState;
+    data = JSON.parse(text);
   } catch (e) {
     throw new CheckpointError(path, 'not valid JSON', e);
   }
   if (
-    data?.version !== 1 ||
+    data === null ||
+    typeof data !== 'object' ||
+    (data.version !== 1 && data.version !== 2) ||
     typeof data.output !== 'string' ||
-    !Number.isInteger(data.outputLength) ||
     typeof data.inputs !== 'object' ||
     data.inputs === null
   ) {
-    throw new CheckpointError(path, 'not a fanout tail checkpoint (version 1)');
+    throw new CheckpointError(path, 'not a fanout tail checkpoint (version 1 or 2)');
   }
-  for (const [name, pos] of Object.entries(data.inputs)) {
-    if (!isIdentity(pos?.identity) || !Number.isInteger(pos.offset) || pos.offset < 0) {
-      throw new CheckpointError(path, `bad entry for input ${name}`);
-    }
+  if (!isCount(data.outputLength)) {
+    throw new CheckpointError(
+      path,
+      `outputLength ${JSON.stringify(data.outputLength)} is not a byte count`,
+    );
   }
-  return data;
+  for (const [name, entry] of Object.entries(data.inputs)) {
+    const problem = inputProblem(entry);
+    if (problem) throw new CheckpointError(path, `input ${name}: ${problem}`);
+  }
+  return { ...data, version: 2 };
 }
 
 /**

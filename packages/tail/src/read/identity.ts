@@ -6,33 +6,65 @@ import type { FileIdentity } from '../types.js';
 /** How many leading bytes identify a file's content. */
 export const FINGERPRINT_BYTES = 256;
 
-/** Hash of the first `length` bytes of an open file (fewer if the file is shorter). */
-async function fingerprintOf(fh: FileHandle, length: number): Promise<[string, number]> {
+/**
+ * How many bytes before the read position are kept and compared before every read: a file
+ * truncated and refilled past our offset (copytruncate) no longer has them there, so it is
+ * seen as truncated instead of being read from the middle of a line.
+ */
+export const TAIL_BYTES = 256;
+
+function digest(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex').slice(0, 32);
+}
+
+/** Reads up to `length` bytes at `position` (fewer at the end of the file). */
+export async function readAt(fh: FileHandle, position: number, length: number): Promise<Buffer> {
   const buf = Buffer.alloc(length);
   let got = 0;
   while (got < length) {
-    const { bytesRead } = await fh.read(buf, got, length - got, got);
+    const { bytesRead } = await fh.read(buf, got, length - got, position + got);
     if (bytesRead === 0) break;
     got += bytesRead;
   }
-  const digest = createHash('sha256').update(buf.subarray(0, got)).digest('hex').slice(0, 32);
-  return [digest, got];
+  return buf.subarray(0, got);
 }
 
 /** Identity of an open file: dev, inode and a fingerprint of up to 256 leading bytes. */
 export async function identify(fh: FileHandle, stats: BigIntStats): Promise<FileIdentity> {
   const want = Number(stats.size < BigInt(FINGERPRINT_BYTES) ? stats.size : FINGERPRINT_BYTES);
-  const [fingerprint, fingerprintBytes] = await fingerprintOf(fh, want);
-  return { dev: stats.dev.toString(), ino: stats.ino.toString(), fingerprint, fingerprintBytes };
+  const head = await readAt(fh, 0, want);
+  return identityOf(stats, head);
+}
+
+/** The identity of a file with these stats whose first bytes are `head`. */
+export function identityOf(stats: BigIntStats, head: Uint8Array): FileIdentity {
+  const bytes = head.subarray(0, FINGERPRINT_BYTES);
+  return {
+    dev: stats.dev.toString(),
+    ino: stats.ino.toString(),
+    fingerprint: digest(bytes),
+    fingerprintBytes: bytes.length,
+  };
 }
 
 /** Same device and inode (the content may still differ if the inode was reused). */
-export function sameInode(a: FileIdentity, stats: BigIntStats): boolean {
+export function sameInode(a: FileIdentity, stats: BigIntStats | FileIdentity): boolean {
+  if ('fingerprint' in stats) return a.dev === stats.dev && a.ino === stats.ino;
   return a.dev === stats.dev.toString() && a.ino === stats.ino.toString();
+}
+
+/** True when `head` (a file's first bytes) starts with the bytes `identity` fingerprinted. */
+export function headMatches(head: Uint8Array, identity: FileIdentity): boolean {
+  const n = identity.fingerprintBytes;
+  return head.length >= n && digest(head.subarray(0, n)) === identity.fingerprint;
 }
 
 /** True when the open file starts with the bytes `identity` fingerprinted. */
 export async function contentMatches(fh: FileHandle, identity: FileIdentity): Promise<boolean> {
-  const [fingerprint, got] = await fingerprintOf(fh, identity.fingerprintBytes);
-  return got === identity.fingerprintBytes && fingerprint === identity.fingerprint;
+  return headMatches(await readAt(fh, 0, identity.fingerprintBytes), identity);
+}
+
+/** The digest kept in a checkpoint for the bytes before an offset. */
+export function tailDigest(tail: Uint8Array): string {
+  return digest(tail);
 }

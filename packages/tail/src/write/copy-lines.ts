@@ -1,4 +1,5 @@
 import { readSync } from 'node:fs';
+import { TAIL_BYTES } from '../read/identity.js';
 import { countNewlines, linesWithin } from '../read/newlines.js';
 import type { CopyResult } from './writer-protocol.js';
 
@@ -20,6 +21,11 @@ export const COPY_BUFFER_BYTES = 256 * 1024;
  * ends the copy with `readFailed` (the caller reads again itself and reports it with the path).
  * `count(n)` counts the newlines of `buf[0, n)` (by default `countNewlines`; the writer thread
  * passes a counter that works on `buf` where it lies).
+ *
+ * `expectTail` are the bytes the file must hold just before `position` (what was read there
+ * last): when they differ, the file was truncated or rewritten under us (copytruncate) and
+ * nothing is copied (`mismatch`), so that no fragment of a line is ever written. The result's
+ * `tail` holds the bytes just before where the copy stopped.
  */
 export function copyLines(
   fd: number,
@@ -29,16 +35,34 @@ export function copyLines(
   buf: Buffer,
   write: (buf: Buffer, n: number) => void,
   count: (n: number) => number = (n) => countNewlines(buf, 0, n),
+  expectTail: Uint8Array = new Uint8Array(0),
 ): CopyResult {
   let at = position;
   let bytes = 0;
   let lines = 0;
+  let tail = expectTail;
+  const result = (readFailed: boolean, mismatch = false): CopyResult => ({
+    bytes,
+    lines,
+    readFailed,
+    mismatch,
+    tail,
+  });
+  if (expectTail.length > 0) {
+    const check = Buffer.allocUnsafe(expectTail.length);
+    try {
+      const n = readSync(fd, check, 0, check.length, position - check.length);
+      if (n < check.length || !check.equals(expectTail)) return result(false, true);
+    } catch {
+      return result(true);
+    }
+  }
   while (bytes < maxBytes) {
     let n: number;
     try {
       n = readSync(fd, buf, 0, buf.length, at);
     } catch {
-      return { bytes, lines, readFailed: true };
+      return result(true);
     }
     if (n === 0) break;
     const last = buf.lastIndexOf(NEWLINE, n - 1);
@@ -52,10 +76,14 @@ export function copyLines(
       write(buf, end);
       at += end;
       bytes += end;
+      tail =
+        end >= TAIL_BYTES
+          ? Buffer.from(buf.subarray(end - TAIL_BYTES, end))
+          : Buffer.concat([tail, buf.subarray(0, end)]).subarray(-TAIL_BYTES);
     }
     if (end < whole || n < buf.length) break; // a line too long, or the end of the file for now
   }
-  return { bytes, lines, readFailed: false };
+  return result(false);
 }
 
 /** Where the first line of `buf[0, end)` longer than `max` bytes starts, else `end`. */

@@ -156,7 +156,13 @@ class WorkerLineWriter implements LineWriter {
           this.#length += msg.bytes;
           const copy = this.#copies.get(msg.id);
           this.#copies.delete(msg.id);
-          copy?.resolve({ bytes: msg.bytes, lines: msg.lines, readFailed: msg.readFailed });
+          copy?.resolve({
+            bytes: msg.bytes,
+            lines: msg.lines,
+            readFailed: msg.readFailed,
+            mismatch: msg.mismatch,
+            tail: msg.tail,
+          });
           break;
         }
         case 'done':
@@ -237,6 +243,7 @@ class WorkerLineWriter implements LineWriter {
     position: number,
     maxBytes: number,
     maxLineBytes: number,
+    tail: Uint8Array = new Uint8Array(0),
   ): Promise<CopyResult> {
     if (this.#error) return Promise.reject(this.#error);
     if (this.#closing || this.#exited) {
@@ -245,7 +252,7 @@ class WorkerLineWriter implements LineWriter {
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       this.#copies.set(id, { resolve, reject });
-      const msg: ToWorker = { type: 'copy', id, fd, position, maxBytes, maxLineBytes };
+      const msg: ToWorker = { type: 'copy', id, fd, position, maxBytes, maxLineBytes, tail };
       this.#worker.postMessage(msg);
     });
   }

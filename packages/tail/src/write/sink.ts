@@ -14,6 +14,7 @@ export type CopyLines = (
   position: number,
   maxBytes: number,
   maxLineBytes: number,
+  tail: Uint8Array,
 ) => Promise<CopyResult>;
 
 /** Where merged lines go: a LineWriter (file) or a caller's stream (e.g. stdout). */

@@ -175,6 +175,7 @@ function copy(req: CopyRequest): void {
         position += n;
       },
       copyBuffer.count,
+      req.tail,
     );
     post({ type: 'copied', id: req.id, length: position, ...result });
   } catch (e) {
