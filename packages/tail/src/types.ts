@@ -14,6 +14,8 @@ export interface FileIdentity {
   fingerprint: string;
   /** How many leading bytes the fingerprint covers (at most 256). */
   fingerprintBytes: number;
+  /** Birth time in ns as a decimal string, where the filesystem records one (tells a reused inode apart). */
+  born?: string;
 }
 
 /** Where one generation (one file that is or was at an input's path) was left. */

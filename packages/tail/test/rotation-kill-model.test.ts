@@ -231,10 +231,6 @@ async function runModel(seed: number, restarts: number): Promise<void> {
     const label = `input ${input.index} (${input.scheme}, seed ${seed}, ${kills} kills)`;
     const lines = got[input.index] as string[];
     let previous = -1;
-    if (process.env.MODEL_DEBUG) {
-      const bad = lines.findIndex((l, k) => k > 0 && Number(l.slice(3, 10)) <= Number(lines[k - 1]?.slice(3, 10)));
-      if (bad >= 0) console.error(label, 'DISORDER at', lines[bad - 1]?.slice(0, 10), lines[bad]?.slice(0, 10), reports.filter((r) => r.includes(`in${input.index}.log`)).join('\n'));
-    }
     for (const line of lines) {
       const seq = Number(line.slice(3, 10));
       expect(line, `${label}: not a fragment`).toBe(input.written[seq]);
@@ -244,10 +240,6 @@ async function runModel(seed: number, restarts: number): Promise<void> {
     const present = new Set(lines);
     const missing = input.written.filter((l) => !present.has(l));
     const lost = missing.filter((l) => !input.destroyed.has(l));
-    if (process.env.MODEL_DEBUG && lost.length > 0) {
-      console.error(label, reports.join('\n'), lost.slice(0, 3), lost.length, readdirSync(dir));
-      console.error(readFileSync(join(dir, 'merged.ckpt'), 'utf8'));
-    }
     expect(lost, `${label}: lines lost that were never destroyed`).toEqual([]);
     if (missing.length > 0) {
       const reported = reports.some((r) => r.includes(basename(input.path)));

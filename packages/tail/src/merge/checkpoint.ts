@@ -33,7 +33,8 @@ function isIdentity(x: unknown): x is FileIdentity {
     /^\d+$/.test(i.ino) &&
     typeof i.fingerprint === 'string' &&
     isCount(i.fingerprintBytes) &&
-    i.fingerprintBytes <= 256
+    i.fingerprintBytes <= 256 &&
+    (i.born === undefined || (typeof i.born === 'string' && /^\d+$/.test(i.born)))
   );
 }
 

@@ -98,6 +98,8 @@ type ReadOutcome = LineBatch | 'eof' | 'more' | 'truncated';
 
 const EMPTY = Buffer.alloc(0);
 const SAFETY_MS = 5000;
+/** Finished generations remembered per input. */
+const MAX_DONE = 64;
 
 function codeOf(e: unknown): unknown {
   return e !== null && typeof e === 'object' && 'code' in e ? e.code : undefined;
@@ -140,6 +142,8 @@ export class FileFollower {
   #ended = false;
   #lastCheck = Number.NEGATIVE_INFINITY;
   #pending: (() => void) | undefined;
+  /** Generations holding a file open when the current scan began. */
+  #held = new Set<Generation>();
   #readyResolve: (() => void) | undefined;
   /** Resolves once the first look at the input is done (opened, or found missing). */
   readonly ready: Promise<void>;
@@ -344,7 +348,12 @@ export class FileFollower {
       if (deleted) this.#emit({ type: 'deleted', path: this.#label });
       else this.#emit({ type: 'rotated', path: this.#label, previous: gen.identity });
       // A file that appears at the path from now on is reported as re-created.
-      this.#reappear = deleted || !(await stat(this.path).then(() => true, () => false));
+      this.#reappear =
+        deleted ||
+        !(await stat(this.path).then(
+          () => true,
+          () => false,
+        ));
     }
   }
 
@@ -599,11 +608,11 @@ export class FileFollower {
    * Looks at the path and its siblings, brings the registry up to date and opens the oldest
    * unfinished generation. False when there is nothing to read (the path is missing).
    */
-  async #plan(): Promise<boolean> {
-    const first = this.#firstScan;
+  async #plan(attempt = 0, first = this.#firstScan): Promise<boolean> {
     this.#firstScan = false;
+    this.#held = new Set(this.#gens.filter((g) => g.fh));
     const candidates = await this.#scan();
-    if (first && this.#opts.onMismatch) await this.#checkResumed(candidates);
+    if (first && attempt === 0 && this.#opts.onMismatch) await this.#checkResumed(candidates);
     const found = new Set<Generation>();
     const matched = new Set<Generation>();
     const fresh: Candidate[] = [];
@@ -648,13 +657,24 @@ export class FileFollower {
         take(c, verdict.gen);
       }
     }
-    for (const g of [...this.#gens]) {
-      if (found.has(g) || g.fh) continue;
-      if (g.done) {
-        // Finished and no file is it (nor a copy of it) any more: forgotten.
-        if (!matched.has(g)) this.#gens.splice(this.#gens.indexOf(g), 1);
-        continue;
+    const missing = this.#gens.filter((g) => !g.done && !g.fh && !found.has(g));
+    if (missing.length > 0 && attempt < 3) {
+      // A scan can run between two renames of a rotation: look again before calling it lost.
+      for (const c of candidates) {
+        if (!this.#gens.some((g) => g.fh === c.fh)) await c.fh.close().catch(() => {});
       }
+      for (const g of found) if (!this.#held.has(g)) g.fh = undefined;
+      await new Promise((r) => setTimeout(r, 20));
+      return this.#plan(attempt + 1, first);
+    }
+    // Finished files are remembered (the newest ones), so that one seen again, even after a
+    // scan that missed it, is never read twice.
+    const done = this.#gens.filter((g) => g.done);
+    for (const g of done.slice(0, Math.max(0, done.length - MAX_DONE))) {
+      this.#gens.splice(this.#gens.indexOf(g), 1);
+    }
+    for (const g of [...this.#gens]) {
+      if (found.has(g) || g.fh || g.done) continue;
       // Unfinished and nowhere: gone before it was read to its end. Kept as finished, so
       // that a shorter copy of it is not taken for a new file.
       g.done = true;
@@ -698,18 +718,6 @@ export class FileFollower {
       }
     }
     const next = this.#gens.find((g) => !g.done && g.fh);
-    if (process.env.TAIL_DEBUG) {
-      console.error(
-        'PLAN',
-        this.#name,
-        `first=${first}`,
-        candidates.map((c) => `${basename(c.path)}:${c.identity.ino}:${c.stats.size}`).join(' '),
-        '| gens',
-        this.#gens.map((g) => `${basename(g.path)}:${g.identity.ino}@${g.offset}${g.done ? 'D' : ''}${g.fh ? 'H' : ''}`).join(' '),
-        '| next',
-        next && basename(next.path),
-      );
-    }
     if (!next) {
       if (!live) {
         if (!this.#missingReported) this.#emit({ type: 'missing', path: this.#label });

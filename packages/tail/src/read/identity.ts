@@ -39,18 +39,33 @@ export async function identify(fh: FileHandle, stats: BigIntStats): Promise<File
 /** The identity of a file with these stats whose first bytes are `head`. */
 export function identityOf(stats: BigIntStats, head: Uint8Array): FileIdentity {
   const bytes = head.subarray(0, FINGERPRINT_BYTES);
-  return {
+  const identity: FileIdentity = {
     dev: stats.dev.toString(),
     ino: stats.ino.toString(),
     fingerprint: digest(bytes),
     fingerprintBytes: bytes.length,
   };
+  if (stats.birthtimeNs > 0n) identity.born = stats.birthtimeNs.toString();
+  return identity;
 }
 
-/** Same device and inode (the content may still differ if the inode was reused). */
+/**
+ * Same device and inode, and the same birth time where the filesystem records one: an inode
+ * freed and reused by a new file is then told apart even before it has content to compare.
+ */
 export function sameInode(a: FileIdentity, stats: BigIntStats | FileIdentity): boolean {
-  if ('fingerprint' in stats) return a.dev === stats.dev && a.ino === stats.ino;
-  return a.dev === stats.dev.toString() && a.ino === stats.ino.toString();
+  if ('fingerprint' in stats) {
+    return (
+      a.dev === stats.dev &&
+      a.ino === stats.ino &&
+      (a.born === undefined || stats.born === undefined || a.born === stats.born)
+    );
+  }
+  return (
+    a.dev === stats.dev.toString() &&
+    a.ino === stats.ino.toString() &&
+    (a.born === undefined || stats.birthtimeNs === 0n || a.born === stats.birthtimeNs.toString())
+  );
 }
 
 /** True when `head` (a file's first bytes) starts with the bytes `identity` fingerprinted. */
