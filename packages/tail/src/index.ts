@@ -9,7 +9,6 @@ export { mergeFiles } from './merge/merge-files.js';
 export { followFile } from './read/follow-file.js';
 export type { MultilineOptions } from './read/records.js';
 export type {
-  CompressedPolicy,
   FileIdentity,
   FollowedLine,
   FollowOptions,

@@ -52,8 +52,6 @@ export type StartPosition =
   | { offset: number; identity: FileIdentity }
   | FollowState;
 
-/** What to do with rotated `.gz` generations: read them (decompressed) or leave them. */
-export type CompressedPolicy = 'read' | 'skip';
 
 /** What to do with a line longer than `maxLineBytes`: cut it into pieces, or drop it. */
 export type LongLinePolicy = 'split' | 'skip';
@@ -140,8 +138,6 @@ export interface FollowOptions {
    * `app.log-20261201`). `[]` follows the path alone.
    */
   rotated?: readonly string[];
-  /** Rotated `.gz` generations: `'skip'` (default) leaves them, `'read'` reads them decompressed. */
-  compressed?: CompressedPolicy;
   /** Group lines into multi-line records (a line matching `start` begins one). */
   multiline?: MultilineOptions;
   /** How often a followed file is looked at when its directory's watch gives no events (default: every `intervalMs` without a watch, every 5 s with one). */

@@ -5,7 +5,7 @@ export type OutputFormat = 'text' | 'json';
 
 /**
  * Options of `mergeFiles`: those of `followFile` for every input (`follow`, `intervalMs`,
- * `maxLineBytes`, `longLines`, `chunkBytes`, `rotated`, `compressed`, `multiline`, `signal`,
+ * `maxLineBytes`, `longLines`, `chunkBytes`, `rotated`, `multiline`, `signal`,
  * `onEvent`), plus what the merge adds.
  */
 export interface MergeOptions extends Omit<FollowOptions, 'from'> {
