@@ -32,7 +32,8 @@ function publishedPackages() {
       } catch {
         continue;
       }
-      if (manifest.private !== true) found.push({ dir, name: manifest.name, version: manifest.version });
+      if (manifest.private !== true)
+        found.push({ dir, name: manifest.name, version: manifest.version });
     }
   }
   return found;
@@ -43,7 +44,10 @@ mkdirSync(out, { recursive: true });
 const tarballs = {};
 for (const pkg of publishedPackages()) {
   const before = new Set(readdirSync(out));
-  execFileSync('pnpm', ['pack', '--pack-destination', out], { cwd: pkg.dir, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('pnpm', ['pack', '--pack-destination', out], {
+    cwd: pkg.dir,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const made = readdirSync(out).filter((file) => !before.has(file) && file.endsWith('.tgz'));
   if (made.length !== 1) {
     console.error(`release-pack: pnpm pack of ${pkg.name} made ${made.length} tarballs`);

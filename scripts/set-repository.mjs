@@ -7,7 +7,9 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+// biome-ignore lint/suspicious/noUndeclaredEnvVars: read outside turbo, by the release job
 const server = process.env.GITHUB_SERVER_URL;
+// biome-ignore lint/suspicious/noUndeclaredEnvVars: read outside turbo, by the release job
 const repository = process.env.GITHUB_REPOSITORY;
 if (!server || !repository) {
   console.error('set-repository: not in GitHub Actions (GITHUB_REPOSITORY unset); nothing changed');
@@ -30,6 +32,8 @@ for (const group of ['packages', 'apps']) {
       directory: `${group}/${folder}`,
     };
     writeFileSync(file, `${JSON.stringify(manifest, null, 2)}\n`);
-    console.error(`set-repository: ${manifest.name} → ${manifest.repository.url} (${group}/${folder})`);
+    console.error(
+      `set-repository: ${manifest.name} → ${manifest.repository.url} (${group}/${folder})`,
+    );
   }
 }
