@@ -38,6 +38,14 @@ const expected: Record<string, { call: unknown; workers?: unknown }> = {
   '@fanout/parallel-gcd': { call: { results: [6, 21] }, workers: { same: true } },
 };
 
+/** The worker thread entries each package ships (built by tsup.base.ts as `.cjs` only). */
+const WORKER_ENTRIES: Record<string, readonly string[]> = {
+  '@fanout/executors': ['worker-runner'],
+  '@fanout/grid': ['grid-worker'],
+  '@fanout/tail': ['writer-worker'],
+  '@fanout/server': ['ops-worker'],
+};
+
 function node(dir: string, file: string, timeoutMs = 60_000) {
   return run(process.execPath, [file], { cwd: dir, timeoutMs });
 }
