@@ -43,7 +43,6 @@ const WORKER_ENTRIES: Record<string, readonly string[]> = {
   '@fanout/executors': ['worker-runner'],
   '@fanout/grid': ['grid-worker'],
   '@fanout/tail': ['writer-worker'],
-  '@fanout/server': ['ops-worker'],
 };
 
 function node(dir: string, file: string, timeoutMs = 60_000) {
