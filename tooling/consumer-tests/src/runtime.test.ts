@@ -98,7 +98,9 @@ describe.each(libraries.map((p) => [p.name, p] as const))('%s installed alone', 
       true,
     );
     const result = await node(dir, 'example.mjs');
-    expect(result.stderr).toBe('');
+    // An example may print to stderr on purpose (executors' reports a blocked loop, which a
+    // busy machine makes happen); what must never show is an error or a Node warning.
+    expect(result.stderr).not.toMatch(/\b\w*(Error|Warning)\b/);
     expect(result.code).toBe(0);
   });
 
