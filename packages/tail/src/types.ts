@@ -52,7 +52,6 @@ export type StartPosition =
   | { offset: number; identity: FileIdentity }
   | FollowState;
 
-
 /** What to do with a line longer than `maxLineBytes`: cut it into pieces, or drop it. */
 export type LongLinePolicy = 'split' | 'skip';
 
