@@ -25,7 +25,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
  * The oracle, per input: every output line is a whole written line (no fragment), lines
  * appear in the order written, none twice, and every line that was not destroyed (a file
  * deleted, or the lines `copytruncate` wipes between its copy and its truncation) is there.
- * An input that did lose lines has a loss report (`vanished` or `truncated`) naming it.
+ * (That the loss of a file the merger knew is reported is tested apart, deterministically: a
+ * file can also be created and deleted while no merger runs, a loss nobody can see.)
  */
 
 const child = fileURLToPath(new URL('./fixtures/model-child.mjs', import.meta.url));
@@ -238,16 +239,10 @@ async function runModel(seed: number, restarts: number): Promise<void> {
       previous = seq;
     }
     const present = new Set(lines);
-    const missing = input.written.filter((l) => !present.has(l));
-    const lost = missing.filter((l) => !input.destroyed.has(l));
+    const lost = input.written.filter((l) => !present.has(l) && !input.destroyed.has(l));
     expect(lost, `${label}: lines lost that were never destroyed`).toEqual([]);
-    if (missing.length > 0) {
-      const reported = reports.some((r) => r.includes(basename(input.path)));
-      expect(reported, `${label}: ${missing.length} destroyed lines missing, not reported`).toBe(
-        true,
-      );
-    }
   }
+  expect(reports.filter((r) => r.includes('"type":"error"'))).toEqual([]);
 }
 
 describe('rotation and kill -9 model (child processes on the built package)', () => {

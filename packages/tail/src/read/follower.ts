@@ -24,6 +24,7 @@ import {
   readAt,
   sameInode,
   TAIL_BYTES,
+  withHead,
 } from './identity.js';
 import { openRegular } from './open-file.js';
 import { RecordAssembler } from './records.js';
@@ -73,6 +74,19 @@ export interface FollowerOptions extends FollowOptions {
   label?: string;
   /** With `follow`: end once the path is gone and everything is read (a glob's match that was deleted). */
   endWhenGone?: boolean;
+}
+
+/**
+ * Whether candidate `c` starts as `gen` does: its first bytes hash to `gen`'s fingerprint, or
+ * — for files shorter than a whole fingerprint — they are the start of what was read of
+ * `gen`, all of which is in its tail while its offset is within the tail's reach.
+ */
+function startsLike(c: Candidate, gen: Generation): boolean {
+  if (gen.identity.fingerprintBytes > 0 && headMatches(c.head, gen.identity)) return true;
+  const t = gen.tail;
+  if (!Buffer.isBuffer(t) || t.length !== gen.offset || c.head.length === 0) return false;
+  const n = Math.min(c.head.length, t.length);
+  return n === Number(c.stats.size) && c.head.subarray(0, n).equals(t.subarray(0, n));
 }
 
 /** The generation being read. */
@@ -363,7 +377,13 @@ export class FileFollower {
     if (!fh) return 'eof';
     const chunk = this.#opts.chunkBytes ?? 1024 * 1024;
     const copy = this.#opts.copy;
-    if (copy && !this.#records && this.#splitter.idle) {
+    // The writer thread copies once the fingerprint is whole: the first bytes of a file are
+    // read here, so that its fingerprint is made of what was read (not of what the file
+    // holds later, after a truncation).
+    const headDone =
+      cur.readPos > 0 &&
+      (cur.gen.identity.fingerprintBytes >= FINGERPRINT_BYTES || cur.readPos >= FINGERPRINT_BYTES);
+    if (copy && !this.#records && this.#splitter.idle && headDone) {
       const done = await copy(fh.fd, cur.readPos, chunk, this.#splitter.maxLineBytes, cur.readTail);
       if (done.mismatch) return 'truncated';
       if (done.bytes > 0) {
@@ -371,8 +391,6 @@ export class FileFollower {
         cur.readTail = Buffer.from(done.tail);
         cur.seenSize = Math.max(cur.seenSize, cur.readPos);
         this.#splitter.reset(cur.readPos);
-        // The lines are in the output already: nothing may fail between here and the return.
-        await this.#refreshFingerprint(cur).catch(() => {});
         const batch = this.#batch(cur, [], cur.readTail);
         return { ...batch, lines: done.lines, bytes: done.bytes, written: true };
       }
@@ -383,10 +401,22 @@ export class FileFollower {
     const buf = this.#buf;
     const { bytesRead } = await fh.read(buf, 0, k + chunk, cur.readPos - k);
     if (bytesRead < k || !buf.subarray(0, k).equals(cur.readTail)) return 'truncated';
+    // At the start there are no bytes before: the file must still begin as when it was found
+    // (it may have been truncated and refilled since, its old content then in a copy).
+    if (cur.readPos === 0 && !headMatches(buf.subarray(0, bytesRead), cur.gen.identity)) {
+      return 'truncated';
+    }
     if (bytesRead === k) return 'eof';
     const at = cur.readPos;
     const data = buf.subarray(k, bytesRead);
     const tailBefore = cur.readTail;
+    if (at < FINGERPRINT_BYTES && cur.gen.identity.fingerprintBytes < FINGERPRINT_BYTES) {
+      // The bytes before `at` are the tail (all of them, as at < 256): with these, the head.
+      const head = Buffer.concat([tailBefore, data]).subarray(0, FINGERPRINT_BYTES);
+      if (tailBefore.length === at && head.length > cur.gen.identity.fingerprintBytes) {
+        cur.gen.identity = withHead(cur.gen.identity, head);
+      }
+    }
     cur.readPos += data.length;
     cur.readTail = rollTail(cur.readTail, data);
     cur.seenSize = Math.max(cur.seenSize, cur.readPos);
@@ -402,7 +432,6 @@ export class FileFollower {
       committed >= at
         ? rollTail(tailBefore, data.subarray(0, committed - at))
         : await readAt(fh, Math.max(0, committed - TAIL_BYTES), Math.min(committed, TAIL_BYTES));
-    await this.#refreshFingerprint(cur);
     return this.#batch(cur, parts, tail);
   }
 
@@ -440,14 +469,6 @@ export class FileFollower {
   /** Everything before this offset has been handed on (or skipped). */
   #committed(): number {
     return this.#records?.pendingOffset ?? this.#splitter.committed;
-  }
-
-  async #refreshFingerprint(cur: Current): Promise<void> {
-    const gen = cur.gen;
-    const id = gen.identity;
-    if (gen.fh && id.fingerprintBytes < FINGERPRINT_BYTES && cur.readPos > id.fingerprintBytes) {
-      gen.identity = await identify(gen.fh, await gen.fh.stat({ bigint: true }));
-    }
   }
 
   /**
@@ -525,18 +546,20 @@ export class FileFollower {
     const candidates = await this.#scan(true);
     let found: Candidate | undefined;
     for (const c of candidates) {
-      if (
-        !found &&
-        !sameInode(gen.identity, c.identity) &&
-        gen.identity.fingerprintBytes > 0 &&
-        headMatches(c.head, gen.identity) &&
-        Number(c.stats.size) >= gen.offset &&
-        tailMatches(gen, await this.#tailAt(c, gen))
-      ) {
-        found = c;
-      } else if (!this.#gens.some((g) => g.fh === c.fh)) {
-        await c.fh.close().catch(() => {});
+      const known = this.#gens.some((g) => g.fh === c.fh || sameInode(g.identity, c.identity));
+      const copy = !known && !sameInode(gen.identity, c.identity) && startsLike(c, gen);
+      if (!found && copy && Number(c.stats.size) >= gen.offset) {
+        if (tailMatches(gen, await this.#tailAt(c, gen))) {
+          found = c;
+          continue;
+        }
       }
+      if (copy && Number(c.stats.size) < gen.offset) {
+        // A copy of lines already read (the rest was written after the copy was made): never
+        // to be read as a new file.
+        this.#gens.push({ ...this.#genOf(c, 0), done: true, fh: undefined });
+      }
+      if (!this.#gens.some((g) => g.fh === c.fh)) await c.fh.close().catch(() => {});
     }
     return found;
   }
@@ -591,6 +614,18 @@ export class FileFollower {
         opened.fh = held.fh;
       }
       const head = await readAt(opened.fh, 0, FINGERPRINT_BYTES);
+      // Renamed between the listing and the open (a rotation under way): the same file under
+      // two names. The later name is its name now; the earlier entry goes.
+      const twice = out.findIndex(
+        (c) => c.stats.dev === opened.stats.dev && c.stats.ino === opened.stats.ino,
+      );
+      if (twice >= 0) {
+        const dup = out[twice] as Candidate;
+        out.splice(twice, 1);
+        if (dup.fh !== opened.fh && !this.#gens.some((g) => g.fh === dup.fh)) {
+          await dup.fh.close().catch(() => {});
+        }
+      }
       out.push({
         path: w.path,
         fh: opened.fh,
@@ -610,8 +645,22 @@ export class FileFollower {
    */
   async #plan(attempt = 0, first = this.#firstScan): Promise<boolean> {
     this.#firstScan = false;
-    this.#held = new Set(this.#gens.filter((g) => g.fh));
     const candidates = await this.#scan();
+    // A generation of which nothing was read yet, at the path (or known by nothing but its
+    // inode), cannot be told from what that inode holds later (the live file of copytruncate
+    // keeps its inode): forgotten, so that the file at the path is taken as new, after any
+    // rotated copy of what it held.
+    const atPath = candidates.find((c) => !c.sibling);
+    for (const g of [...this.#gens]) {
+      if (g.done || g.offset > 0) continue;
+      const unknown = g.identity.fingerprintBytes === 0;
+      if (!unknown && !(atPath && sameInode(g.identity, atPath.identity))) continue;
+      this.#gens.splice(this.#gens.indexOf(g), 1);
+      const fh = g.fh;
+      const used = candidates.some((c) => c.fh === fh) || this.#gens.some((x) => x.fh === fh);
+      if (fh && !used) await fh.close().catch(() => {});
+    }
+    this.#held = new Set(this.#gens.filter((g) => g.fh));
     if (first && attempt === 0 && this.#opts.onMismatch) await this.#checkResumed(candidates);
     const found = new Set<Generation>();
     const matched = new Set<Generation>();

@@ -166,9 +166,10 @@ async function continues(
  * Orders generations never seen, oldest first. Their names say it, but which way depends on
  * the scheme: numbered shifting (`.1` newest, `.2` older) or increasing (`.7` newer than
  * `.6`) and date stamps. Known generations beside them are older, so the side they sit on
- * gives the direction. Without any, the modification times decide (a rotated file is not
- * written after it was rotated), and for equal times small numbers are taken as shifting
- * (logrotate's default) and big ones (dates) as increasing. The live path is always newest.
+ * gives the direction. Without any, the times decide: the last write (a rotated file is not
+ * written after it was rotated), then the last rename (rotations rename the oldest file
+ * first); for equal times the names, as shifting when they are `.1`, `.2`… up from 1, as
+ * increasing otherwise. The live path is always newest.
  */
 export function orderNew(fresh: Candidate[], known: readonly SiblingName[]): Candidate[] {
   const ranked = fresh.filter((c) => c.sibling !== undefined && c.sibling.rank.length > 0);
@@ -181,7 +182,8 @@ export function orderNew(fresh: Candidate[], known: readonly SiblingName[]): Can
     ).length;
     descending = newer * 2 >= ranked.length;
   } else {
-    descending = ranked.every((c) => (c.sibling?.rank[0] ?? 0) < 1000);
+    const firsts = ranked.map((c) => c.sibling?.rank[0] ?? 0).sort((x, y) => x - y);
+    descending = firsts.length > 0 && firsts.every((n, i) => n === i + 1);
   }
   const byName = (a: Candidate, b: Candidate): number => {
     const ra = a.sibling?.rank ?? [];
@@ -190,10 +192,9 @@ export function orderNew(fresh: Candidate[], known: readonly SiblingName[]): Can
     const d = compareRank(ra, rb);
     return descending ? -d : d;
   };
-  const byTime = (a: Candidate, b: Candidate): number => {
-    const m = a.stats.mtimeNs - b.stats.mtimeNs;
-    return m === 0n ? 0 : m < 0n ? -1 : 1;
-  };
+  const cmp = (x: bigint, y: bigint) => (x === y ? 0 : x < y ? -1 : 1);
+  const byTime = (a: Candidate, b: Candidate): number =>
+    cmp(a.stats.mtimeNs, b.stats.mtimeNs) || cmp(a.stats.ctimeNs, b.stats.ctimeNs);
   return [...fresh].sort((a, b) => {
     if (!a.sibling || !b.sibling) return a.sibling ? -1 : b.sibling ? 1 : 0;
     const d = evidence ? byName(a, b) || byTime(a, b) : byTime(a, b) || byName(a, b);

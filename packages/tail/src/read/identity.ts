@@ -68,6 +68,12 @@ export function sameInode(a: FileIdentity, stats: BigIntStats | FileIdentity): b
   );
 }
 
+/** `identity` with its fingerprint taken over `head` (the file's first bytes, as read). */
+export function withHead(identity: FileIdentity, head: Uint8Array): FileIdentity {
+  const bytes = head.subarray(0, FINGERPRINT_BYTES);
+  return { ...identity, fingerprint: digest(bytes), fingerprintBytes: bytes.length };
+}
+
 /** True when `head` (a file's first bytes) starts with the bytes `identity` fingerprinted. */
 export function headMatches(head: Uint8Array, identity: FileIdentity): boolean {
   const n = identity.fingerprintBytes;
