@@ -139,6 +139,6 @@ export interface FollowOptions {
   rotated?: readonly string[];
   /** Group lines into multi-line records (a line matching `start` begins one). */
   multiline?: MultilineOptions;
-  /** How often a followed file is looked at when its directory's watch gives no events (default: every `intervalMs` without a watch, every 5 s with one). */
+  /** How often a followed file is looked at when its directory's watch gives no events (default: every `intervalMs` without a watch, every 10 s with one). */
   safetyIntervalMs?: number;
 }

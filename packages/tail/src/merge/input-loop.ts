@@ -52,7 +52,9 @@ export function runInput(
   const copy: CopyLines | undefined = plain
     ? async (fd, position, maxBytes, maxLineBytes, tail) => {
         const out = await ctx.sink();
-        if (!out.copy) return { bytes: 0, lines: 0, readFailed: false, mismatch: false, tail };
+        if (!out.copy) {
+          return { bytes: 0, lines: 0, readFailed: false, mismatch: false, tail, atEnd: false };
+        }
         await ctx.gate.enter();
         let done: CopyResult;
         try {

@@ -101,6 +101,8 @@ interface Current {
   readTail: Buffer;
   /** The largest size this file was seen to have. */
   seenSize: number;
+  /** The last copy reached the end of the file. */
+  atEnd?: boolean;
   /** Modification time at the last look at the path. */
   mtime?: bigint;
   /** For a copy: the truncated file's size as last seen (what may be lost beyond the copy). */
@@ -111,7 +113,7 @@ interface Current {
 type ReadOutcome = LineBatch | 'eof' | 'more' | 'truncated';
 
 const EMPTY = Buffer.alloc(0);
-const SAFETY_MS = 5000;
+const SAFETY_MS = 10_000;
 /** Finished generations remembered per input. */
 const MAX_DONE = 64;
 
@@ -375,6 +377,12 @@ export class FileFollower {
   async #readSome(cur: Current): Promise<ReadOutcome> {
     const fh = cur.gen.fh;
     if (!fh) return 'eof';
+    if (cur.atEnd) {
+      // The last copy read to the end: wait for a change before asking again (an event that
+      // came meanwhile wakes the wait at once).
+      cur.atEnd = false;
+      return 'eof';
+    }
     const chunk = this.#opts.chunkBytes ?? 1024 * 1024;
     const copy = this.#opts.copy;
     // The writer thread copies once the fingerprint is whole: the first bytes of a file are
@@ -386,9 +394,12 @@ export class FileFollower {
     if (copy && !this.#records && this.#splitter.idle && headDone) {
       const done = await copy(fh.fd, cur.readPos, chunk, this.#splitter.maxLineBytes, cur.readTail);
       if (done.mismatch) return 'truncated';
+      // Nothing after the last whole line: the end, without reading here again.
+      if (done.bytes === 0 && done.atEnd && !done.readFailed) return 'eof';
       if (done.bytes > 0) {
         cur.readPos += done.bytes;
         cur.readTail = Buffer.from(done.tail);
+        cur.atEnd = done.atEnd;
         cur.seenSize = Math.max(cur.seenSize, cur.readPos);
         this.#splitter.reset(cur.readPos);
         const batch = this.#batch(cur, [], cur.readTail);

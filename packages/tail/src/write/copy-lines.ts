@@ -41,12 +41,14 @@ export function copyLines(
   let bytes = 0;
   let lines = 0;
   let tail = expectTail;
+  let atEnd = false;
   const result = (readFailed: boolean, mismatch = false): CopyResult => ({
     bytes,
     lines,
     readFailed,
     mismatch,
     tail,
+    atEnd,
   });
   if (expectTail.length > 0) {
     const check = Buffer.allocUnsafe(expectTail.length);
@@ -64,7 +66,10 @@ export function copyLines(
     } catch {
       return result(true);
     }
-    if (n === 0) break;
+    if (n === 0) {
+      atEnd = true;
+      break;
+    }
     const last = buf.lastIndexOf(NEWLINE, n - 1);
     if (last < 0) break;
     const whole = last + 1;

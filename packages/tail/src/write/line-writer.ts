@@ -162,6 +162,7 @@ class WorkerLineWriter implements LineWriter {
             readFailed: msg.readFailed,
             mismatch: msg.mismatch,
             tail: msg.tail,
+            atEnd: msg.atEnd,
           });
           break;
         }

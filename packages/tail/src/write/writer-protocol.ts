@@ -43,6 +43,8 @@ export interface CopyResult {
   mismatch: boolean;
   /** The bytes just before where the copy stopped (up to 256). */
   tail: Uint8Array;
+  /** The copy stopped because the file ended there (nothing after the last copied line). */
+  atEnd: boolean;
 }
 
 export interface WorkerFailure {
