@@ -517,14 +517,14 @@ export class FileFollower {
       fh,
     };
     const copy = await this.#findCopy(gen);
-    const index = this.#gens.indexOf(gen);
     if (copy) {
       gen.identity = copy.identity;
       gen.path = copy.path;
       gen.fh = copy.fh;
       gen.isCopy = true;
       gen.size = Number(copy.stats.size);
-      this.#gens.splice(index + 1, 0, fresh);
+      // What the file holds now is newer than anything known: it goes last.
+      this.#gens.push(fresh);
       this.#cur = {
         gen,
         live: false,
@@ -548,7 +548,13 @@ export class FileFollower {
     // Kept as finished: a copy of it shorter than our offset is then not taken for a new file.
     gen.done = true;
     gen.fh = undefined;
-    this.#gens.splice(index + 1, 0, fresh);
+    this.#gens.push(fresh);
+    const older = this.#gens.find((g) => !g.done && g.fh && g !== fresh);
+    if (older) {
+      // Generations found before, rotated copies of what this file held, come first.
+      this.#cur = null;
+      return;
+    }
     this.#open(fresh, cur.live, cur.wasLive, EMPTY);
   }
 
@@ -558,7 +564,10 @@ export class FileFollower {
     let found: Candidate | undefined;
     for (const c of candidates) {
       const known = this.#gens.some((g) => g.fh === c.fh || sameInode(g.identity, c.identity));
-      const copy = !known && !sameInode(gen.identity, c.identity) && startsLike(c, gen);
+      const copy =
+        !known &&
+        !sameInode(gen.identity, c.identity) &&
+        (startsLike(c, gen) || (await this.#overlapsTail(c, gen)));
       if (!found && copy && Number(c.stats.size) >= gen.offset) {
         if (tailMatches(gen, await this.#tailAt(c, gen))) {
           found = c;
@@ -573,6 +582,21 @@ export class FileFollower {
       if (!this.#gens.some((g) => g.fh === c.fh)) await c.fh.close().catch(() => {});
     }
     return found;
+  }
+
+  /**
+   * A file shorter than `gen`'s offset whose end lies within `gen`'s tail: its bytes there
+   * are those `gen` had (a copy made before the lines we read last were written).
+   */
+  async #overlapsTail(c: Candidate, gen: Generation): Promise<boolean> {
+    const t = gen.tail;
+    const size = Number(c.stats.size);
+    if (!Buffer.isBuffer(t) || size >= gen.offset) return false;
+    const from = gen.offset - t.length;
+    if (size - from < Math.min(64, size)) return false; // too little in common to tell
+    const start = Math.max(0, from);
+    const bytes = await readAt(c.fh, start, size - start);
+    return bytes.length === size - start && bytes.equals(t.subarray(start - from, size - from));
   }
 
   async #tailAt(c: Candidate, gen: Generation): Promise<Buffer> {
