@@ -51,7 +51,7 @@ describe('workerFileUrl', () => {
 });
 
 describe('allowManyListeners', () => {
-  it('lifts Node's ten-listener warning limit on that signal only', () => {
+  it("lifts Node's ten-listener warning limit on that signal only", () => {
     // Whether Node prints the warning at eleven listeners differs between versions; the
     // limit itself is what every version checks before warning.
     const controller = new AbortController();
