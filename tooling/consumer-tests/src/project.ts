@@ -34,11 +34,6 @@ export function run(
   });
 }
 
-/** npm, from the Node.js that runs these tests (so the matrix installs with its own npm). */
-export function npmCommand(): { command: string; prefixArgs: string[] } {
-  return { command: join(process.execPath, '..', 'npm'), prefixArgs: [] };
-}
-
 /** A throw-away npm project outside the workspace: a folder with a bare package.json. */
 export function newProject(label: string, type: 'module' | 'commonjs' = 'module'): string {
   const dir = mkdtempSync(join(tmpdir(), `fanout-consumer-${label}-`));
