@@ -50,18 +50,11 @@ export async function npmInstall(
   specs: readonly string[],
   extra: string[] = [],
 ): Promise<void> {
-  const npm = npmCommand();
+  // The npm on PATH (the Node binaries of the matrix ship without one); it runs on the
+  // node first on PATH, which is the Node under test.
   const result = await run(
-    npm.command,
-    [
-      ...npm.prefixArgs,
-      'install',
-      '--no-audit',
-      '--no-fund',
-      '--loglevel=error',
-      ...extra,
-      ...specs,
-    ],
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--loglevel=error', ...extra, ...specs],
     { cwd: dir, timeoutMs: 240_000 },
   );
   if (result.code !== 0) {
