@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { AsyncPool, type Executor, InlineExecutor } from '@fanout/executors';
 import type * as Main from '../src/index.js';
 import type { LifeLogic } from '../src/index.js';
-import type * as Workers from '../src/workers/index.js';
+import type * as Workers from '../src/engines/workers/index.js';
 
 // The built package (the workers engine needs dist/grid-worker.js); types from the sources.
 const distMain: string = '../dist/index.js';

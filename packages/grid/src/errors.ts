@@ -4,8 +4,8 @@
  * underlying error as `cause` where there is one. Invalid arguments (a negative size, a
  * density above 1) are `RangeError`s: bugs in the caller, not conditions to handle.
  */
-import type { EngineKind } from './engine.js';
-import type { PatternFormat } from './pattern.js';
+import type { EngineKind } from './engines/engine.js';
+import type { PatternFormat } from './formats/pattern.js';
 
 /** Where in a pattern file a problem is: 1-based line and column, and the file's name. */
 export interface PatternPosition {

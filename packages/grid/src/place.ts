@@ -1,5 +1,5 @@
 import { Grid, type Topology } from './grid.js';
-import type { Pattern } from './pattern.js';
+import type { Pattern } from './formats/pattern.js';
 
 /** Options of `placePattern`. */
 export interface PlacePatternOptions {

@@ -1,6 +1,6 @@
 import { seededRandom } from '@fanout/internal/random';
 import type { XY } from './grid.js';
-import type { Pattern } from './pattern.js';
+import type { Pattern } from './formats/pattern.js';
 
 /** Options of `randomSoup`. */
 export interface RandomSoupOptions {

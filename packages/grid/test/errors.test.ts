@@ -1,7 +1,7 @@
 import { expectErrorContract } from '@fanout/test-kit';
 import { describe, expect, it } from 'vitest';
 import * as api from '../src/index.js';
-import * as workersApi from '../src/workers/index.js';
+import * as workersApi from '../src/engines/workers/index.js';
 
 describe('error contract', () => {
   it('every error class of both entries has a stable code', () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type * as Main from '../src/index.js';
-import type * as Workers from '../src/workers/index.js';
+import type * as Workers from '../src/engines/workers/index.js';
 import { fillSoup } from './soup.js';
 
 // Tests the built worker entry: the engine resolves dist/grid-worker.js next to itself.

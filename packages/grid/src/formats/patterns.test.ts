@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { builtinPatternNames, builtinPatterns, getBuiltinPattern } from './builtins.js';
 import { detectPatternFormat, parsePattern } from './detect.js';
-import { Grid } from './grid.js';
+import { Grid } from '../grid.js';
 import { formatLife106, parseLife106 } from './life106.js';
-import { PatternSyntaxError, UnknownPatternError } from './errors.js';
+import { PatternSyntaxError, UnknownPatternError } from '../errors.js';
 import type { Pattern } from './pattern.js';
-import { placePattern } from './place.js';
+import { placePattern } from '../place.js';
 import { formatCells, parseCells } from './plaintext.js';
 import { formatRle, parseRle } from './rle.js';
-import { parseRule } from './rule.js';
+import { parseRule } from '../rule.js';
 
 const GLIDER_CELLS = [
   [1, 0],

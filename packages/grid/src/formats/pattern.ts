@@ -1,5 +1,5 @@
-import type { Grid, XY } from './grid.js';
-import type { LifeRule } from './rule.js';
+import type { Grid, XY } from '../grid.js';
+import type { LifeRule } from '../rule.js';
 
 /** A pattern read from (or to be written to) a pattern file. */
 export interface Pattern {

@@ -1,9 +1,9 @@
 import { AsyncPool, InlineExecutor } from '@fanout/executors';
 import { describe, expect, it } from 'vitest';
 import { createBitwiseEngine } from './bitwise-engine.js';
-import { countNeighbors, type LifeLogic, ruleLogic, stepCell } from './cells.js';
-import { Grid } from './grid.js';
-import { parseRule } from './rule.js';
+import { countNeighbors, type LifeLogic, ruleLogic, stepCell } from './cell-logic.js';
+import { Grid } from '../grid.js';
+import { parseRule } from '../rule.js';
 import { simulate } from './simulate.js';
 
 function soup(height: number, width: number, seed: number): Grid {

@@ -1,9 +1,9 @@
 import { countPacked, getPacked, type PackedShape, stepRows } from './bitwise-kernel.js';
 import { type LifeEngine, StepSerializer, checkGenerations } from './engine.js';
-import { EngineClosedError } from './errors.js';
-import type { Grid, XY } from './grid.js';
+import { EngineClosedError } from '../errors.js';
+import type { Grid, XY } from '../grid.js';
 import { newBuffer, packInto, packedCells, shapeOf, unpack } from './packed-world.js';
-import { CONWAY, type LifeRule } from './rule.js';
+import { CONWAY, type LifeRule } from '../rule.js';
 
 /** Options of the packed engines. */
 export interface BitwiseEngineOptions {

@@ -1,9 +1,9 @@
 import type { Executor } from '@fanout/executors/core';
 import { isThenable } from '@fanout/internal/thenable';
-import { type CellContext, type LifeLogic, ruleLogic } from './cells.js';
-import { cellBytes, Grid } from './grid.js';
+import { type CellContext, type LifeLogic, ruleLogic } from './cell-logic.js';
+import { cellBytes, Grid } from '../grid.js';
 import { haloNeighbors, withHalo } from './halo.js';
-import { CONWAY, type LifeRule } from './rule.js';
+import { CONWAY, type LifeRule } from '../rule.js';
 
 /** Options of `simulate`. */
 export interface SimulateOptions {

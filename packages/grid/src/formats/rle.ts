@@ -1,7 +1,7 @@
-import { PatternSyntaxError, RuleSyntaxError } from './errors.js';
-import type { Grid, XY } from './grid.js';
+import { PatternSyntaxError, RuleSyntaxError } from '../errors.js';
+import type { Grid, XY } from '../grid.js';
 import { makePattern, type ParsePatternOptions, type Pattern, toPattern } from './pattern.js';
-import { CONWAY, formatRule, type LifeRule, parseRule } from './rule.js';
+import { CONWAY, formatRule, type LifeRule, parseRule } from '../rule.js';
 
 const HEADER = /^\s*x\s*=/;
 const MAX_LINE = 70;

@@ -1,4 +1,4 @@
-import { UnknownPatternError } from './errors.js';
+import { UnknownPatternError } from '../errors.js';
 import type { Pattern } from './pattern.js';
 import { parseRle } from './rle.js';
 

@@ -1,5 +1,5 @@
-import { PatternSyntaxError } from './errors.js';
-import type { Grid, XY } from './grid.js';
+import { PatternSyntaxError } from '../errors.js';
+import type { Grid, XY } from '../grid.js';
 import { makePattern, type ParsePatternOptions, type Pattern, toPattern } from './pattern.js';
 
 /**

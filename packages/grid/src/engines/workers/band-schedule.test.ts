@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createBitwiseEngine } from '../bitwise-engine.js';
 import { bufferWords, stepRows } from '../bitwise-kernel.js';
-import { Grid, type Topology } from '../grid.js';
+import { Grid, type Topology } from '../../grid.js';
 import { packInto, shapeOf, unpack } from '../packed-world.js';
-import { parseRule } from '../rule.js';
+import { parseRule } from '../../rule.js';
 import {
   ALL_DONE,
   type BandLayout,
@@ -14,7 +14,7 @@ import {
   NONE_READY,
 } from './band-schedule.js';
 import { bandStart, bandsFor, Ctrl, controlLength } from './protocol.js';
-import { fillSoup } from '../../test/soup.js';
+import { fillSoup } from '../../../test/soup.js';
 
 function soup(height: number, width: number, seed: number, topology: Topology): Grid {
   return fillSoup(new Grid(height, width, { topology }), seed);

@@ -1,11 +1,11 @@
 import { InlineExecutor } from '@fanout/executors';
 import { describe, expect, it } from 'vitest';
 import { createBitwiseEngine } from './bitwise-engine.js';
-import { createCellsEngine } from './cells-engine.js';
+import { createCellsEngine } from './per-cell-engine.js';
 import type { LifeEngine } from './engine.js';
-import { EngineClosedError } from './errors.js';
-import { Grid, type Topology, type XY } from './grid.js';
-import { type LifeRule, parseRule } from './rule.js';
+import { EngineClosedError } from '../errors.js';
+import { Grid, type Topology, type XY } from '../grid.js';
+import { type LifeRule, parseRule } from '../rule.js';
 import { createUnboundedEngine } from './unbounded-engine.js';
 
 type Factory = (grid: Grid, rule?: LifeRule) => LifeEngine;

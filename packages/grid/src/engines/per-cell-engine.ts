@@ -1,9 +1,9 @@
 import type { Executor } from '@fanout/executors/core';
-import type { LifeLogic } from './cells.js';
+import type { LifeLogic } from './cell-logic.js';
 import type { LifeEngine } from './engine.js';
 import { StepSerializer } from './engine.js';
-import type { Grid, XY } from './grid.js';
-import { CONWAY, type LifeRule } from './rule.js';
+import type { Grid, XY } from '../grid.js';
+import { CONWAY, type LifeRule } from '../rule.js';
 import { simulate } from './simulate.js';
 
 /** Options of `createCellsEngine`. */

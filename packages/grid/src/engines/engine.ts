@@ -1,6 +1,6 @@
-import { EngineClosedError } from './errors.js';
-import type { Grid, XY } from './grid.js';
-import type { LifeRule } from './rule.js';
+import { EngineClosedError } from '../errors.js';
+import type { Grid, XY } from '../grid.js';
+import type { LifeRule } from '../rule.js';
 
 /** Which engine runs a world. */
 export type EngineKind = 'cells' | 'bitwise' | 'workers' | 'unbounded';

@@ -1,11 +1,11 @@
 import { AsyncPool } from '@fanout/executors';
 import { describe, expect, it } from 'vitest';
-import { type LifeLogic, ruleLogic, stepCell } from './cells.js';
-import { Grid, type Topology } from './grid.js';
+import { type LifeLogic, ruleLogic, stepCell } from './cell-logic.js';
+import { Grid, type Topology } from '../grid.js';
 import { haloNeighbors, withHalo } from './halo.js';
-import { parseRule } from './rule.js';
+import { parseRule } from '../rule.js';
 import { simulate } from './simulate.js';
-import { fillSoup } from '../test/soup.js';
+import { fillSoup } from '../../test/soup.js';
 
 function soup(height: number, width: number, seed: number, topology: Topology): Grid {
   return fillSoup(new Grid(height, width, { topology }), seed, 1, 2);

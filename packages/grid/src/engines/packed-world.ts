@@ -5,8 +5,8 @@ import {
   type PackedShape,
   wordsPerRowFor,
 } from './bitwise-kernel.js';
-import { cellBytes, Grid, type XY } from './grid.js';
-import { type LifeRule, ruleMask } from './rule.js';
+import { cellBytes, Grid, type XY } from '../grid.js';
+import { type LifeRule, ruleMask } from '../rule.js';
 
 /** The packed shape of a grid under a rule. */
 export function shapeOf(grid: Grid, rule: LifeRule): PackedShape {

@@ -1,5 +1,5 @@
 import { isThenable } from '@fanout/internal/thenable';
-import { CONWAY, type LifeRule, ruleMask } from './rule.js';
+import { CONWAY, type LifeRule, ruleMask } from '../rule.js';
 
 /** What a rule callback learns about the cell it decides. */
 export interface CellContext {

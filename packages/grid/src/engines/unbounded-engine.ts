@@ -1,8 +1,8 @@
 import { type PackedShape, stepRows } from './bitwise-kernel.js';
 import { type LifeEngine, StepSerializer } from './engine.js';
-import { Grid, type XY } from './grid.js';
-import type { Pattern } from './pattern.js';
-import { CONWAY, type LifeRule, ruleMask } from './rule.js';
+import { Grid, type XY } from '../grid.js';
+import type { Pattern } from '../formats/pattern.js';
+import { CONWAY, type LifeRule, ruleMask } from '../rule.js';
 
 /** Bounds of the live cells of an unbounded world. */
 export interface WorldBounds {

@@ -1,4 +1,4 @@
-import { cellBytes, type Grid } from './grid.js';
+import { cellBytes, type Grid } from '../grid.js';
 
 /**
  * A copy of a grid with a one-cell border (the "halo"), `(height + 2) × (width + 2)` bytes:

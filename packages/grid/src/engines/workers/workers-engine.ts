@@ -3,10 +3,10 @@ import { Worker } from 'node:worker_threads';
 import { workerFileUrl } from '@fanout/internal/worker-file';
 import { bufferWords, countPacked, type PackedShape } from '../bitwise-kernel.js';
 import { type LifeEngine, StepSerializer } from '../engine.js';
-import { EngineWorkerError } from '../errors.js';
-import type { Grid, XY } from '../grid.js';
+import { EngineWorkerError } from '../../errors.js';
+import type { Grid, XY } from '../../grid.js';
 import { packInto, packedCells, shapeOf, unpack } from '../packed-world.js';
-import { CONWAY, type LifeRule } from '../rule.js';
+import { CONWAY, type LifeRule } from '../../rule.js';
 import { freezeLevel } from './band-schedule.js';
 import {
   bandsFor,
