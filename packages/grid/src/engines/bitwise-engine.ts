@@ -1,9 +1,15 @@
-import { countPacked, getPacked, type PackedShape, stepRows } from './bitwise-kernel.js';
-import { type LifeEngine, StepSerializer, checkGenerations } from './engine.js';
 import { EngineClosedError } from '../errors.js';
 import type { Grid, XY } from '../grid.js';
-import { newBuffer, packInto, packedCells, shapeOf, unpack } from './packed-world.js';
 import { CONWAY, type LifeRule } from '../rule.js';
+import { countPacked, getPacked, type PackedShape, setPacked, stepRows } from './bitwise-kernel.js';
+import {
+  checkGenerations,
+  type LifeEngine,
+  type StepOptions,
+  StepSerializer,
+  stepInSlices,
+} from './engine.js';
+import { newBuffer, packInto, packedCells, shapeOf, unpack } from './packed-world.js';
 
 /** Options of the packed engines. */
 export interface BitwiseEngineOptions {
@@ -22,17 +28,23 @@ export interface BitwiseEngine extends LifeEngine {
   /** Whether the cell at `(y, x)` (inside the world) is alive. */
   isAlive(y: number, x: number): boolean;
   /**
-   * The current packed world, read-only by convention, replaced after every generation
-   * (read it again after stepping). World row `y` starts at `(y + 1) * wordsPerRow`
-   * (row 0 and the last row are ghost rows); cell `x` is bit `x & 31` of word `x >> 5`.
+   * Set or clear the cell at `(y, x)` in the current generation (a user's click in an
+   * editor). On a torus the indices wrap, like `Grid#set`; on a plane a cell outside throws
+   * `RangeError`. Throws `EngineClosedError` after `close()`.
+   */
+  set(y: number, x: number, alive: boolean): void;
+  /**
+   * The current packed world, read-only by convention (change cells with `set`), replaced
+   * after every generation (read it again after stepping). World row `y` starts at
+   * `words[rowStart(y)]`; cell `x` is bit `x & 31` of word `x >> 5` of its row. Words
+   * outside the world's rows (the kernel's ghost rows) are not cells.
    */
   readonly words: Uint32Array;
   /** 32-bit words per row. */
   readonly wordsPerRow: number;
+  /** Index in `words` of the first word of world row `y` (`0 <= y < height`). */
+  rowStart(y: number): number;
 }
-
-/** Milliseconds of work between yields in `step`, so timers and aborts are seen. */
-const SLICE_MS = 50;
 
 class Bitwise implements BitwiseEngine {
   readonly kind = 'bitwise' as const;
@@ -80,23 +92,37 @@ class Bitwise implements BitwiseEngine {
     }
   }
 
-  step(generations = 1, options: { signal?: AbortSignal } = {}): Promise<void> {
-    const { signal } = options;
-    return this.#serial.run(generations, signal, async (n) => {
-      let sliceStart = performance.now();
-      for (let left = n; left > 0; left--) {
-        this.#advance(1);
-        if (left > 1 && performance.now() - sliceStart >= SLICE_MS) {
-          await new Promise<void>((resolve) => setTimeout(resolve, 0));
-          signal?.throwIfAborted();
-          sliceStart = performance.now();
-        }
-      }
-    });
+  step(generations = 1, options: StepOptions = {}): Promise<void> {
+    return this.#serial.run(generations, options.signal, (n) =>
+      stepInSlices(n, options, this.#advanceOne, () => this.#generation),
+    );
   }
+
+  readonly #advanceOne = (): void => this.#advance(1);
 
   isAlive(y: number, x: number): boolean {
     return getPacked(this.#current, this.#shape, y, x);
+  }
+
+  set(y: number, x: number, alive: boolean): void {
+    if (this.#serial.closed) throw new EngineClosedError('bitwise');
+    const { height, width, torus } = this.#shape;
+    if (!Number.isInteger(y) || !Number.isInteger(x)) {
+      throw new RangeError(`cell (${y}, ${x}) is not at integer coordinates`);
+    }
+    let row = y;
+    let column = x;
+    if (torus) {
+      row = ((y % height) + height) % height;
+      column = ((x % width) + width) % width;
+    } else if (y < 0 || y >= height || x < 0 || x >= width) {
+      throw new RangeError(`cell (${y}, ${x}) is outside the ${height}x${width} plane`);
+    }
+    setPacked(this.#current, this.#shape, row, column, alive);
+  }
+
+  rowStart(y: number): number {
+    return (y + 1) * this.#shape.wordsPerRow;
   }
 
   snapshot(): Grid {

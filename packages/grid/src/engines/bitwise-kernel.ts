@@ -164,13 +164,14 @@ export function setPacked(
 ): void {
   const { wordsPerRow: wpr, height, torus } = shape;
   const bit = 1 << (x & 31);
-  const rows = [y + 1];
-  if (torus && y === 0) rows.push(height + 1);
-  if (torus && y === height - 1) rows.push(0);
-  for (const row of rows) {
+  const write = (row: number): void => {
     const i = row * wpr + (x >>> 5);
     buffer[i] = alive ? buffer[i]! | bit : buffer[i]! & ~bit;
-  }
+  };
+  write(y + 1);
+  // The ghost rows mirror the last and first world rows (see the layout above).
+  if (torus && y === 0) write(height + 1);
+  if (torus && y === height - 1) write(0);
 }
 
 /** Whether a cell of a packed buffer is alive (`0 <= y < height`, `0 <= x < width`). */

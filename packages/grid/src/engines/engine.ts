@@ -1,9 +1,24 @@
+import { createSlicer } from '@fanout/executors/core';
 import { EngineClosedError } from '../errors.js';
 import type { Grid, XY } from '../grid.js';
 import type { LifeRule } from '../rule.js';
 
-/** Which engine runs a world. */
-export type EngineKind = 'cells' | 'bitwise' | 'workers' | 'unbounded';
+/**
+ * Which engine runs a world: `per-cell` (one task per cell through an executor, the seed's
+ * model), `bitwise` (bit-parallel, one thread), `workers` (bit-parallel on worker threads,
+ * Node only) or `unbounded` (sparse tiles, no edges).
+ */
+export type EngineKind = 'per-cell' | 'bitwise' | 'workers' | 'unbounded';
+
+/** How far a `step` call has got; see `StepOptions.onProgress`. */
+export interface StepProgress {
+  /** Generations this call has completed. */
+  readonly done: number;
+  /** Generations this call was asked for. */
+  readonly total: number;
+  /** The engine's generation count (`LifeEngine#generation`). */
+  readonly generation: number;
+}
 
 /** Options of `LifeEngine#step`. */
 export interface StepOptions {
@@ -12,6 +27,13 @@ export interface StepOptions {
    * completed generation (`generation` says which).
    */
   readonly signal?: AbortSignal;
+  /**
+   * Called while the step runs, each time the engine lets the event loop run (about every
+   * 20 ms of work; the `workers` engine about every 100 ms), and once when the last
+   * generation is done. Never called after the promise settles. An error it throws rejects
+   * the step.
+   */
+  readonly onProgress?: (progress: StepProgress) => void;
 }
 
 /**
@@ -20,7 +42,7 @@ export interface StepOptions {
  *
  * @example
  * await using engine = createBitwiseEngine(grid);
- * await engine.step(100);
+ * await engine.step(100, { onProgress: ({ done, total }) => console.log(`${done}/${total}`) });
  * console.log(engine.generation, engine.population());
  */
 export interface LifeEngine extends AsyncDisposable {
@@ -29,8 +51,10 @@ export interface LifeEngine extends AsyncDisposable {
   /** Generations completed since creation. */
   readonly generation: number;
   /**
-   * Advance `generations` (default 1) generations. Calls queue up: a second `step` starts
-   * when the first has settled. Rejects with `EngineClosedError` after `close()`.
+   * Advance `generations` (default 1) generations, letting the event loop run between
+   * slices of work (timers, I/O and signal handlers are never held up for long). Calls
+   * queue up: a second `step` starts when the first has settled. Rejects with
+   * `EngineClosedError` after `close()`.
    */
   step(generations?: number, options?: StepOptions): Promise<void>;
   /** The current world as a new `Grid` (unbounded: the bounding box of live cells, on a plane). */
@@ -98,4 +122,30 @@ export class StepSerializer {
     this.#closed = true;
     return this.#tail;
   }
+}
+
+/**
+ * Run `n` generations with `advance` (one generation per call), cut into time slices by
+ * `@fanout/executors`' slicer: between slices the event loop runs, the signal is checked and
+ * `onProgress` hears how far the call has got. `generation` reads the engine's count.
+ */
+export async function stepInSlices(
+  n: number,
+  options: StepOptions,
+  advance: () => void | Promise<void>,
+  generation: () => number,
+): Promise<void> {
+  const { signal, onProgress } = options;
+  const slicer = createSlicer(signal === undefined ? {} : { signal });
+  const report = (done: number): void => onProgress?.({ done, total: n, generation: generation() });
+  for (let done = 0; done < n; ) {
+    const pending = advance();
+    if (pending !== undefined) await pending;
+    done++;
+    if (done < n && slicer.due) {
+      report(done);
+      await slicer.yield();
+    }
+  }
+  report(n);
 }

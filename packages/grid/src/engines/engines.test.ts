@@ -1,7 +1,7 @@
 import { InlineExecutor } from '@fanout/executors';
 import { describe, expect, it } from 'vitest';
 import { createBitwiseEngine } from './bitwise-engine.js';
-import { createCellsEngine } from './per-cell-engine.js';
+import { createPerCellEngine } from './per-cell-engine.js';
 import type { LifeEngine } from './engine.js';
 import { EngineClosedError } from '../errors.js';
 import { Grid, type Topology, type XY } from '../grid.js';
@@ -12,10 +12,10 @@ type Factory = (grid: Grid, rule?: LifeRule) => LifeEngine;
 
 const inline = new InlineExecutor();
 const bounded: [string, Factory][] = [
-  ['cells (unbounded gather)', (grid, rule) => createCellsEngine(grid, rule ? { rule } : {})],
+  ['cells (unbounded gather)', (grid, rule) => createPerCellEngine(grid, rule ? { rule } : {})],
   [
     'cells (InlineExecutor)',
-    (grid, rule) => createCellsEngine(grid, { executor: inline, ...(rule ? { rule } : {}) }),
+    (grid, rule) => createPerCellEngine(grid, { executor: inline, ...(rule ? { rule } : {}) }),
   ],
   ['bitwise', (grid, rule) => createBitwiseEngine(grid, rule ? { rule } : {})],
 ];
@@ -130,7 +130,7 @@ describe('all engines agree on random soups', () => {
     for (const rule of rules) {
       for (const [h, w] of sizes) {
         const grid = soup(h, w, h * 100 + w, topology);
-        const cells = createCellsEngine(grid, { rule });
+        const cells = createPerCellEngine(grid, { rule });
         const bitwise = createBitwiseEngine(grid, { rule });
         for (let g = 0; g < 4; g++) {
           await cells.step();
@@ -173,7 +173,7 @@ describe('engine lifecycle', () => {
   });
 
   it('runs queued steps one after another', async () => {
-    const engine = createCellsEngine(Grid.fromString('-----\n--*--\n--*--\n--*--\n-----'), {
+    const engine = createPerCellEngine(Grid.fromString('-----\n--*--\n--*--\n--*--\n-----'), {
       logic: async (alive, n) => n === 3 || (alive && n === 2),
     });
     await Promise.all([engine.step(), engine.step(2), engine.step()]);
@@ -196,7 +196,7 @@ describe('engine lifecycle', () => {
 
   it('an async rule error in the cells engine rejects the step with that error', async () => {
     const failure = new Error('Problem with I/O');
-    const engine = createCellsEngine(Grid.fromString('***'), {
+    const engine = createPerCellEngine(Grid.fromString('***'), {
       logic: async () => {
         throw failure;
       },

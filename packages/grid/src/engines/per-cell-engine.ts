@@ -1,13 +1,12 @@
 import type { Executor } from '@fanout/executors/core';
 import type { LifeLogic } from './cell-logic.js';
-import type { LifeEngine } from './engine.js';
-import { StepSerializer } from './engine.js';
+import { type LifeEngine, type StepOptions, StepSerializer, stepInSlices } from './engine.js';
 import type { Grid, XY } from '../grid.js';
 import { CONWAY, type LifeRule } from '../rule.js';
-import { simulate } from './simulate.js';
+import { type SimulateOptions, simulate } from './simulate.js';
 
-/** Options of `createCellsEngine`. */
-export interface CellsEngineOptions {
+/** Options of `createPerCellEngine`. */
+export interface PerCellEngineOptions {
   /** Default `B3/S23`. */
   readonly rule?: LifeRule;
   /** Per-cell rule callback, may be async. Default: apply `rule`. */
@@ -18,15 +17,15 @@ export interface CellsEngineOptions {
   readonly maxInFlight?: number;
 }
 
-class Cells implements LifeEngine {
-  readonly kind = 'cells' as const;
+class PerCell implements LifeEngine {
+  readonly kind = 'per-cell' as const;
   readonly rule: LifeRule;
-  readonly #options: CellsEngineOptions;
+  readonly #options: PerCellEngineOptions;
   #grid: Grid;
   #generation = 0;
-  readonly #serial = new StepSerializer('cells');
+  readonly #serial = new StepSerializer('per-cell');
 
-  constructor(grid: Grid, options: CellsEngineOptions) {
+  constructor(grid: Grid, options: PerCellEngineOptions) {
     this.rule = options.rule ?? CONWAY;
     this.#options = options;
     this.#grid = grid.clone();
@@ -36,22 +35,26 @@ class Cells implements LifeEngine {
     return this.#generation;
   }
 
-  step(generations = 1, options: { signal?: AbortSignal } = {}): Promise<void> {
+  step(generations = 1, options: StepOptions = {}): Promise<void> {
     const { signal } = options;
-    return this.#serial.run(generations, signal, async (n) => {
-      for (let g = 0; g < n; g++) {
-        this.#grid = await simulate(this.#grid, {
-          ...(this.#options.executor === undefined ? {} : { executor: this.#options.executor }),
-          ...(this.#options.logic === undefined ? {} : { logic: this.#options.logic }),
-          ...(this.#options.maxInFlight === undefined
-            ? {}
-            : { maxInFlight: this.#options.maxInFlight }),
-          ...(signal === undefined ? {} : { signal }),
-          rule: this.rule,
-        });
-        this.#generation++;
-      }
-    });
+    const simulateOptions: SimulateOptions = {
+      ...(this.#options.executor === undefined ? {} : { executor: this.#options.executor }),
+      ...(this.#options.logic === undefined ? {} : { logic: this.#options.logic }),
+      ...(this.#options.maxInFlight === undefined
+        ? {}
+        : { maxInFlight: this.#options.maxInFlight }),
+      ...(signal === undefined ? {} : { signal }),
+      rule: this.rule,
+    };
+    // Generations settle through microtasks when the logic is synchronous: the slicer keeps
+    // signal handlers and timers running between them.
+    const advance = async (): Promise<void> => {
+      this.#grid = await simulate(this.#grid, simulateOptions);
+      this.#generation++;
+    };
+    return this.#serial.run(generations, signal, (n) =>
+      stepInSlices(n, options, advance, () => this.#generation),
+    );
   }
 
   snapshot(): Grid {
@@ -81,9 +84,9 @@ class Cells implements LifeEngine {
  *
  * @example
  * await using pool = new AsyncPool({ maxConcurrency: 100 });
- * await using engine = createCellsEngine(grid, { executor: pool });
+ * await using engine = createPerCellEngine(grid, { executor: pool });
  * await engine.step(4);
  */
-export function createCellsEngine(grid: Grid, options: CellsEngineOptions = {}): LifeEngine {
-  return new Cells(grid, options);
+export function createPerCellEngine(grid: Grid, options: PerCellEngineOptions = {}): LifeEngine {
+  return new PerCell(grid, options);
 }

@@ -1,4 +1,5 @@
 import type { Executor } from '@fanout/executors/core';
+import { allowManyListeners } from '@fanout/internal/listeners';
 import { isThenable } from '@fanout/internal/thenable';
 import { type CellContext, type LifeLogic, ruleLogic } from './cell-logic.js';
 import { cellBytes, Grid } from '../grid.js';
@@ -81,6 +82,8 @@ class Generation {
     this.#room = boundedQueue(options.executor);
     this.#maxInFlight = maxInFlight;
     this.#signal = options.signal;
+    // Every cell may listen to this signal (the documented recipe passes it to its I/O).
+    allowManyListeners(this.#controller.signal);
   }
 
   async run(): Promise<Grid> {

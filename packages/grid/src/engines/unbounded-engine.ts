@@ -1,7 +1,7 @@
 import { type PackedShape, stepRows } from './bitwise-kernel.js';
-import { type LifeEngine, StepSerializer } from './engine.js';
+import { type LifeEngine, type StepOptions, StepSerializer, stepInSlices } from './engine.js';
 import { Grid, type XY } from '../grid.js';
-import type { Pattern } from '../formats/pattern.js';
+import { isPattern, type Pattern } from '../formats/pattern.js';
 import { CONWAY, type LifeRule, ruleMask } from '../rule.js';
 
 /** Bounds of the live cells of an unbounded world. */
@@ -131,20 +131,13 @@ class Unbounded implements UnboundedEngine {
     this.#generation++;
   }
 
-  step(generations = 1, options: { signal?: AbortSignal } = {}): Promise<void> {
-    const { signal } = options;
-    return this.#serial.run(generations, signal, async (n) => {
-      let sliceStart = performance.now();
-      for (let left = n; left > 0; left--) {
-        this.#advance();
-        if (left > 1 && performance.now() - sliceStart >= 50) {
-          await new Promise<void>((resolve) => setTimeout(resolve, 0));
-          signal?.throwIfAborted();
-          sliceStart = performance.now();
-        }
-      }
-    });
+  step(generations = 1, options: StepOptions = {}): Promise<void> {
+    return this.#serial.run(generations, options.signal, (n) =>
+      stepInSlices(n, options, this.#advanceOne, () => this.#generation),
+    );
   }
+
+  readonly #advanceOne = (): void => this.#advance();
 
   liveCells(): XY[] {
     const out: XY[] = [];
@@ -215,9 +208,8 @@ class Unbounded implements UnboundedEngine {
 }
 
 function cellsOf(source: Pattern | Grid | Iterable<XY>): Iterable<XY> {
-  if ('liveCells' in source && typeof source.liveCells === 'function') return source.liveCells();
-  if ('cells' in source && 'width' in source) return (source as Pattern).cells;
-  return source as Iterable<XY>;
+  if (Symbol.iterator in source) return source;
+  return isPattern(source) ? source.liveCells : source.liveCells();
 }
 
 /**

@@ -1,6 +1,6 @@
 import { UnknownPatternError } from '../errors.js';
 import type { Pattern } from './pattern.js';
-import { parseRle } from './rle.js';
+import { parseRle } from './rle-reader.js';
 
 /** Names of the built-in patterns. */
 export type BuiltinPatternName =
@@ -55,7 +55,7 @@ export function isBuiltinPatternName(name: string): name is BuiltinPatternName {
  * A built-in pattern by name.
  *
  * @example
- * getBuiltinPattern('glider').cells; // [[1, 0], [2, 1], [0, 2], [1, 2], [2, 2]]
+ * getBuiltinPattern('glider').liveCells; // [[1, 0], [2, 1], [0, 2], [1, 2], [2, 2]]
  * @throws {UnknownPatternError} listing the known names.
  */
 export function getBuiltinPattern(name: string): Pattern {

@@ -1,7 +1,7 @@
 import { parseLife106 } from './life106.js';
 import type { ParsePatternOptions, Pattern, PatternFormat } from './pattern.js';
-import { parseCells } from './plaintext.js';
-import { parseRle } from './rle.js';
+import { parsePlaintext } from './plaintext.js';
+import { parseRle } from './rle-reader.js';
 
 /**
  * Which format a pattern file is in, judged by its content: `#Life 1.06` → Life 1.06; a
@@ -11,9 +11,9 @@ export function detectPatternFormat(text: string): PatternFormat {
   const lines = text.split(/\r?\n|\r/).filter((line) => line.trim() !== '');
   const first = lines[0] ?? '';
   if (first.startsWith('#Life 1.06')) return 'life106';
-  if (first.startsWith('!')) return 'cells';
+  if (first.startsWith('!')) return 'plaintext';
   if (first.startsWith('#') || /^\s*x\s*=/.test(first)) return 'rle';
-  if (lines.length > 0 && lines.every((line) => /^[.Oo*-]+\s*$/.test(line))) return 'cells';
+  if (lines.length > 0 && lines.every((line) => /^[.Oo*-]+\s*$/.test(line))) return 'plaintext';
   return 'rle';
 }
 
@@ -29,8 +29,8 @@ export function parsePattern(text: string, options: ParsePatternOptions = {}): P
   switch (detectPatternFormat(text)) {
     case 'life106':
       return parseLife106(text, options);
-    case 'cells':
-      return parseCells(text, options);
+    case 'plaintext':
+      return parsePlaintext(text, options);
     default:
       return parseRle(text, options);
   }

@@ -10,7 +10,7 @@ const MAGIC = '#Life 1.06';
  * `x` and `y` become 0.
  *
  * @example
- * parseLife106('#Life 1.06\n0 -1\n1 0\n-1 1\n0 1\n1 1\n').cells.length; // 5
+ * parseLife106('#Life 1.06\n0 -1\n1 0\n-1 1\n0 1\n1 1\n').liveCells.length; // 5
  * @throws {PatternSyntaxError} with the line and column of the problem.
  */
 export function parseLife106(text: string, options: ParsePatternOptions = {}): Pattern {
@@ -72,5 +72,5 @@ export function parseLife106(text: string, options: ParsePatternOptions = {}): P
  */
 export function formatLife106(source: Pattern | Grid): string {
   const pattern = toPattern(source);
-  return `${[MAGIC, ...pattern.cells.map(([x, y]) => `${x} ${y}`)].join('\n')}\n`;
+  return `${[MAGIC, ...pattern.liveCells.map(([x, y]) => `${x} ${y}`)].join('\n')}\n`;
 }

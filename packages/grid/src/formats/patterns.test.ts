@@ -6,8 +6,9 @@ import { formatLife106, parseLife106 } from './life106.js';
 import { PatternSyntaxError, UnknownPatternError } from '../errors.js';
 import type { Pattern } from './pattern.js';
 import { placePattern } from '../place.js';
-import { formatCells, parseCells } from './plaintext.js';
-import { formatRle, parseRle } from './rle.js';
+import { formatPlaintext, parsePlaintext } from './plaintext.js';
+import { parseRle } from './rle-reader.js';
+import { formatRle } from './rle-writer.js';
 import { parseRule } from '../rule.js';
 
 const GLIDER_CELLS = [
@@ -34,20 +35,21 @@ describe('parseRle (lenient)', () => {
       '#N Glider\n#C A small spaceship.\n#O Richard K. Guy\nx = 3, y = 3, rule = B36/S23\nbo$2bo$3o!\n',
     );
     expect(pattern.name).toBe('Glider');
-    expect(pattern.comments).toEqual(['A small spaceship.', 'Richard K. Guy']);
+    expect(pattern.comments).toEqual(['A small spaceship.']);
+    expect(pattern.author).toBe('Richard K. Guy');
     expect(pattern.rule).toEqual(parseRule('B36/S23'));
-    expect(pattern.cells).toEqual(GLIDER_CELLS);
+    expect(pattern.liveCells).toEqual(GLIDER_CELLS);
     expect([pattern.width, pattern.height]).toEqual([3, 3]);
   });
 
   it('reads without a header, with whitespace and line breaks between items, and without !', () => {
     const pattern = parseRle('b o $\n 2b\no\r\n$3\no');
-    expect(pattern.cells).toEqual(GLIDER_CELLS);
+    expect(pattern.liveCells).toEqual(GLIDER_CELLS);
     expect(pattern.rule).toBeUndefined();
   });
 
   it('reads counts before $, #r rules, the old S/B header rule and ignores text after !', () => {
-    expect(parseRle('o3$o!').cells).toEqual([
+    expect(parseRle('o3$o!').liveCells).toEqual([
       [0, 0],
       [0, 3],
     ]);
@@ -89,7 +91,10 @@ describe('formatRle (strict)', () => {
     );
     expect(
       formatRle(Grid.fromCells(2, 4, [[3, 1]]), { rule: parseRule('B36/S23'), name: 'dot' }),
-    ).toBe('#N dot\nx = 4, y = 2, rule = B36/S23\n$3bo!\n');
+    ).toBe('#N dot\nx = 4, y = 2, rule = B36/S23:T4,2\n$3bo!\n');
+    expect(formatRle(Grid.fromCells(2, 4, [[3, 1]]), { boundedGrid: false })).toBe(
+      'x = 4, y = 2, rule = B3/S23\n$3bo!\n',
+    );
   });
 
   it('keeps lines within 70 characters and never splits a run', () => {
@@ -112,38 +117,38 @@ describe('formatRle (strict)', () => {
 
 describe('plaintext .cells', () => {
   it('reads names, comments and rows; leniently accepts * o - and trailing blanks', () => {
-    const pattern = parseCells('!Name: Glider\n!A comment\n.O.\n..O  \nOOO\n\n');
+    const pattern = parsePlaintext('!Name: Glider\n!A comment\n.O.\n..O  \nOOO\n\n');
     expect(pattern.name).toBe('Glider');
     expect(pattern.comments).toEqual(['A comment']);
-    expect(pattern.cells).toEqual(GLIDER_CELLS);
-    expect(parseCells('-*\n--*\n***').cells).toEqual(GLIDER_CELLS);
-    expect(parseCells('.o\n..o\nooo').cells).toEqual(GLIDER_CELLS);
+    expect(pattern.liveCells).toEqual(GLIDER_CELLS);
+    expect(parsePlaintext('-*\n--*\n***').liveCells).toEqual(GLIDER_CELLS);
+    expect(parsePlaintext('.o\n..o\nooo').liveCells).toEqual(GLIDER_CELLS);
   });
 
   it('keeps empty rows inside the pattern and pads short rows', () => {
-    const pattern = parseCells('O\n\n..O');
+    const pattern = parsePlaintext('O\n\n..O');
     expect([pattern.width, pattern.height]).toEqual([3, 3]);
   });
 
   it('reports an unexpected character with line and column', () => {
-    const error = syntaxError(() => parseCells('!Name: x\n.O.\n.X.', { fileName: 'x.cells' }));
+    const error = syntaxError(() => parsePlaintext('!Name: x\n.O.\n.X.', { fileName: 'x.cells' }));
     expect(error.message).toBe('x.cells:3:2: unexpected "X" (expected . or O)');
   });
 
   it('round-trips', () => {
-    const text = formatCells(getBuiltinPattern('gosper-gun'));
+    const text = formatPlaintext(getBuiltinPattern('gosper-gun'));
     expect(text.startsWith('!Name: Gosper glider gun\n')).toBe(true);
     const { rule: _gunRule, ...gun } = getBuiltinPattern('gosper-gun');
-    expect(parseCells(text)).toEqual(gun);
+    expect(parsePlaintext(text)).toEqual(gun);
     const { rule: _seedRule, ...seed } = getBuiltinPattern('seed-demo');
-    expect(parseCells(formatCells(seed))).toEqual(seed);
+    expect(parsePlaintext(formatPlaintext(seed))).toEqual(seed);
   });
 });
 
 describe('Life 1.06', () => {
   it('reads cells with negative coordinates and moves them to the origin', () => {
     const pattern = parseLife106('#Life 1.06\n#D a glider\n0 -1\n1 0\n-1 1\n0 1\n1 1\n');
-    expect(pattern.cells).toEqual(GLIDER_CELLS);
+    expect(pattern.liveCells).toEqual(GLIDER_CELLS);
     expect(pattern.comments).toEqual(['a glider']);
   });
 
@@ -161,7 +166,7 @@ describe('Life 1.06', () => {
   it('round-trips (the box shrinks to the live cells)', () => {
     const acorn = getBuiltinPattern('acorn');
     const back = parseLife106(formatLife106(acorn));
-    expect(back.cells).toEqual(acorn.cells);
+    expect(back.liveCells).toEqual(acorn.liveCells);
     expect([back.width, back.height]).toEqual([7, 3]);
   });
 });
@@ -169,13 +174,15 @@ describe('Life 1.06', () => {
 describe('parsePattern', () => {
   it('detects the format by content', () => {
     expect(detectPatternFormat('#Life 1.06\n0 0')).toBe('life106');
-    expect(detectPatternFormat('!Name: x\n.O')).toBe('cells');
-    expect(detectPatternFormat('.O.\n..O\nOOO')).toBe('cells');
+    expect(detectPatternFormat('!Name: x\n.O')).toBe('plaintext');
+    expect(detectPatternFormat('.O.\n..O\nOOO')).toBe('plaintext');
     expect(detectPatternFormat('#N x\nx = 1, y = 1\no!')).toBe('rle');
     expect(detectPatternFormat('bo$2bo$3o!')).toBe('rle');
     const expected: Pattern = parseRle('bo$2bo$3o!');
-    expect(parsePattern('\n.O.\n..O\nOOO\n').cells).toEqual(expected.cells);
-    expect(parsePattern('#Life 1.06\n1 0\n2 1\n0 2\n1 2\n2 2').cells).toEqual(expected.cells);
+    expect(parsePattern('\n.O.\n..O\nOOO\n').liveCells).toEqual(expected.liveCells);
+    expect(parsePattern('#Life 1.06\n1 0\n2 1\n0 2\n1 2\n2 2').liveCells).toEqual(
+      expected.liveCells,
+    );
   });
 
   it('passes the file name to errors', () => {
@@ -195,9 +202,9 @@ describe('built-in patterns and placing them', () => {
       'acorn',
       'seed-demo',
     ]);
-    expect(getBuiltinPattern('gosper-gun').cells).toHaveLength(36);
-    expect(getBuiltinPattern('acorn').cells).toHaveLength(7);
-    expect(getBuiltinPattern('r-pentomino').cells).toHaveLength(5);
+    expect(getBuiltinPattern('gosper-gun').liveCells).toHaveLength(36);
+    expect(getBuiltinPattern('acorn').liveCells).toHaveLength(7);
+    expect(getBuiltinPattern('r-pentomino').liveCells).toHaveLength(5);
     expect(() => getBuiltinPattern('glidr')).toThrow(UnknownPatternError);
     expect(() => getBuiltinPattern('toString')).toThrow(/built-in patterns: glider, blinker/);
   });

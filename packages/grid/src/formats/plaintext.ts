@@ -9,10 +9,10 @@ import { makePattern, type ParsePatternOptions, type Pattern, toPattern } from '
  * rows are padded. Plaintext carries no rule.
  *
  * @example
- * parseCells('!Name: Blinker\nOOO\n').width; // 3
+ * parsePlaintext('!Name: Blinker\nOOO\n').width; // 3
  * @throws {PatternSyntaxError} with the line and column of an unexpected character.
  */
-export function parseCells(text: string, options: ParsePatternOptions = {}): Pattern {
+export function parsePlaintext(text: string, options: ParsePatternOptions = {}): Pattern {
   const lines = text.split(/\r?\n|\r/);
   let name: string | undefined;
   const comments: string[] = [];
@@ -38,7 +38,7 @@ export function parseCells(text: string, options: ParsePatternOptions = {}): Pat
       if (ch === 'O' || ch === 'o' || ch === '*') cells.push([x, y]);
       else if (ch !== '.' && ch !== '-') {
         throw new PatternSyntaxError(
-          'cells',
+          'plaintext',
           `unexpected ${JSON.stringify(ch)} (expected . or O)`,
           { line: li + 1, column: x + 1, fileName: options.fileName },
         );
@@ -51,8 +51,8 @@ export function parseCells(text: string, options: ParsePatternOptions = {}): Pat
   return makePattern(cells, { width, height }, { name, comments });
 }
 
-/** Options of `formatCells`. */
-export interface FormatCellsOptions {
+/** Options of `formatPlaintext`. */
+export interface FormatPlaintextOptions {
   /** Written as `!Name: ...`. Default: the pattern's name. */
   readonly name?: string;
   /** Written as `!` lines. Default: the pattern's comments. */
@@ -64,9 +64,12 @@ export interface FormatCellsOptions {
  * full (`.` dead, `O` alive), each ending in a newline.
  *
  * @example
- * formatCells(getBuiltinPattern('blinker')); // '!Name: Blinker\nOOO\n'
+ * formatPlaintext(getBuiltinPattern('blinker')); // '!Name: Blinker\nOOO\n'
  */
-export function formatCells(source: Pattern | Grid, options: FormatCellsOptions = {}): string {
+export function formatPlaintext(
+  source: Pattern | Grid,
+  options: FormatPlaintextOptions = {},
+): string {
   const pattern = toPattern(source);
   const name = options.name ?? pattern.name;
   const out: string[] = [];
@@ -76,7 +79,7 @@ export function formatCells(source: Pattern | Grid, options: FormatCellsOptions 
   const rows = Array.from({ length: pattern.height }, () =>
     new Array<string>(pattern.width).fill('.'),
   );
-  for (const [x, y] of pattern.cells) (rows[y] as string[])[x] = 'O';
+  for (const [x, y] of pattern.liveCells) (rows[y] as string[])[x] = 'O';
   for (const row of rows) out.push(row.join(''));
   return `${out.join('\n')}\n`;
 }

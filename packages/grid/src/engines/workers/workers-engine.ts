@@ -2,12 +2,13 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { workerFileUrl } from '@fanout/internal/worker-file';
 import { bufferWords, countPacked, type PackedShape } from '../bitwise-kernel.js';
-import { type LifeEngine, StepSerializer } from '../engine.js';
+import { type StepOptions, StepSerializer } from '../engine.js';
 import { EngineWorkerError } from '../../errors.js';
 import type { Grid, XY } from '../../grid.js';
 import { packInto, packedCells, shapeOf, unpack } from '../packed-world.js';
 import { CONWAY, type LifeRule } from '../../rule.js';
 import { freezeLevel } from './band-schedule.js';
+import type { WorkersEngine, WorkersEngineOptions } from './types.js';
 import {
   bandsFor,
   type CommandDone,
@@ -17,20 +18,8 @@ import {
   MAX_COMMAND_GENERATIONS,
 } from './protocol.js';
 
-/** Options of `createWorkersEngine`. */
-export interface WorkersEngineOptions {
-  /** Default `B3/S23`. */
-  readonly rule?: LifeRule;
-  /** Worker threads (at most one per row). Default `min(2, availableParallelism())`. */
-  readonly threads?: number;
-}
-
-/** The `workers` engine. */
-export interface WorkersEngine extends LifeEngine {
-  readonly kind: 'workers';
-  /** Worker threads in use. */
-  readonly threads: number;
-}
+/** How often `step` reports progress while the threads run a command. */
+const PROGRESS_MS = 100;
 
 interface Pending {
   readonly epoch: number;
@@ -120,7 +109,21 @@ class Workers implements WorkersEngine {
     return this.#generation;
   }
 
-  #command(generations: number, signal: AbortSignal | undefined): Promise<void> {
+  /** Generations every band has completed in the running command. */
+  #commandProgress(): number {
+    const ctrl = this.#ctrl;
+    let least = Number.MAX_SAFE_INTEGER;
+    for (let slot = Ctrl.bands; slot < ctrl.length; slot++) {
+      least = Math.min(least, Atomics.load(ctrl, slot) >> 1);
+    }
+    return least;
+  }
+
+  #command(
+    generations: number,
+    signal: AbortSignal | undefined,
+    onRunning: ((done: number) => void) | undefined,
+  ): Promise<void> {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
     const ctrl = this.#ctrl;
     const epoch = (Atomics.load(ctrl, Ctrl.epoch) + 1) | 0;
@@ -138,28 +141,63 @@ class Workers implements WorkersEngine {
     signal?.addEventListener('abort', onAbort, { once: true });
     Atomics.store(ctrl, Ctrl.epoch, epoch);
     Atomics.notify(ctrl, Ctrl.epoch);
+    // The main thread is idle while the threads work: a timer reads their progress. A
+    // callback that throws stops the command like an abort, and the step rejects with it.
+    let progressFailure: { readonly error: unknown } | undefined;
+    const poll =
+      onRunning === undefined
+        ? undefined
+        : setInterval(() => {
+            try {
+              onRunning(this.#commandProgress());
+            } catch (error) {
+              progressFailure ??= { error };
+              freezeLevel(ctrl);
+            }
+          }, PROGRESS_MS);
+    const stopPolling = (): void => {
+      if (poll !== undefined) clearInterval(poll);
+    };
     return executed.then(
       (n) => {
+        stopPolling();
         signal?.removeEventListener('abort', onAbort);
         this.#generation += n;
         this.#parity ^= n & 1;
+        if (progressFailure !== undefined) throw progressFailure.error;
         if (n < generations) signal?.throwIfAborted();
       },
       (error: unknown) => {
+        stopPolling();
         signal?.removeEventListener('abort', onAbort);
         throw error;
       },
     );
   }
 
-  step(generations = 1, options: { signal?: AbortSignal } = {}): Promise<void> {
-    const { signal } = options;
+  step(generations = 1, options: StepOptions = {}): Promise<void> {
+    const { signal, onProgress } = options;
     return this.#serial.run(generations, signal, async (n) => {
-      // Commands are capped so the doubled generation counts fit an Int32.
-      for (let left = n; left > 0; ) {
-        const chunk = Math.min(left, MAX_COMMAND_GENERATIONS);
-        await this.#command(chunk, signal);
-        left -= chunk;
+      const start = this.#generation;
+      let settled = false;
+      const report = (generation: number): void => {
+        if (!settled) onProgress?.({ done: generation - start, total: n, generation });
+      };
+      try {
+        // Commands are capped so the doubled generation counts fit an Int32.
+        for (let left = n; left > 0; ) {
+          const chunk = Math.min(left, MAX_COMMAND_GENERATIONS);
+          const base = this.#generation;
+          await this.#command(
+            chunk,
+            signal,
+            onProgress === undefined ? undefined : (done) => report(base + done),
+          );
+          left -= chunk;
+        }
+        report(this.#generation);
+      } finally {
+        settled = true;
       }
     });
   }
