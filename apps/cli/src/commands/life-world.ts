@@ -23,6 +23,7 @@ import {
 } from '@fanout/grid';
 import { UsageError } from '../errors.js';
 import type { Size } from '../options.js';
+import { engineName } from './life-engine.js';
 
 /** The default world size when neither --size, the file's bounded grid nor the seed-demo box applies. */
 const DEFAULT_SIZE: Size = { height: 64, width: 64 };
@@ -78,17 +79,22 @@ async function loadPattern(value: string): Promise<Pattern> {
   return parsePattern(text, { fileName: value });
 }
 
-/** `checkWorldSize`, failing with a message that names where the size came from. */
-export function checkSize(size: Size, kind: EngineKind | undefined, sizeFrom: string): void {
+/** What a size is checked for: a world on an engine, or the window of an unbounded world shown. */
+export type SizeUse = { readonly engine: EngineKind; readonly random: boolean } | 'window';
+
+/** `checkWorldSize`, failing with a one-line message naming where the size came from. */
+export function checkSize(size: Size, use: SizeUse, sizeFrom: string): void {
   try {
-    checkWorldSize(size, kind);
+    checkWorldSize(size, use === 'window' ? undefined : use.engine);
   } catch (error) {
     if (!(error instanceof WorldTooLargeError)) throw error;
-    const hint =
-      kind === 'unbounded' || kind === undefined
-        ? 'a smaller --size'
-        : 'a smaller --size or --topology unbounded';
-    throw new UsageError(`${sizeFrom}: ${error.message}; give ${hint}`, { cause: error });
+    const cells = `${size.height}x${size.width}`;
+    const most = `at most ${error.maxCells} cells`;
+    const message =
+      use === 'window'
+        ? `a ${cells} window of the unbounded world is more than can be shown (${most}); give a smaller --size or --print none`
+        : `a ${cells} world is more than --engine ${engineName(use.engine)} holds (${most}); give a smaller --size${use.random ? '' : ' or --topology unbounded'}`;
+    throw new UsageError(`${sizeFrom}: ${message}`, { cause: error });
   }
 }
 
@@ -104,7 +110,7 @@ export async function resolveWorld(flags: WorldFlags, kind: EngineKind): Promise
       flags.size === undefined ? 'the default 64x64 world' : `--size ${size.height}x${size.width}`;
     if (topology === 'unbounded') throw new UsageError('--random needs a bounded world');
     // Before the soup is drawn: a world the engine cannot hold is never allocated.
-    checkSize(size, kind, sizeFrom);
+    checkSize(size, { engine: kind, random: true }, sizeFrom);
     const world = randomGrid({ ...size, density: flags.random, seed: flags.seed ?? 1, topology });
     return { world, size, topology, at: 'center', rule: parseRule(flags.rule), sizeFrom };
   }
@@ -137,7 +143,7 @@ export async function resolveWorld(flags: WorldFlags, kind: EngineKind): Promise
     sizeFrom =
       size.height === DEFAULT_SIZE.height && size.width === DEFAULT_SIZE.width
         ? 'the default 64x64 world'
-        : `${name} (${pattern.width}x${pattern.height} cells, width x height)`;
+        : `${name} (a pattern ${pattern.height} cells high and ${pattern.width} wide)`;
   }
   if (worldTopology !== 'unbounded') {
     if (pattern.height > size.height || pattern.width > size.width) {
@@ -145,7 +151,7 @@ export async function resolveWorld(flags: WorldFlags, kind: EngineKind): Promise
         `${sizeFrom} is smaller than the pattern (${pattern.height}x${pattern.width})`,
       );
     }
-    checkSize(size, kind, sizeFrom);
+    checkSize(size, { engine: kind, random: false }, sizeFrom);
   }
   return { world: pattern, size, topology: worldTopology, at, rule, sizeFrom };
 }

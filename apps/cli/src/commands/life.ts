@@ -192,17 +192,27 @@ function* withNewlines(rows: Iterable<string>): Generator<string> {
   for (const row of rows) yield `${row}\n`;
 }
 
-/** `--out FILE`: the final generation as RLE, streamed (a large world is never one string). */
+/**
+ * `--out FILE`: the final generation as RLE, streamed (a large world is never one string),
+ * with the input file's name, author, comments and other `#` lines.
+ */
 async function writeRleFile(
   path: string,
   world: Grid | Pattern,
   running: RunningEngine,
+  source: WorldSource,
 ): Promise<void> {
+  const input = isPattern(source.world) ? source.world : undefined;
   const file = await open(path, 'w');
   try {
-    await writeBatched(formatRleLines(world, { rule: running.engine.rule }), (text) =>
-      file.write(text),
-    );
+    const lines = formatRleLines(world, {
+      rule: running.engine.rule,
+      ...(input?.name === undefined ? {} : { name: input.name }),
+      ...(input?.author === undefined ? {} : { author: input.author }),
+      ...(input === undefined ? {} : { comments: input.comments }),
+      ...(input?.extraLines === undefined ? {} : { extraLines: input.extraLines }),
+    });
+    await writeBatched(lines, (text) => file.write(text));
   } finally {
     await file.close();
   }
@@ -226,7 +236,7 @@ export async function runLife(
   const json = options.json === true;
   const print = json ? 'none' : options.print;
   // An unbounded world is shown through a window: a grid the size of --size.
-  if (kind === 'unbounded' && print !== 'none') checkSize(world.size, undefined, world.sizeFrom);
+  if (kind === 'unbounded' && print !== 'none') checkSize(world.size, 'window', world.sizeFrom);
   const running = await startEngine(options, kind, world);
   const { engine } = running;
   const progress = startProgress('life', progressEnabled(json));
@@ -251,7 +261,9 @@ export async function runLife(
     const population = engine.population();
     const cellUpdates = extent.width * extent.height * total;
     const rate = seconds > 0 ? cellUpdates / seconds : 0;
-    if (options.out !== undefined) await writeRleFile(options.out, running.final(), running);
+    if (options.out !== undefined) {
+      await writeRleFile(options.out, running.final(), running, world);
+    }
     if (json) {
       await writeJson({
         generations: total,

@@ -1,6 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AsyncPool } from '@fanout/executors';
 import { describe, expect, it } from 'vitest';
 import { type LifeLogic, ruleLogic, stepCell } from './cell-logic.js';
+import { delayedLogic } from './delayed-logic.js';
 import { Grid, type Topology } from '../grid.js';
 import { haloNeighbors, withHalo } from './halo.js';
 import { parseRule } from '../rule.js';
@@ -118,5 +120,46 @@ describe('simulate answers', () => {
     // The pool starts the next queued cell as the failed one settles, a tick before
     // simulate sees the failure; the 7 cells after that skip the logic.
     expect(calls).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('the per-cell I/O recipe (pass the cell signal into the I/O)', () => {
+  it('prints no MaxListenersExceededWarning for a world of many cells', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(warning);
+    };
+    process.on('warning', onWarning);
+    try {
+      const grid = soup(12, 12, 3, 'torus');
+      const expected = reference(grid, ruleLogic());
+      const rule = ruleLogic();
+      // As the README's recipe: the I/O takes the cell's signal (here a timer that listens).
+      const logic: LifeLogic = async (alive, neighbors, cell) => {
+        await sleep(1, undefined, { signal: cell.signal });
+        return rule(alive, neighbors, cell);
+      };
+      for (const executor of [undefined, new AsyncPool({ maxConcurrency: 50 })]) {
+        const next = await simulate(grid, { logic, ...(executor ? { executor } : {}) });
+        expect(next.equals(expected)).toBe(true);
+        await executor?.close();
+      }
+      // Node emits the warning on a later tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+  });
+
+  it('delayedLogic ends its wait when the step is abandoned', async () => {
+    const grid = soup(12, 12, 5, 'plane');
+    const controller = new AbortController();
+    const started = performance.now();
+    const running = simulate(grid, { logic: delayedLogic(60_000), signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('stop waiting')), 5);
+    await expect(running).rejects.toThrow('stop waiting');
+    // Bounded, not timed: far below the 60 s the logic would wait.
+    expect(performance.now() - started).toBeLessThan(30_000);
   });
 });

@@ -70,7 +70,7 @@ export function readBoundedGrid(text: string): BoundedGrid | BoundedGridProblem 
     string,
     string | undefined,
     string | undefined,
-    string,
+    string | undefined,
     string | undefined,
   ];
   const width = Number(widthText);
@@ -94,7 +94,7 @@ export function readBoundedGrid(text: string): BoundedGrid | BoundedGridProblem 
       offset: 0,
     };
   }
-  if (twistW !== '' || twistH !== '') {
+  if ((twistW ?? '') !== '' || (twistH ?? '') !== '') {
     return {
       kind: 'syntax',
       problem: `a twisted edge (*) belongs to a Klein bottle (:K), not a ${name} (:${text})`,
@@ -105,14 +105,14 @@ export function readBoundedGrid(text: string): BoundedGrid | BoundedGridProblem 
     return {
       kind: 'unsupported',
       problem: `a ${name} with shifted edges (:${text}) is not supported; fanout runs unshifted grids`,
-      offset: 1,
+      offset: 0,
     };
   }
   if (width === 0 || height === 0) {
     return {
       kind: 'unsupported',
-      problem: `a ${name} of infinite ${width === 0 ? 'width' : 'height'} (:${text}) is not supported; fanout runs finite grids (or --topology unbounded)`,
-      offset: 1,
+      problem: `a ${name} of infinite ${width === 0 ? 'width' : 'height'} (:${text}) is not supported; fanout runs finite grids`,
+      offset: 0,
     };
   }
   return { topology: letter === 'T' ? 'torus' : 'plane', width, height };

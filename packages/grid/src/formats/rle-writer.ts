@@ -11,8 +11,12 @@ export interface FormatRleOptions {
   readonly rule?: LifeRule;
   /** Written as `#N`. Default: the pattern's name. */
   readonly name?: string;
+  /** Written as `#O` lines (one per line of it). Default: the pattern's author. */
+  readonly author?: string;
   /** Written as `#C` lines. Default: the pattern's comments. */
   readonly comments?: readonly string[];
+  /** Other `#` lines, written verbatim before the header. Default: the pattern's. */
+  readonly extraLines?: readonly string[];
   /**
    * Golly's bounded-grid suffix after the rule (`B3/S23:T64,64`). Default: the pattern's
    * own, or for a `Grid` its size and topology; `false` writes none.
@@ -70,13 +74,14 @@ function* headerLines(source: Pattern | Grid, options: FormatRleOptions): Genera
   }
   const name = options.name ?? pattern?.name;
   if (name !== undefined && name !== '') yield `#N ${name}`;
-  if (pattern?.author !== undefined) {
-    for (const author of pattern.author.split('\n')) yield author === '' ? '#O' : `#O ${author}`;
+  const author = options.author ?? pattern?.author;
+  if (author !== undefined) {
+    for (const line of author.split('\n')) yield line === '' ? '#O' : `#O ${line}`;
   }
   for (const comment of options.comments ?? pattern?.comments ?? []) {
     yield comment === '' ? '#C' : `#C ${comment}`;
   }
-  yield* pattern?.extraLines ?? [];
+  yield* options.extraLines ?? pattern?.extraLines ?? [];
   const rule = options.rule ?? pattern?.rule ?? CONWAY;
   const ownGrid: BoundedGrid | undefined = isPattern(source)
     ? source.boundedGrid
