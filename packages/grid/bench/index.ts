@@ -1,6 +1,6 @@
 // `pnpm --filter @fanout/grid bench`: ours against the seed's figures and against each
 // other, side by side. Run it under the bench lock (2 shared cores):
-//   flock /tmp/fanout-cpu.lock pnpm --filter @fanout/grid bench
+//   flock /tmp/fanout-heavy.lock pnpm --filter @fanout/grid bench
 import { availableParallelism } from 'node:os';
 import { AsyncPool, type Executor, InlineExecutor } from '@fanout/executors';
 import type * as Main from '../src/index.js';
