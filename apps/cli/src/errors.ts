@@ -43,6 +43,9 @@ export class InterruptedError extends Error {
 export const USER_INPUT_CODES: ReadonlySet<string> = new Set([
   UsageError.code,
   'FANOUT_PATTERN_SYNTAX',
+  'FANOUT_PATTERN_TOO_LARGE',
+  'FANOUT_PATTERN_UNSUPPORTED',
+  'FANOUT_WORLD_TOO_LARGE',
   'FANOUT_RULE_SYNTAX',
   'FANOUT_UNKNOWN_PATTERN',
   'FANOUT_PAIRS_SYNTAX',
