@@ -218,7 +218,12 @@ async function runModel(seed: number, restarts: number, schemes: Scheme[]): Prom
   await merger?.exited;
   for (const input of inputs) appendLine(input, rnd); // each input exists at the end
   const last = startMerger(inputs, false, 1000, reports);
-  expect(await last.exited, `final merge exit (seed ${seed})`).toBe(0);
+  const code = await last.exited;
+  const said = reports
+    .filter((r) => !r.startsWith('{'))
+    .slice(-5)
+    .join(' | ');
+  expect(code, `final merge exit (seed ${seed}): ${said}`).toBe(0);
 
   const out = (await readFile(join(dir, 'merged.out'), 'utf8')).split('\n');
   expect(out.pop(), 'the output ends with a newline').toBe('');

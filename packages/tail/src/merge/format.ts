@@ -1,3 +1,4 @@
+import { ownedConcat } from '../read/buffers.js';
 import type { LinePart } from '../read/splitter.js';
 
 const NEWLINE = 10;
@@ -5,7 +6,8 @@ const NEWLINE = 10;
 /** Copies each line of `part` with `prefix` before it, into one owned buffer. */
 export function prefixLines(part: LinePart, prefix: Buffer): Buffer {
   const { data } = part;
-  if (part.record) return Buffer.concat([prefix, data]);
+  // Owned memory: a file sink transfers it to the writer thread (pooled buffers cannot move).
+  if (part.record) return ownedConcat([prefix, data]);
   const out = Buffer.allocUnsafeSlow(data.length + part.lines * prefix.length);
   let from = 0;
   let to = 0;
@@ -28,7 +30,7 @@ export function jsonRecords(part: LinePart, file: string): Buffer {
   const object = (offset: number, from: number, to: number) =>
     `${head}${offset},"line":${JSON.stringify(data.toString('utf8', from, to))}}\n`;
   if (part.record || part.addedNewline) {
-    return Buffer.from(object(part.offset, 0, data.length - 1));
+    return owned(object(part.offset, 0, data.length - 1));
   }
   let text = '';
   let from = 0;
@@ -37,5 +39,12 @@ export function jsonRecords(part: LinePart, file: string): Buffer {
     text += object(part.offset + from, from, nl);
     from = nl + 1;
   }
-  return Buffer.from(text);
+  return owned(text);
+}
+
+/** `text` as UTF-8 in its own memory (never Node's shared pool), so it can be transferred. */
+function owned(text: string): Buffer {
+  const out = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  out.write(text);
+  return out;
 }

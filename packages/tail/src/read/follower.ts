@@ -696,7 +696,14 @@ export class FileFollower {
       if (fh && !used) await fh.close().catch(() => {});
     }
     this.#held = new Set(this.#gens.filter((g) => g.fh));
-    if (first && attempt === 0 && this.#opts.onMismatch) await this.#checkResumed(candidates);
+    if (first && attempt === 0 && this.#opts.onMismatch) {
+      try {
+        await this.#checkResumed(candidates);
+      } catch (e) {
+        for (const c of candidates) await c.fh.close().catch(() => {});
+        throw e;
+      }
+    }
     const found = new Set<Generation>();
     const matched = new Set<Generation>();
     const fresh: Candidate[] = [];
@@ -744,10 +751,10 @@ export class FileFollower {
     const missing = this.#gens.filter((g) => !g.done && !g.fh && !found.has(g));
     if (missing.length > 0 && attempt < 3) {
       // A scan can run between two renames of a rotation: look again before calling it lost.
+      for (const g of found) if (!this.#held.has(g)) g.fh = undefined;
       for (const c of candidates) {
         if (!this.#gens.some((g) => g.fh === c.fh)) await c.fh.close().catch(() => {});
       }
-      for (const g of found) if (!this.#held.has(g)) g.fh = undefined;
       await new Promise((r) => setTimeout(r, 20));
       return this.#plan(attempt + 1, first);
     }

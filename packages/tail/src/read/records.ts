@@ -1,3 +1,4 @@
+import { ownedConcat } from './buffers.js';
 import type { LinePart } from './splitter.js';
 
 const NEWLINE = 10;
@@ -77,7 +78,7 @@ export class RecordAssembler {
 
   #emit(out: LinePart[]): void {
     if (this.#lines.length === 0) return;
-    const data = Buffer.concat(this.#lines, this.#bytes);
+    const data = ownedConcat(this.#lines); // owned: it may be transferred to the writer thread
     out.push({
       data,
       offset: this.#offset,
