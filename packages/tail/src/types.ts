@@ -30,6 +30,11 @@ export interface GenerationPosition {
   size?: number;
   /** Where it was last seen. */
   path?: string;
+  /**
+   * Its first bytes (the fingerprint's input, base64): a copy shorter than them (made before
+   * the last lines read were written) is still recognised after a restart.
+   */
+  head?: string;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { CheckpointError } from '../errors.js';
+import { headMatches } from '../read/identity.js';
 import type { FileIdentity, FollowState, GenerationPosition } from '../types.js';
 
 /** Where one input was in a version 1 checkpoint: its one current file. */
@@ -52,6 +53,12 @@ function generationProblem(g: GenerationPosition): string | undefined {
   if (g.size !== undefined && !isCount(g.size))
     return `size ${JSON.stringify(g.size)} is not a byte count`;
   if (g.path !== undefined && typeof g.path !== 'string') return 'a bad path';
+  if (g.head !== undefined) {
+    const head = typeof g.head === 'string' ? Buffer.from(g.head, 'base64') : undefined;
+    if (!head || head.length !== g.identity.fingerprintBytes || !headMatches(head, g.identity)) {
+      return 'a head that does not match its fingerprint';
+    }
+  }
   return undefined;
 }
 

@@ -1,34 +1,27 @@
-import { readdir, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { InputError } from '../errors.js';
 import type { FileIdentity, FollowOptions, FollowState, TailEvent } from '../types.js';
 import type { CopyLines } from '../write/sink.js';
 import {
-  type Candidate,
-  classifyByContent,
-  classifyByInode,
   type Generation,
   generationOf,
   isFollowState,
-  orderNew,
-  positionOf,
   rollTail,
-  tailLength,
   tailMatches,
 } from './generations.js';
 import {
   FINGERPRINT_BYTES,
   headMatches,
-  identify,
-  identityOf,
   readAt,
   sameInode,
   TAIL_BYTES,
   withHead,
 } from './identity.js';
-import { openRegular } from './open-file.js';
 import { RecordAssembler } from './records.js';
-import { DEFAULT_ROTATED, SiblingMatcher, type SiblingName } from './siblings.js';
+import { Registry } from './registry.js';
+import { type Candidate, scan, type ScanTarget } from './scan.js';
+import { DEFAULT_ROTATED, SiblingMatcher } from './siblings.js';
 import { type LinePart, LineSplitter } from './splitter.js';
 import { Waker } from './waker.js';
 
@@ -76,26 +69,11 @@ export interface FollowerOptions extends FollowOptions {
   endWhenGone?: boolean;
 }
 
-/**
- * Whether candidate `c` starts as `gen` does: its first bytes hash to `gen`'s fingerprint, or
- * — for files shorter than a whole fingerprint — they are the start of what was read of
- * `gen`, all of which is in its tail while its offset is within the tail's reach.
- */
-function startsLike(c: Candidate, gen: Generation): boolean {
-  if (gen.identity.fingerprintBytes > 0 && headMatches(c.head, gen.identity)) return true;
-  const t = gen.tail;
-  if (!Buffer.isBuffer(t) || t.length !== gen.offset || c.head.length === 0) return false;
-  const n = Math.min(c.head.length, t.length);
-  return n === Number(c.stats.size) && c.head.subarray(0, n).equals(t.subarray(0, n));
-}
-
 /** The generation being read. */
 interface Current {
   gen: Generation;
   /** At the input's path (not rotated away): its end is not the end of the generation. */
   live: boolean;
-  /** Was at the path when opened: its leaving is reported (`rotated` / `deleted`). */
-  wasLive: boolean;
   readPos: number;
   /** The bytes just before `readPos`, compared before every read. */
   readTail: Buffer;
@@ -105,35 +83,32 @@ interface Current {
   atEnd?: boolean;
   /** Modification time at the last look at the path. */
   mtime?: bigint;
-  /** For a copy: the truncated file's size as last seen (what may be lost beyond the copy). */
-  originalSize?: number;
-  originalPath?: string;
 }
 
-type ReadOutcome = LineBatch | 'eof' | 'more' | 'truncated';
+type ReadOutcome = LineBatch | 'eof' | 'more' | 'truncated' | 'look';
 
 const EMPTY = Buffer.alloc(0);
 const SAFETY_MS = 10_000;
-/** Finished generations remembered per input. */
-const MAX_DONE = 64;
 
 function codeOf(e: unknown): unknown {
   return e !== null && typeof e === 'object' && 'code' in e ? e.code : undefined;
 }
 
 /**
- * Follows one input by identity, not by path: a registry of every generation (each file
- * that has been or is at the path: device, inode, fingerprint, offset, finished or not)
- * and the rotated siblings beside the path (`NAME.1`, `NAME-20261201`…). Every generation
- * is read to its end, oldest first, before the next one, whatever happened while running or
- * while down; a truncated file's missing lines are taken from its copytruncate copy; a line
- * is only ever handed on whole.
+ * Follows one input by identity, not by path: a registry of every generation (each content
+ * stream that has been or is at the path: device, inode, first bytes, offset, finished or
+ * not) kept up to date against consistent looks at the path and its rotated siblings
+ * (`NAME.1`, `NAME-20261201`…) and the files it holds open. Every generation is read to its
+ * end, oldest first, before the next one, whatever happened while running or while down; a
+ * truncated file's missing lines are taken from its copytruncate copy; a line is only ever
+ * handed on whole: before bytes are handed on, the bytes before them are checked to be
+ * those read there (before and after the read), so a file truncated and refilled is never
+ * read from the middle of a line.
  */
 export class FileFollower {
   readonly path: string;
   readonly #label: string;
-  readonly #dir: string;
-  readonly #name: string;
+  readonly #target: ScanTarget;
   readonly #opts: FollowerOptions;
   readonly #follow: boolean;
   readonly #interval: number;
@@ -143,13 +118,13 @@ export class FileFollower {
   readonly #records: RecordAssembler | undefined;
   readonly #recordTimeout: number;
   #lastData = 0;
-  readonly #siblings: SiblingMatcher;
   readonly #waker = new Waker();
-  #gens: Generation[] = [];
+  readonly #registry: Registry;
   #cur: Current | null = null;
   #buf: Buffer | undefined;
-  /** The first scan has not run: it applies `from`. */
-  #firstScan = true;
+  #check = Buffer.allocUnsafeSlow(Math.max(TAIL_BYTES, FINGERPRINT_BYTES));
+  /** The first look has not run: it applies `from`. */
+  #firstLook = true;
   /** Resuming a whole state: siblings never seen are generations rotated while down. */
   readonly #resumedState: boolean;
   #everOpened = false;
@@ -158,8 +133,6 @@ export class FileFollower {
   #ended = false;
   #lastCheck = Number.NEGATIVE_INFINITY;
   #pending: (() => void) | undefined;
-  /** Generations holding a file open when the current scan began. */
-  #held = new Set<Generation>();
   #readyResolve: (() => void) | undefined;
   /** Resolves once the first look at the input is done (opened, or found missing). */
   readonly ready: Promise<void>;
@@ -167,14 +140,20 @@ export class FileFollower {
   constructor(path: string, options: FollowerOptions = {}) {
     this.path = path;
     this.#label = options.label ?? path;
-    this.#dir = dirname(path);
-    this.#name = basename(path);
+    const dir = dirname(path);
+    const name = basename(path);
+    this.#target = {
+      dir,
+      path,
+      label: this.#label,
+      siblings: new SiblingMatcher(name, options.rotated ?? DEFAULT_ROTATED),
+      exclude: options.exclude,
+    };
     this.#opts = options;
     this.#follow = options.follow ?? false;
     this.#interval = options.intervalMs ?? 100;
     this.#safety = options.safetyIntervalMs ?? Math.max(SAFETY_MS, this.#interval);
     this.#signal = options.signal;
-    this.#siblings = new SiblingMatcher(this.#name, options.rotated ?? DEFAULT_ROTATED);
     this.#splitter = new LineSplitter(
       options.maxLineBytes ?? 1024 * 1024,
       options.longLines ?? 'split',
@@ -192,15 +171,17 @@ export class FileFollower {
     });
     const from = options.from;
     this.#resumedState = isFollowState(from);
+    let gens: Generation[] = [];
     if (isFollowState(from)) {
-      this.#gens = from.generations.map((p) => generationOf(p, path));
+      gens = from.generations.map((p) => generationOf(p, path));
       for (const identity of from.done) {
-        this.#gens.push({ ...generationOf({ identity, offset: 0 }, path), done: true });
+        gens.push({ ...generationOf({ identity, offset: 0 }, path), done: true });
       }
     } else if (from !== undefined && typeof from === 'object') {
-      this.#gens = [generationOf({ identity: from.identity, offset: from.offset }, path)];
+      gens = [generationOf({ identity: from.identity, offset: from.offset }, path)];
     }
-    if (this.#follow) this.#waker.watch(this.#dir, this.#name);
+    this.#registry = new Registry(this.#label, path, gens, (e) => this.#emit(e));
+    if (this.#follow) this.#waker.watch(dir, name);
   }
 
   #emit(event: TailEvent): void {
@@ -209,10 +190,7 @@ export class FileFollower {
 
   /** Where every unfinished generation is, for a checkpoint (as of the last commit). */
   state(): FollowState {
-    return {
-      generations: this.#gens.filter((g) => !g.done).map(positionOf),
-      done: this.#gens.filter((g) => g.done).map((g) => g.identity),
-    };
+    return this.#registry.state();
   }
 
   /** The next batch of whole lines, or null once ended (EOF without follow, or aborted). */
@@ -226,7 +204,7 @@ export class FileFollower {
       if (!this.#cur) {
         let found: boolean;
         try {
-          found = await this.#plan();
+          found = await this.#look();
         } finally {
           this.#readyResolve?.();
         }
@@ -255,8 +233,12 @@ export class FileFollower {
         throw e instanceof InputError ? e : new InputError(this.#label, 'read', e);
       }
       if (outcome === 'more') continue;
-      if (outcome === 'truncated') {
-        await this.#onTruncated(cur);
+      if (outcome === 'truncated' || outcome === 'look') {
+        // Its bytes before our position changed, or its first bytes just arrived: the
+        // registry decides what the file holds now (and where the rest of this one is).
+        cur.gen.size = Math.max(cur.gen.size, cur.seenSize);
+        this.#resetLines(cur.gen.offset);
+        this.#cur = null;
         continue;
       }
       if (outcome !== 'eof') return outcome;
@@ -322,18 +304,20 @@ export class FileFollower {
 
   /** At the end of a generation: its last line without newline, handed on whole (or dropped from a copy). */
   async #finishPartial(cur: Current): Promise<LineBatch | null> {
-    if (cur.gen.isCopy) {
+    const original = cur.gen.copyOf;
+    if (original) {
       const fragment = this.#splitter.pendingBytes;
       const record = this.#records?.flush();
       if (record) return this.#batch(cur, [record], cur.readTail);
       this.#splitter.reset(cur.gen.offset);
+      cur.gen.copyOf = undefined;
       this.#emit({
         type: 'truncated',
-        path: cur.originalPath ?? this.#label,
-        offset: cur.gen.offset,
+        path: original.path,
+        offset: original.offset,
         size: cur.gen.size,
         copy: cur.gen.path,
-        lostBytes: fragment + Math.max(0, (cur.originalSize ?? 0) - cur.seenSize),
+        lostBytes: fragment + Math.max(0, original.size - cur.seenSize),
       });
       return null;
     }
@@ -360,7 +344,7 @@ export class FileFollower {
       deleted = (await fh?.stat({ bigint: true }))?.nlink === 0n;
     } catch {}
     await fh?.close().catch(() => {});
-    if (cur.wasLive) {
+    if (gen.wasLive) {
       if (deleted) this.#emit({ type: 'deleted', path: this.#label });
       else this.#emit({ type: 'rotated', path: this.#label, previous: gen.identity });
       // A file that appears at the path from now on is reported as re-created.
@@ -411,13 +395,14 @@ export class FileFollower {
     if (!this.#buf) this.#buf = this.#opts.allocate?.(size) ?? Buffer.allocUnsafeSlow(size);
     const buf = this.#buf;
     const { bytesRead } = await fh.read(buf, 0, k + chunk, cur.readPos - k);
-    if (bytesRead < k || !buf.subarray(0, k).equals(cur.readTail)) return 'truncated';
-    // At the start there are no bytes before: the file must still begin as when it was found
-    // (it may have been truncated and refilled since, its old content then in a copy).
-    if (cur.readPos === 0 && !headMatches(buf.subarray(0, bytesRead), cur.gen.identity)) {
-      return 'truncated';
-    }
+    if (!(await this.#anchored(cur, buf.subarray(0, bytesRead), false))) return 'truncated';
     if (bytesRead === k) return 'eof';
+    // Nothing known of this file yet (it was empty when found): the registry looks at it
+    // (and at what appeared beside it meanwhile, older than these bytes) before any is read.
+    if (cur.readPos === 0 && cur.gen.identity.fingerprintBytes === 0) return 'look';
+    // Read again after the read: still the same bytes before our position, so the read
+    // did not straddle a truncation.
+    if (!(await this.#anchored(cur, undefined, true))) return 'truncated';
     const at = cur.readPos;
     const data = buf.subarray(k, bytesRead);
     const tailBefore = cur.readTail;
@@ -426,6 +411,7 @@ export class FileFollower {
       const head = Buffer.concat([tailBefore, data]).subarray(0, FINGERPRINT_BYTES);
       if (tailBefore.length === at && head.length > cur.gen.identity.fingerprintBytes) {
         cur.gen.identity = withHead(cur.gen.identity, head);
+        cur.gen.head = Buffer.from(head);
       }
     }
     cur.readPos += data.length;
@@ -444,6 +430,32 @@ export class FileFollower {
         ? rollTail(tailBefore, data.subarray(0, committed - at))
         : await readAt(fh, Math.max(0, committed - TAIL_BYTES), Math.min(committed, TAIL_BYTES));
     return this.#batch(cur, parts, tail);
+  }
+
+  /**
+   * Whether the file still holds, just before the read position, what was read there (its
+   * first bytes when at 0): in `read` (a read that began there), or read again now.
+   */
+  async #anchored(cur: Current, read: Buffer | undefined, again: boolean): Promise<boolean> {
+    const fh = cur.gen.fh;
+    if (!fh) return false;
+    if (cur.readPos === 0) {
+      const n = cur.gen.identity.fingerprintBytes;
+      if (n === 0) return true;
+      let head = read;
+      if (again || !head) {
+        const { bytesRead } = await fh.read(this.#check, 0, n, 0);
+        head = this.#check.subarray(0, bytesRead);
+      }
+      return headMatches(head, cur.gen.identity);
+    }
+    const k = cur.readTail.length;
+    let before = read?.subarray(0, k);
+    if (again || !before) {
+      const { bytesRead } = await fh.read(this.#check, 0, k, cur.readPos - k);
+      before = this.#check.subarray(0, bytesRead);
+    }
+    return before.length === k && before.equals(cur.readTail);
   }
 
   #batch(cur: Current, parts: LinePart[], tail: Buffer): LineBatch {
@@ -483,332 +495,29 @@ export class FileFollower {
   }
 
   /**
-   * The current file's bytes before our position changed: it was truncated (copytruncate)
-   * or rewritten. What we had not read yet is taken from its copy when one is found beside
-   * it; the file itself is then read from its start as a new generation.
+   * Looks at the path, its siblings and the files held, brings the registry up to date and
+   * opens the oldest unfinished generation. False when there is nothing to read (the path
+   * is missing).
    */
-  async #onTruncated(cur: Current): Promise<void> {
-    const gen = cur.gen;
-    const fh = gen.fh;
-    this.#resetLines(gen.offset);
-    this.#cur = null;
-    if (!fh || gen.isCopy) {
-      // A copy being rewritten too: what is left of it cannot be trusted.
-      this.#emit({
-        type: 'truncated',
-        path: this.#label,
-        offset: gen.offset,
-        size: 0,
-        lostBytes: Math.max(0, cur.seenSize - gen.offset),
-      });
-      gen.done = true;
-      await fh?.close().catch(() => {});
-      gen.fh = undefined;
-      return;
-    }
-    const st = await fh.stat({ bigint: true });
-    const fresh: Generation = {
-      identity: await identify(fh, st),
-      offset: 0,
-      tail: EMPTY,
-      size: Number(st.size),
-      path: gen.path,
-      done: false,
-      fh,
-    };
-    const copy = await this.#findCopy(gen);
-    if (copy) {
-      gen.identity = copy.identity;
-      gen.path = copy.path;
-      gen.fh = copy.fh;
-      gen.isCopy = true;
-      gen.size = Number(copy.stats.size);
-      // What the file holds now is newer than anything known: it goes last.
-      this.#gens.push(fresh);
-      this.#cur = {
-        gen,
-        live: false,
-        wasLive: false,
-        readPos: gen.offset,
-        readTail: await this.#tailOf(gen),
-        seenSize: gen.offset,
-        originalSize: Math.max(cur.seenSize, cur.readPos),
-        originalPath: this.#label,
-      };
-      this.#resetLines(gen.offset);
-      return;
-    }
-    this.#emit({
-      type: 'truncated',
-      path: this.#label,
-      offset: gen.offset,
-      size: Number(st.size),
-      lostBytes: Math.max(0, Math.max(cur.seenSize, cur.readPos) - gen.offset),
-    });
-    // Kept as finished: a copy of it shorter than our offset is then not taken for a new file.
-    gen.done = true;
-    gen.fh = undefined;
-    this.#gens.push(fresh);
-    const older = this.#gens.find((g) => !g.done && g.fh && g !== fresh);
-    if (older) {
-      // Generations found before, rotated copies of what this file held, come first.
-      this.#cur = null;
-      return;
-    }
-    this.#open(fresh, cur.live, cur.wasLive, EMPTY);
-  }
-
-  /** A rotated sibling holding `gen`'s content up to at least its offset (a copytruncate copy). */
-  async #findCopy(gen: Generation): Promise<Candidate | undefined> {
-    const candidates = await this.#scan(true);
-    let found: Candidate | undefined;
-    for (const c of candidates) {
-      const known = this.#gens.some((g) => g.fh === c.fh || sameInode(g.identity, c.identity));
-      const copy =
-        !known &&
-        !sameInode(gen.identity, c.identity) &&
-        (startsLike(c, gen) || (await this.#overlapsTail(c, gen)));
-      if (!found && copy && Number(c.stats.size) >= gen.offset) {
-        if (tailMatches(gen, await this.#tailAt(c, gen))) {
-          found = c;
-          continue;
-        }
-      }
-      if (copy && Number(c.stats.size) < gen.offset) {
-        // A copy of lines already read (the rest was written after the copy was made): never
-        // to be read as a new file.
-        this.#gens.push({ ...this.#genOf(c, 0), done: true, fh: undefined });
-      }
-      if (!this.#gens.some((g) => g.fh === c.fh)) await c.fh.close().catch(() => {});
-    }
-    return found;
-  }
-
-  /**
-   * A file shorter than `gen`'s offset whose end lies within `gen`'s tail: its bytes there
-   * are those `gen` had (a copy made before the lines we read last were written).
-   */
-  async #overlapsTail(c: Candidate, gen: Generation): Promise<boolean> {
-    const t = gen.tail;
-    const size = Number(c.stats.size);
-    if (!Buffer.isBuffer(t) || size >= gen.offset) return false;
-    const from = gen.offset - t.length;
-    if (size - from < Math.min(64, size)) return false; // too little in common to tell
-    const start = Math.max(0, from);
-    const bytes = await readAt(c.fh, start, size - start);
-    return bytes.length === size - start && bytes.equals(t.subarray(start - from, size - from));
-  }
-
-  async #tailAt(c: Candidate, gen: Generation): Promise<Buffer> {
-    const n = Math.min(tailLength(gen), gen.offset);
-    return readAt(c.fh, gen.offset - n, n);
-  }
-
-  async #tailOf(gen: Generation): Promise<Buffer> {
-    if (Buffer.isBuffer(gen.tail)) return gen.tail;
-    const n = Math.min(gen.tail.bytes, gen.offset);
-    return gen.fh ? readAt(gen.fh, gen.offset - n, n) : EMPTY;
-  }
-
-  /** Opens the path and its rotated siblings (reusing handles already held). */
-  async #scan(siblingsOnly = false): Promise<Candidate[]> {
-    let names: string[];
+  async #look(): Promise<boolean> {
+    const first = this.#firstLook;
+    this.#firstLook = false;
+    const held = this.#registry.held();
+    const cands = await scan(this.#target, held);
+    let next: Awaited<ReturnType<Registry['update']>>;
     try {
-      names = await readdir(this.#dir);
-    } catch {
-      names = [];
-    }
-    const exclude = this.#opts.exclude;
-    const out: Candidate[] = [];
-    const wanted: { path: string; sibling?: SiblingName }[] = [];
-    if (!siblingsOnly) wanted.push({ path: this.path });
-    for (const name of names) {
-      const sibling = this.#siblings.match(name);
-      if (!sibling || sibling.compressed) continue;
-      const path = join(this.#dir, name);
-      if (exclude?.(resolve(path))) continue;
-      wanted.push({ path, sibling });
-    }
-    for (const w of wanted) {
-      let opened: Awaited<ReturnType<typeof openRegular>>;
-      try {
-        opened = await openRegular(w.path, w.sibling ? w.path : this.#label);
-      } catch (e) {
-        if (!w.sibling) throw e;
-        continue; // a sibling that is not a readable file is not a generation
-      }
-      if (!opened) continue;
-      const held = this.#gens.find(
-        (g) =>
-          g.fh &&
-          g.identity.dev === opened.stats.dev.toString() &&
-          g.identity.ino === opened.stats.ino.toString(),
-      );
-      if (held?.fh) {
-        await opened.fh.close();
-        opened.fh = held.fh;
-      }
-      const head = await readAt(opened.fh, 0, FINGERPRINT_BYTES);
-      // Renamed between the listing and the open (a rotation under way): the same file under
-      // two names. The later name is its name now; the earlier entry goes.
-      const twice = out.findIndex(
-        (c) => c.stats.dev === opened.stats.dev && c.stats.ino === opened.stats.ino,
-      );
-      if (twice >= 0) {
-        const dup = out[twice] as Candidate;
-        out.splice(twice, 1);
-        if (dup.fh !== opened.fh && !this.#gens.some((g) => g.fh === dup.fh)) {
-          await dup.fh.close().catch(() => {});
-        }
-      }
-      out.push({
-        path: w.path,
-        fh: opened.fh,
-        stats: opened.stats,
-        head,
-        identity: identityOf(opened.stats, head),
-        sibling: w.sibling,
-        compressed: false,
+      if (first && this.#opts.onMismatch) await this.#checkResumed(cands);
+      next = await this.#registry.update(cands, {
+        history: first && !this.#resumedState,
+        fromEnd: this.#opts.from === 'end',
       });
-    }
-    return out;
-  }
-
-  /**
-   * Looks at the path and its siblings, brings the registry up to date and opens the oldest
-   * unfinished generation. False when there is nothing to read (the path is missing).
-   */
-  async #plan(attempt = 0, first = this.#firstScan): Promise<boolean> {
-    this.#firstScan = false;
-    const candidates = await this.#scan();
-    // A generation of which nothing was read yet, at the path (or known by nothing but its
-    // inode), cannot be told from what that inode holds later (the live file of copytruncate
-    // keeps its inode): forgotten, so that the file at the path is taken as new, after any
-    // rotated copy of what it held.
-    const atPath = candidates.find((c) => !c.sibling);
-    for (const g of [...this.#gens]) {
-      if (g.done || g.offset > 0) continue;
-      const unknown = g.identity.fingerprintBytes === 0;
-      if (!unknown && !(atPath && sameInode(g.identity, atPath.identity))) continue;
-      this.#gens.splice(this.#gens.indexOf(g), 1);
-      const fh = g.fh;
-      const used = candidates.some((c) => c.fh === fh) || this.#gens.some((x) => x.fh === fh);
-      if (fh && !used) await fh.close().catch(() => {});
-    }
-    this.#held = new Set(this.#gens.filter((g) => g.fh));
-    if (first && attempt === 0 && this.#opts.onMismatch) {
-      try {
-        await this.#checkResumed(candidates);
-      } catch (e) {
-        for (const c of candidates) await c.fh.close().catch(() => {});
-        throw e;
+    } finally {
+      // Every file no generation holds any more is closed.
+      for (const fh of new Set([...held.map((h) => h.fh), ...cands.map((c) => c.fh)])) {
+        if (!this.#registry.holds(fh)) await fh.close().catch(() => {});
       }
     }
-    const found = new Set<Generation>();
-    const matched = new Set<Generation>();
-    const fresh: Candidate[] = [];
-    const known: SiblingName[] = [];
-    const keep = new Set<Candidate>();
-    const live = candidates.find((c) => !c.sibling);
-    const take = (c: Candidate, g: Generation) => {
-      found.add(g);
-      const previous = g.fh;
-      if (previous && previous !== c.fh && !this.#gens.some((x) => x !== g && x.fh === previous)) {
-        void previous.close().catch(() => {});
-      }
-      if (g.path === this.path && c.path !== this.path) g.movedAway = true;
-      g.fh = c.fh;
-      g.path = c.path;
-      g.size = Math.max(g.size, Number(c.stats.size));
-      keep.add(c);
-    };
-    // By inode first, so that a copy of a generation that is still there is left alone.
-    const rest: Candidate[] = [];
-    for (const c of candidates) {
-      const verdict = await classifyByInode(c, this.#gens, (g) => this.#tailAt(c, g));
-      if (!verdict) {
-        rest.push(c);
-        continue;
-      }
-      if (c.sibling) known.push(c.sibling);
-      matched.add(verdict.gen);
-      if (verdict.kind === 'continues') take(c, verdict.gen);
-    }
-    for (const c of rest) {
-      const verdict = await classifyByContent(c, this.#gens, found, (g) => this.#tailAt(c, g));
-      if (verdict.kind === 'new') {
-        fresh.push(c);
-        continue;
-      }
-      if (c.sibling) known.push(c.sibling);
-      matched.add(verdict.gen);
-      if (verdict.kind === 'copy') {
-        verdict.gen.identity = c.identity;
-        verdict.gen.isCopy = true;
-        take(c, verdict.gen);
-      }
-    }
-    const missing = this.#gens.filter((g) => !g.done && !g.fh && !found.has(g));
-    if (missing.length > 0 && attempt < 3) {
-      // A scan can run between two renames of a rotation: look again before calling it lost.
-      for (const g of found) if (!this.#held.has(g)) g.fh = undefined;
-      for (const c of candidates) {
-        if (!this.#gens.some((g) => g.fh === c.fh)) await c.fh.close().catch(() => {});
-      }
-      await new Promise((r) => setTimeout(r, 20));
-      return this.#plan(attempt + 1, first);
-    }
-    // Finished files are remembered (the newest ones), so that one seen again, even after a
-    // scan that missed it, is never read twice.
-    const done = this.#gens.filter((g) => g.done);
-    for (const g of done.slice(0, Math.max(0, done.length - MAX_DONE))) {
-      this.#gens.splice(this.#gens.indexOf(g), 1);
-    }
-    for (const g of [...this.#gens]) {
-      if (found.has(g) || g.fh || g.done) continue;
-      // Unfinished and nowhere: gone before it was read to its end. Kept as finished, so
-      // that a shorter copy of it is not taken for a new file.
-      g.done = true;
-      const displaced = fresh.find((c) => sameInode(g.identity, c.identity));
-      if (displaced) {
-        this.#emit({
-          type: 'truncated',
-          path: this.#label,
-          offset: g.offset,
-          size: Number(displaced.stats.size),
-          lostBytes: Math.max(0, g.size - g.offset),
-        });
-      } else {
-        this.#emit({
-          type: 'vanished',
-          path: g.path,
-          identity: g.identity,
-          unreadBytes: Math.max(0, g.size - g.offset),
-        });
-      }
-    }
-    const history = first && !this.#resumedState;
-    for (const c of orderNew(fresh, known)) {
-      if (history && c !== live) {
-        // There before we started: history, not ours to read.
-        this.#gens.push({ ...this.#genOf(c, 0), done: true, fh: undefined });
-        continue;
-      }
-      const offset = history && this.#opts.from === 'end' ? Number(c.stats.size) : 0;
-      const gen = this.#genOf(c, offset);
-      if (offset > 0) {
-        const n = Math.min(offset, TAIL_BYTES);
-        gen.tail = await readAt(c.fh, offset - n, n);
-      }
-      this.#gens.push(gen);
-      keep.add(c);
-    }
-    for (const c of candidates) {
-      if (!keep.has(c) && !this.#gens.some((g) => g.fh === c.fh)) {
-        await c.fh.close().catch(() => {});
-      }
-    }
-    const next = this.#gens.find((g) => !g.done && g.fh);
+    const live = cands.some((c) => c.live);
     if (!next) {
       if (!live) {
         if (!this.#missingReported) this.#emit({ type: 'missing', path: this.#label });
@@ -817,25 +526,19 @@ export class FileFollower {
       }
       return false;
     }
-    const isLive = live !== undefined && next.fh === live.fh;
+    const isLive = next.view.live;
     if (isLive && this.#reappear) {
       this.#reappear = false;
-      this.#emit({ type: 'recreated', path: this.#label, identity: next.identity });
+      this.#emit({ type: 'recreated', path: this.#label, identity: next.gen.identity });
     }
-    this.#open(next, isLive, isLive || next.movedAway === true, await this.#tailOf(next));
+    this.#open(next.gen, isLive, await this.#tailOf(next.gen));
     return true;
   }
 
-  #genOf(c: Candidate, offset: number): Generation {
-    return {
-      identity: c.identity,
-      offset,
-      tail: EMPTY,
-      size: Number(c.stats.size),
-      path: c.path,
-      done: false,
-      fh: c.fh,
-    };
+  async #tailOf(gen: Generation): Promise<Buffer> {
+    if (Buffer.isBuffer(gen.tail)) return gen.tail;
+    const n = Math.min(gen.tail.bytes, gen.offset);
+    return gen.fh ? readAt(gen.fh, gen.offset - n, n) : EMPTY;
   }
 
   #resetLines(offset: number): void {
@@ -843,9 +546,9 @@ export class FileFollower {
     this.#records?.reset();
   }
 
-  #open(gen: Generation, live: boolean, wasLive: boolean, readTail: Buffer): void {
+  #open(gen: Generation, live: boolean, readTail: Buffer): void {
     this.#everOpened = true;
-    this.#cur = { gen, live, wasLive, readPos: gen.offset, readTail, seenSize: gen.offset };
+    this.#cur = { gen, live, readPos: gen.offset, readTail, seenSize: gen.offset };
     this.#resetLines(gen.offset);
     this.#lastCheck = performance.now();
   }
@@ -857,7 +560,7 @@ export class FileFollower {
    */
   async #checkResumed(candidates: readonly Candidate[]): Promise<void> {
     const fail = this.#opts.onMismatch as (problem: string) => Error;
-    for (const g of this.#gens) {
+    for (const g of this.#registry.gens) {
       if (g.done) continue;
       const same = candidates.find((c) => sameInode(g.identity, c.identity));
       if (same && headMatches(same.head, g.identity)) {
@@ -867,14 +570,15 @@ export class FileFollower {
             `input ${this.#label}: offset ${g.offset} is past the end of ${same.path} (${size} bytes)`,
           );
         }
-        if (!tailMatches(g, await this.#tailAt(same, g))) {
+        const n = Math.min(g.offset, Buffer.isBuffer(g.tail) ? g.tail.length : g.tail.bytes);
+        if (!tailMatches(g, await readAt(same.fh, g.offset - n, n))) {
           throw fail(
             `input ${this.#label}: the bytes before offset ${g.offset} of ${same.path} are not the recorded ones`,
           );
         }
         continue;
       }
-      const live = candidates.find((c) => !c.sibling);
+      const live = candidates.find((c) => c.live);
       if (!same && live && g.identity.fingerprintBytes > 0 && headMatches(live.head, g.identity)) {
         throw fail(
           `input ${this.#label}: recorded inode ${g.identity.ino} does not match ${live.path} (inode ${live.identity.ino}), which holds the recorded content`,
@@ -889,7 +593,7 @@ export class FileFollower {
     this.#readyResolve?.();
     this.#waker.unwatch();
     this.#cur = null;
-    for (const g of this.#gens) {
+    for (const g of this.#registry.gens) {
       const fh = g.fh;
       g.fh = undefined;
       await fh?.close().catch(() => {});

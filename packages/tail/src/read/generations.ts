@@ -1,17 +1,20 @@
-import type { BigIntStats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { FileIdentity, FollowState, GenerationPosition } from '../types.js';
-import { headMatches, sameInode, TAIL_BYTES, tailDigest } from './identity.js';
-import { compareRank, type SiblingName } from './siblings.js';
+import { FINGERPRINT_BYTES, headMatches, TAIL_BYTES, tailDigest } from './identity.js';
 
-/** One file that is or was at an input's path, as the follower knows it. */
+/** One content stream that is or was at an input's path, as the follower knows it. */
 export interface Generation {
   identity: FileIdentity;
+  /**
+   * Its first bytes as seen (`identity.fingerprintBytes` of them, the fingerprint's input),
+   * kept so that a copy shorter than them is still recognised.
+   */
+  head?: Buffer;
   /** Offset after the last line handed on (committed). */
   offset: number;
   /** The bytes just before `offset` (up to TAIL_BYTES), or only their digest after a restart. */
   tail: Buffer | { digest: string; bytes: number };
-  /** Size when last seen. */
+  /** Largest size seen (what a loss report counts from). */
   size: number;
   /** Where it was last seen. */
   path: string;
@@ -19,24 +22,14 @@ export interface Generation {
   done: boolean;
   /** Held open once found, so that deleting it does not lose what is unread. */
   fh?: FileHandle;
-  /** Its lines were taken from a copytruncate copy: a last line without newline is a fragment. */
-  isCopy?: boolean;
-  /** Was at the input's path and is now found under another name (rotated while we looked away). */
-  movedAway?: boolean;
-}
-
-/** A file found at the path or beside it, opened. */
-export interface Candidate {
-  path: string;
-  fh: FileHandle;
-  stats: BigIntStats;
-  /** Its first bytes (up to the fingerprint length), decompressed for `.gz`. */
-  head: Buffer;
-  /** Its bytes just before the offset of the generation it may continue, when asked for. */
-  identity: FileIdentity;
-  /** Set for a rotated sibling; undefined for the live path. */
-  sibling?: SiblingName;
-  compressed: boolean;
+  /** Read at the input's path at some point: its leaving is reported (`rotated` / `deleted`). */
+  wasLive?: boolean;
+  /**
+   * Its lines are read from a copytruncate copy of the file it was in (that file's path and
+   * size as last seen, `offset` where the truncation was found): a last line without
+   * newline is a fragment, and the loss is reported once the copy is read.
+   */
+  copyOf?: { path: string; size: number; offset: number };
 }
 
 /** The digest-or-bytes tail of a generation matches `bytes` (read before its offset). */
@@ -58,11 +51,28 @@ export function rollTail(before: Buffer, added: Uint8Array): Buffer {
   return Buffer.concat([before.subarray(before.length - keep), added]);
 }
 
+/**
+ * Whether two files start with the same content: the shorter of their first bytes is a
+ * prefix of the other, and holds a whole line (or the whole fingerprint), so that a line
+ * being written or a common date prefix is not taken for the same content.
+ */
+export function sameStart(a: Buffer, b: Buffer): boolean {
+  const n = Math.min(a.length, b.length, FINGERPRINT_BYTES);
+  if (n === 0 || a.compare(b, 0, n, 0, n) !== 0) return false;
+  return n === FINGERPRINT_BYTES || a.subarray(0, n).includes(10);
+}
+
+/** A file starting with `head` holds `gen`'s content (the same file, or a copy of it). */
+export function holdsContentOf(head: Buffer, gen: Generation): boolean {
+  if (gen.head && gen.head.length > 0) return sameStart(head, gen.head);
+  return gen.identity.fingerprintBytes > 0 && headMatches(head, gen.identity);
+}
+
 /** A generation as checkpoints store it. */
 export function positionOf(gen: Generation): GenerationPosition {
   const t = gen.tail;
   const tail = Buffer.isBuffer(t) ? { digest: tailDigest(t), bytes: t.length } : t;
-  return {
+  const p: GenerationPosition = {
     identity: gen.identity,
     offset: gen.offset,
     tail: tail.digest,
@@ -70,11 +80,13 @@ export function positionOf(gen: Generation): GenerationPosition {
     size: gen.size,
     path: gen.path,
   };
+  if (gen.head && gen.head.length > 0) p.head = gen.head.toString('base64');
+  return p;
 }
 
 /** A stored position back as a generation (not yet found on disk). */
 export function generationOf(p: GenerationPosition, fallbackPath: string): Generation {
-  return {
+  const gen: Generation = {
     identity: p.identity,
     offset: p.offset,
     tail:
@@ -85,6 +97,8 @@ export function generationOf(p: GenerationPosition, fallbackPath: string): Gener
     path: p.path ?? fallbackPath,
     done: false,
   };
+  if (p.head !== undefined) gen.head = Buffer.from(p.head, 'base64');
+  return gen;
 }
 
 /** Is `x` a whole follow state (as opposed to a single `{ offset, identity }`)? */
@@ -95,110 +109,4 @@ export function isFollowState(x: unknown): x is FollowState {
     Array.isArray((x as FollowState).generations) &&
     Array.isArray((x as FollowState).done)
   );
-}
-
-/** What a candidate is to the registry. */
-export type Verdict =
-  /** It is this generation (renamed or not), to be read on from its offset. */
-  | { kind: 'continues'; gen: Generation }
-  /** A copy (copytruncate) of this unfinished generation, which lives on in it. */
-  | { kind: 'copy'; gen: Generation }
-  /** A file to leave: finished, there before we started, or a copy of something being read. */
-  | { kind: 'skip'; gen: Generation }
-  /** A generation never seen: rotated while we were not looking, or new. */
-  | { kind: 'new' };
-
-/**
- * Classifies one candidate by inode: the generation it still is (renamed or not), if its
- * first bytes and the bytes before the offset are still the recorded ones. A candidate that
- * has a known generation's inode but other content is not that generation any more (it was
- * truncated or rewritten in place, and lives on only in a copy, if anywhere).
- * `tailAt(gen)` reads the candidate's bytes before `gen.offset`.
- */
-export async function classifyByInode(
-  c: Candidate,
-  gens: readonly Generation[],
-  tailAt: (gen: Generation) => Promise<Buffer>,
-): Promise<Extract<Verdict, { gen: Generation }> | undefined> {
-  // Several generations can share an inode (one truncated in place, then the new content).
-  for (const g of gens) {
-    if (!sameInode(g.identity, c.identity)) continue;
-    if (!(await continues(g, c, Number(c.stats.size), tailAt))) continue;
-    return g.done ? { kind: 'skip', gen: g } : { kind: 'continues', gen: g };
-  }
-  return undefined;
-}
-
-/**
- * Classifies a candidate that is no known generation by inode: another file whose start is
- * a known generation's start is a copy of it (copytruncate), which that generation lives on
- * in when it is unfinished and was not found itself (`found`); otherwise a file to leave.
- * Anything else is a generation never seen.
- */
-export async function classifyByContent(
-  c: Candidate,
-  gens: readonly Generation[],
-  found: ReadonlySet<Generation>,
-  tailAt: (gen: Generation) => Promise<Buffer>,
-): Promise<Verdict> {
-  for (const g of gens) {
-    if (g.identity.fingerprintBytes === 0 || !headMatches(c.head, g.identity)) continue;
-    if (g.done || found.has(g)) return { kind: 'skip', gen: g };
-    if (await continues(g, c, Number(c.stats.size), tailAt)) return { kind: 'copy', gen: g };
-    return { kind: 'skip', gen: g };
-  }
-  return { kind: 'new' };
-}
-
-async function continues(
-  g: Generation,
-  c: Candidate,
-  size: number,
-  tailAt: (gen: Generation) => Promise<Buffer>,
-): Promise<boolean> {
-  if (!headMatches(c.head, g.identity)) return false;
-  if (g.done) return true;
-  if (size < g.offset) return false;
-  return tailMatches(g, await tailAt(g));
-}
-
-/**
- * Orders generations never seen, oldest first. Their names say it, but which way depends on
- * the scheme: numbered shifting (`.1` newest, `.2` older) or increasing (`.7` newer than
- * `.6`) and date stamps. Known generations beside them are older, so the side they sit on
- * gives the direction. Without any, the times decide: the last write (a rotated file is not
- * written after it was rotated), then the last rename (rotations rename the oldest file
- * first); for equal times the names, as shifting when they are `.1`, `.2`… up from 1, as
- * increasing otherwise. The live path is always newest.
- */
-export function orderNew(fresh: Candidate[], known: readonly SiblingName[]): Candidate[] {
-  const ranked = fresh.filter((c) => c.sibling !== undefined && c.sibling.rank.length > 0);
-  const knownRanks = known.filter((k) => k.rank.length > 0).map((k) => k.rank);
-  const evidence = knownRanks.length > 0 && ranked.length > 0;
-  let descending: boolean;
-  if (evidence) {
-    const newer = ranked.filter((c) =>
-      knownRanks.every((k) => compareRank(c.sibling?.rank ?? [], k) < 0),
-    ).length;
-    descending = newer * 2 >= ranked.length;
-  } else {
-    const firsts = ranked.map((c) => c.sibling?.rank[0] ?? 0).sort((x, y) => x - y);
-    descending = firsts.length > 0 && firsts.every((n, i) => n === i + 1);
-  }
-  const byName = (a: Candidate, b: Candidate): number => {
-    const ra = a.sibling?.rank ?? [];
-    const rb = b.sibling?.rank ?? [];
-    if (ra.length === 0 || rb.length === 0) return 0;
-    const d = compareRank(ra, rb);
-    return descending ? -d : d;
-  };
-  const cmp = (x: bigint, y: bigint) => (x === y ? 0 : x < y ? -1 : 1);
-  const byTime = (a: Candidate, b: Candidate): number =>
-    cmp(a.stats.mtimeNs, b.stats.mtimeNs) || cmp(a.stats.ctimeNs, b.stats.ctimeNs);
-  return [...fresh].sort((a, b) => {
-    if (!a.sibling || !b.sibling) return a.sibling ? -1 : b.sibling ? 1 : 0;
-    const d = evidence ? byName(a, b) || byTime(a, b) : byTime(a, b) || byName(a, b);
-    if (d !== 0) return d;
-    return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
-  });
 }

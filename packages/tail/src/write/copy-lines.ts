@@ -23,9 +23,10 @@ export const COPY_BUFFER_BYTES = 256 * 1024;
  * passes a counter that works on `buf` where it lies).
  *
  * `expectTail` are the bytes the file must hold just before `position` (what was read there
- * last): when they differ, the file was truncated or rewritten under us (copytruncate) and
- * nothing is copied (`mismatch`), so that no fragment of a line is ever written. The result's
- * `tail` holds the bytes just before where the copy stopped.
+ * last), checked after every read: when they differ, the file was truncated or rewritten under
+ * us (copytruncate) and nothing more is copied (`mismatch` when nothing was), so that no
+ * fragment of a line is ever written. The result's `tail` holds the bytes just before where
+ * the copy stopped.
  */
 export function copyLines(
   fd: number,
@@ -50,21 +51,27 @@ export function copyLines(
     tail,
     atEnd,
   });
-  if (expectTail.length > 0) {
-    const check = Buffer.allocUnsafe(expectTail.length);
-    try {
-      const n = readSync(fd, check, 0, check.length, position - check.length);
-      if (n < check.length || !check.equals(expectTail)) return result(false, true);
-    } catch {
-      return result(true);
-    }
-  }
+  const check = Buffer.allocUnsafe(TAIL_BYTES);
   while (bytes < maxBytes) {
     let n: number;
     try {
       n = readSync(fd, buf, 0, buf.length, at);
     } catch {
       return result(true);
+    }
+    // After the read, the bytes before it are still those read there: the file was not
+    // truncated (and refilled) before or during the read, so it holds no fragment.
+    if (tail.length > 0) {
+      let k: number;
+      try {
+        k = readSync(fd, check, 0, tail.length, at - tail.length);
+      } catch {
+        return result(true);
+      }
+      if (k < tail.length || check.compare(tail, 0, tail.length, 0, k) !== 0) {
+        // Lines copied before stay counted; the next look at the file finds the truncation.
+        return result(false, bytes === 0);
+      }
     }
     if (n === 0) {
       atEnd = true;
