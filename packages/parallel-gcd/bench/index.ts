@@ -1,8 +1,8 @@
 /**
  * `pnpm --filter @fanout/parallel-gcd bench` (build first). Only two cores are shared by
- * everyone: run it as `flock /tmp/fanout-cpu.lock pnpm --filter @fanout/parallel-gcd bench`.
+ * everyone: run it as `flock /tmp/fanout-heavy.lock pnpm --filter @fanout/parallel-gcd bench`.
  *
- * 1. The seed's experiment: serial vs async pool vs worker threads on the seed's NUMBERS,
+ * 1. The chapter's experiment: serial vs async pool vs worker threads on the chapter's NUMBERS,
  *    repeated so that the serial run takes about a second (GCD_BENCH_SCALE overrides), in
  *    a plain `node` child process (see bench/parallel.mjs).
  * 2. naive vs Euclid vs binary on the same pairs.
@@ -13,7 +13,7 @@
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { type GcdAlgorithm, type GcdPair, gcdOf, seedPairs } from '../dist/index.js';
+import { type GcdAlgorithm, type GcdPair, gcdOf, chapterPairs } from '../dist/index.js';
 
 const ROUNDS = Number(process.env.GCD_BENCH_ROUNDS ?? 11);
 const SINGLE_THREAD_ROUNDS = Math.min(ROUNDS, 5);
@@ -77,23 +77,23 @@ function parallelRuns(): readonly GcdPair[] {
   const row = (
     name: 'serial' | 'async' | 'workers' | 'workersCallerIdle',
     label: string,
-    seed: string,
-    seedRatio: string,
+    python: string,
+    pythonRatio: string,
   ): string[] => [
     label,
     median(times[name]).toFixed(3),
     `${median(times.serial.map((s, i) => s / times[name][i]!)).toFixed(2)}×`,
     Math.min(...times[name]).toFixed(3),
-    seed,
-    seedRatio,
+    python,
+    pythonRatio,
   ];
   console.log(
-    `1. The seed's experiment: NUMBERS × ${times.scale} = ${times.pairs} pairs, naive gcd, ` +
+    `1. The chapter's experiment: NUMBERS × ${times.scale} = ${times.pairs} pairs, naive gcd, ` +
       `2 tasks/threads (median of ${ROUNDS}; pool and thread start-up included; ` +
       'ratios are medians of per-round ratios)',
   );
   table(
-    ['run', 'seconds', 'vs serial', 'best', 'seed (Python)', 'seed ratio'],
+    ['run', 'seconds', 'vs serial', 'best', 'chapter (Python)', 'Python ratio'],
     [
       row('serial', 'serial', '1.173', '1.00×'),
       row('async', 'async (2 in flight)', '1.436 threads', '0.82×'),
@@ -126,7 +126,7 @@ function parallelRuns(): readonly GcdPair[] {
     );
   }
   console.log();
-  return seedPairs(times.scale);
+  return chapterPairs(times.scale);
 }
 
 function algorithms(pairs: readonly GcdPair[]): void {

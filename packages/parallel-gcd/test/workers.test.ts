@@ -2,14 +2,14 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import * as esm from '../dist/index.js';
 import { seededUint32 } from '@fanout/test-kit';
-import { isGcd, randomBig } from '../src/test-support.js';
+import { isGcd, randomBig } from '../src/algorithms/test-support.js';
 
 const require = createRequire(import.meta.url);
 const cjs = require('../dist/index.cjs') as typeof esm;
 
 type Pair = esm.GcdPair;
 
-const SEED_GCDS = [1, 1, 5, 1, 32, 1, 14, 9, 1, 9];
+const CHAPTER_GCDS = [1, 1, 5, 1, 32, 1, 14, 9, 1, 9];
 
 function randomPairs(count: number): Pair[] {
   const next = seededUint32(2026);
@@ -29,8 +29,8 @@ describe.each([
   ['CJS build', cjs, false],
 ])('runWorkers from the %s, callerRuns %s', (_, lib, callerRuns) => {
   it('computes the seed pairs on worker threads, in input order', async () => {
-    const run = await lib.runWorkers(lib.seedPairs(3), { workers: 2, callerRuns });
-    expect(run.results).toEqual([...SEED_GCDS, ...SEED_GCDS, ...SEED_GCDS]);
+    const run = await lib.runWorkers(lib.chapterPairs(3), { workers: 2, callerRuns });
+    expect(run.results).toEqual([...CHAPTER_GCDS, ...CHAPTER_GCDS, ...CHAPTER_GCDS]);
     expect(run).toMatchObject({ mode: 'workers', algorithm: 'naive', parallelism: 2 });
     expect(run.workerThreads).toBe(callerRuns ? 1 : 2);
     // The caller claims the first chunk before any thread can have started.
@@ -59,7 +59,7 @@ describe.each([
 describe('runWorkers', () => {
   it('reports progress up to the last pair', async () => {
     const seen: esm.GcdProgress[] = [];
-    await esm.runWorkers(esm.seedPairs(2), { workers: 2, onProgress: (p) => seen.push(p) });
+    await esm.runWorkers(esm.chapterPairs(2), { workers: 2, onProgress: (p) => seen.push(p) });
     expect(seen.at(-1)).toEqual({ mode: 'workers', done: 20, total: 20 });
   });
 
@@ -69,7 +69,7 @@ describe('runWorkers', () => {
       const controller = new AbortController();
       const reason = new Error('interrupted');
       // The first progress report comes after the first pairs; hundreds remain.
-      const running = esm.runWorkers(esm.seedPairs(20), {
+      const running = esm.runWorkers(esm.chapterPairs(20), {
         workers: 2,
         callerRuns,
         signal: controller.signal,
@@ -82,14 +82,14 @@ describe('runWorkers', () => {
   it('lets the caller compute everything when the threads cannot start in time', async () => {
     // Microseconds of work: every chunk is taken before a thread has booted, so the
     // thread's lane is cancelled instead of waited for.
-    const run = await esm.runWorkers(esm.seedPairs(1), { algorithm: 'euclid', workers: 2 });
-    expect(run.results).toEqual(SEED_GCDS);
+    const run = await esm.runWorkers(esm.chapterPairs(1), { algorithm: 'euclid', workers: 2 });
+    expect(run.results).toEqual(CHAPTER_GCDS);
     expect(run).toMatchObject({ parallelism: 2, workerThreads: 1, callerPairs: 10 });
   });
 
   it('runs on one worker thread, the caller idle, with workers: 1', async () => {
-    const run = await esm.runWorkers(esm.seedPairs(1), { workers: 1 });
-    expect(run.results).toEqual(SEED_GCDS);
+    const run = await esm.runWorkers(esm.chapterPairs(1), { workers: 1 });
+    expect(run.results).toEqual(CHAPTER_GCDS);
     expect(run).toMatchObject({ parallelism: 1, workerThreads: 1, callerPairs: 0 });
   });
 
@@ -117,8 +117,8 @@ describe('runWorkers', () => {
 
 describe('runAll', () => {
   it('runs serial, async and workers, checks they agree and reports the speedup', async () => {
-    const report = await esm.runAll(esm.seedPairs(2), { workers: 2, concurrency: 2 });
-    expect(report.results).toEqual([...SEED_GCDS, ...SEED_GCDS]);
+    const report = await esm.runAll(esm.chapterPairs(2), { workers: 2, concurrency: 2 });
+    expect(report.results).toEqual([...CHAPTER_GCDS, ...CHAPTER_GCDS]);
     expect(report).toMatchObject({ pairs: 20, workers: 2, concurrency: 2, algorithm: 'naive' });
     expect(report.speedup).toBeCloseTo(report.serialSeconds! / report.workersSeconds!);
     const json = esm.reportToJson(report);

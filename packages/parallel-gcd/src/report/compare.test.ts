@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { compareRuns } from './compare.js';
-import { ResultsMismatchError } from './errors.js';
+import { ResultsMismatchError } from '../errors.js';
 import { reportToJson } from './json.js';
-import type { GcdRun, GcdWorkersRun } from './run-types.js';
+import type { GcdRun, GcdWorkersRun } from '../runs/types.js';
 
 const serial: GcdRun = {
   mode: 'serial',
@@ -19,6 +19,7 @@ const workers: GcdWorkersRun = {
   parallelism: 2,
   chunks: 3,
   workerThreads: 1,
+  callerRuns: true,
   callerPairs: 1,
 };
 
@@ -78,6 +79,7 @@ describe('reportToJson', () => {
       'algorithm',
       'concurrency',
       'asyncSpeedup',
+      'workerThreads',
     ]);
     expect(json.results).toEqual([1, 5, '1152921504606846976']);
     expect(JSON.parse(JSON.stringify(json))).toEqual(json);

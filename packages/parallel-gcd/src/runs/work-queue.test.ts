@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { GcdPair } from './types.js';
+import type { GcdPair } from '../types.js';
 import {
   addWorkerDone,
   allClaimed,
@@ -11,7 +11,7 @@ import {
   stopQueue,
   workerDone,
 } from './work-queue.js';
-import { gcdLane } from './worker.js';
+import { gcdLane } from '../worker.js';
 
 describe('the shared work queue', () => {
   it('hands out every chunk index exactly once, then -1', () => {

@@ -2,18 +2,18 @@ import { deferred } from '@fanout/test-kit';
 import { describe, expect, it } from 'vitest';
 import { LaneRun } from './lane-run.js';
 import { ProgressReporter } from './progress.js';
-import type { GcdProgress } from './run-types.js';
+import type { GcdProgress } from './types.js';
 import { planChunks } from './schedule.js';
-import { seedPairs } from './seed.js';
-import type { GcdValue } from './types.js';
+import { chapterPairs } from '../input/chapter.js';
+import type { GcdValue } from '../types.js';
 import { type LaneResult, createWorkQueue } from './work-queue.js';
-import { gcdLane } from './worker.js';
+import { gcdLane } from '../worker.js';
 
-const SEED_GCDS = [1, 1, 5, 1, 32, 1, 14, 9, 1, 9];
+const CHAPTER_GCDS = [1, 1, 5, 1, 32, 1, 14, 9, 1, 9];
 
-/** A run over the seed pairs repeated `scale` times, with `workerLanes` lanes planned. */
+/** A run over the chapter pairs repeated `scale` times, with `workerLanes` lanes planned. */
 function setup(scale: number, workerLanes: number, onProgress?: (p: GcdProgress) => void) {
-  const pairs = seedPairs(scale);
+  const pairs = chapterPairs(scale);
   const chunks = planChunks(pairs, 'euclid', workerLanes + 1);
   const queue = createWorkQueue(workerLanes);
   const results: GcdValue[] = new Array(pairs.length);
@@ -36,7 +36,7 @@ describe('LaneRun', () => {
     // The task never settles by itself: finish must not wait for it.
     await run.finish([lane]);
     expect(laneSignal?.aborted).toBe(true);
-    expect(results).toEqual([...SEED_GCDS, ...SEED_GCDS, ...SEED_GCDS]);
+    expect(results).toEqual([...CHAPTER_GCDS, ...CHAPTER_GCDS, ...CHAPTER_GCDS]);
     // Its rejection (the abort) is not a failure of the run.
     task.reject(new Error('aborted'));
     await lane.settled;
@@ -57,7 +57,7 @@ describe('LaneRun', () => {
     await run.callerLane('euclid', 1);
     await run.finish([lane]);
     expect(run.callerPairs).toBe(0);
-    expect(results).toEqual(Array.from({ length: 4 }, () => SEED_GCDS).flat());
+    expect(results).toEqual(Array.from({ length: 4 }, () => CHAPTER_GCDS).flat());
     expect(seen.at(-1)).toEqual({ mode: 'workers', done: 40, total: 40 });
   });
 
@@ -97,7 +97,7 @@ describe('LaneRun', () => {
   });
 
   it('fails with the caller lane own error', async () => {
-    const pairs = [[1, 2n]] as unknown as ReturnType<typeof seedPairs>;
+    const pairs = [[1, 2n]] as unknown as ReturnType<typeof chapterPairs>;
     const chunks = [{ indices: [0], pairs }];
     const run = new LaneRun(
       createWorkQueue(0),

@@ -1,7 +1,9 @@
-import { gcdOf } from './algorithms.js';
+import { createSlicer } from '@fanout/executors/core';
+import { gcdOf, isHeavyPair } from '../algorithms/gcd-of.js';
+import type { GcdAlgorithm, GcdValue } from '../types.js';
 import type { ProgressReporter } from './progress.js';
 import type { Chunk } from './schedule.js';
-import type { GcdAlgorithm, GcdValue } from './types.js';
+import { gcdInSlices } from './sliced.js';
 import {
   type LaneResult,
   allClaimed,
@@ -11,7 +13,6 @@ import {
   stopQueue,
   workerDone,
 } from './work-queue.js';
-import { yieldToEventLoop } from './yield.js';
 
 /**
  * The longest the calling thread computes before it yields while worker threads are still
@@ -39,24 +40,32 @@ export class LaneRun {
   readonly #queue: Int32Array;
   readonly #chunks: readonly Chunk[];
   readonly #results: GcdValue[];
+  readonly #offset: number;
   readonly #progress: ProgressReporter;
   readonly #cancels = new Map<number, AbortController>();
+  // Aborted on the first failure: stops the caller's lane at its next yield.
+  readonly #stop = new AbortController();
   #failed = false;
   #failure: unknown;
   #reported = 0;
   #callerPairs = 0;
 
-  /** `results` is filled in place, at each pair's input position. */
+  /**
+   * `results` is filled in place, at each pair's input position: `offset` plus its index
+   * in the planned pairs (a stream is planned window by window).
+   */
   constructor(
     queue: Int32Array,
     chunks: readonly Chunk[],
     results: GcdValue[],
     progress: ProgressReporter,
+    offset = 0,
   ) {
     this.#queue = queue;
     this.#chunks = chunks;
     this.#results = results;
     this.#progress = progress;
+    this.#offset = offset;
   }
 
   /** Pairs the calling thread computed. */
@@ -73,6 +82,7 @@ export class LaneRun {
     this.#failed = true;
     this.#failure = reason;
     stopQueue(this.#queue);
+    this.#stop.abort(reason);
     for (const cancel of this.#cancels.values()) cancel.abort(reason);
   }
 
@@ -97,31 +107,33 @@ export class LaneRun {
 
   /**
    * The calling thread's lane: claims chunks like a worker thread and computes them pair
-   * by pair, yielding every few milliseconds so the pool's messages, timers and signals
-   * are handled. Returns when no chunk is left or the run failed (its own error included).
+   * by pair (a heavy pair in steps), yielding every few milliseconds so the pool's
+   * messages, timers and signals are handled. Returns when no chunk is left or the run
+   * failed (its own error included); never rejects.
    */
   async callerLane(algorithm: GcdAlgorithm, workerLanes: number): Promise<void> {
-    let slice = STARTING_SLICE_MS;
-    let sliceStart = performance.now();
+    const slicer = createSlicer({ sliceMs: STARTING_SLICE_MS, signal: this.#stop.signal });
     try {
       for (let index = claimChunk(this.#queue, this.#chunks.length); index >= 0; ) {
         const { indices, pairs } = this.#chunks[index]!;
         for (let k = 0; k < pairs.length; k++) {
-          this.#results[indices[k]!] = gcdOf(pairs[k]!, algorithm);
+          const pair = pairs[k]!;
+          this.#results[this.#offset + indices[k]!] = isHeavyPair(pair, algorithm)
+            ? await gcdInSlices(pair, algorithm, slicer)
+            : gcdOf(pair, algorithm);
           this.#callerPairs++;
-          if (performance.now() - sliceStart >= slice) {
+          if (slicer.due) {
             this.#report();
-            await yieldToEventLoop();
-            if (this.#failed) return;
-            if (slice === STARTING_SLICE_MS && lanesSettledIn(this.#queue, workerLanes)) {
-              slice = RUNNING_SLICE_MS;
+            await slicer.yield();
+            if (slicer.sliceMs === STARTING_SLICE_MS && lanesSettledIn(this.#queue, workerLanes)) {
+              slicer.sliceMs = RUNNING_SLICE_MS;
             }
-            sliceStart = performance.now();
           }
         }
         index = claimChunk(this.#queue, this.#chunks.length);
       }
     } catch (error) {
+      // The stop signal's reason is the failure already recorded: fail() ignores it.
       this.fail(error);
     }
   }
@@ -156,7 +168,7 @@ export class LaneRun {
       const { indices } = this.#chunks[index]!;
       const values = result.results[k]!;
       indices.forEach((position, j) => {
-        this.#results[position] = values[j]!;
+        this.#results[this.#offset + position] = values[j]!;
       });
     });
   }

@@ -4,6 +4,8 @@
  * and apply the matrix to the full values at once. Dozens of bigint divisions become four
  * small multiplications; the remainders are the very ones Euclid computes.
  */
+import { bitLength, bitLength53 } from './bits.js';
+import { NEVER_PAUSE, type PauseCheck } from './steps.js';
 
 /** Below this many bits a plain remainder step is as cheap as a Lehmer step. */
 const LEHMER_MIN_BITS = 128;
@@ -12,16 +14,62 @@ const LEADING_BITS = 50;
 
 /** gcd of two non-negative bigints, Euclid with Lehmer steps. */
 export function euclidBig(x: bigint, y: bigint): bigint {
-  if (x < y) [x, y] = [y, x];
+  const state = new LehmerEuclid(x, y);
+  state.advance(NEVER_PAUSE);
+  return state.result;
+}
+
+/**
+ * Euclid with Lehmer steps on two non-negative bigints, one Lehmer round at a time: each
+ * round costs a few operations on the full numbers (a fraction of a millisecond for a
+ * million bits), and `advance` asks `pause` after every round.
+ */
+export class LehmerEuclid {
+  #x: bigint;
+  #y: bigint;
   // An upper bound of x's bit length, tightened on every round (x only shrinks).
-  let length = bitLength(x);
-  while (y !== 0n && length >= LEHMER_MIN_BITS) {
+  #length: number;
+  #done = false;
+
+  constructor(x: bigint, y: bigint) {
+    [this.#x, this.#y] = x < y ? [y, x] : [x, y];
+    this.#length = bitLength(this.#x);
+  }
+
+  /** The gcd, once `advance` returned true. */
+  get result(): bigint {
+    return this.#x;
+  }
+
+  /** Runs rounds until done (true) or until `pause()` says to stop (false). */
+  advance(pause: PauseCheck): boolean {
+    while (!this.#done) {
+      if (this.#y === 0n || this.#length < LEHMER_MIN_BITS) {
+        let x = this.#x;
+        let y = this.#y;
+        while (y !== 0n) [x, y] = [y, x % y];
+        this.#x = x;
+        this.#y = 0n;
+        this.#done = true;
+        break;
+      }
+      this.#round();
+      if (pause()) return this.#done;
+    }
+    return true;
+  }
+
+  #round(): void {
+    let x = this.#x;
+    let y = this.#y;
+    let length = this.#length;
     let shift = BigInt(length - LEADING_BITS);
     let xh = Number(x >> shift);
     const actual = length - LEADING_BITS + bitLength53(xh);
     if (actual < length) {
       length = actual;
-      if (length < LEHMER_MIN_BITS) break;
+      this.#length = length;
+      if (length < LEHMER_MIN_BITS) return;
       shift = BigInt(length - LEADING_BITS);
       xh = Number(x >> shift);
     }
@@ -44,18 +92,7 @@ export function euclidBig(x: bigint, y: bigint): bigint {
     } else {
       [x, y] = [BigInt(a) * x + BigInt(b) * y, BigInt(c) * x + BigInt(d) * y];
     }
+    this.#x = x;
+    this.#y = y;
   }
-  while (y !== 0n) [x, y] = [y, x % y];
-  return x;
-}
-
-/** Bit length of a non-negative integer below 2^53. */
-function bitLength53(v: number): number {
-  return v >= 2 ** 32 ? 32 + bitLength53(Math.floor(v / 2 ** 32)) : 32 - Math.clz32(v);
-}
-
-function bitLength(v: bigint): number {
-  // Hex digits are cheap to count; the leading digit's bits are trimmed exactly.
-  const hex = v.toString(16);
-  return (hex.length - 1) * 4 + (32 - Math.clz32(Number.parseInt(hex[0]!, 16)));
 }

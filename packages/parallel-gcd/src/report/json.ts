@@ -1,8 +1,10 @@
+import type { GcdAlgorithm, GcdValue } from '../types.js';
 import type { GcdReport } from './compare.js';
-import type { GcdAlgorithm, GcdValue } from './types.js';
 
 /** A result as JSON can carry it: a number up to 2^53, a decimal string past it. */
 export type JsonGcdValue = number | string;
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
  * Encodes one result for JSON: safe integers stay numbers, larger values (always bigints)
@@ -14,9 +16,7 @@ export type JsonGcdValue = number | string;
  */
 export function encodeResult(value: GcdValue): JsonGcdValue {
   if (typeof value === 'number') return value;
-  return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= -BigInt(Number.MAX_SAFE_INTEGER)
-    ? Number(value)
-    : value.toString();
+  return value <= MAX_SAFE && value >= -MAX_SAFE ? Number(value) : value.toString();
 }
 
 /**
@@ -43,12 +43,19 @@ export interface GcdJsonReport {
   readonly concurrency?: number;
   /** serialSeconds / asyncSeconds. */
   readonly asyncSpeedup?: number;
+  /** Worker threads the workers run started (`workers - 1` when the caller computed too). */
+  readonly workerThreads?: number;
+  /** `<mode>Seconds` of every mode added to `runAll` (`queueSeconds`, …). */
+  readonly [modeSeconds: `${string}Seconds`]: number | undefined;
 }
+
+const BUILT_IN_SECONDS = new Set(['serial', 'async', 'workers']);
 
 /**
  * The JSON object of `fanout gcd --json`: `{ pairs, results, serialSeconds, asyncSeconds,
- * workersSeconds, workers, speedup, algorithm, concurrency, asyncSpeedup }`, results
- * encoded by `encodeResults`, without the `runs`.
+ * workersSeconds, workers, speedup, algorithm, concurrency, asyncSpeedup, workerThreads }`
+ * and `<mode>Seconds` for every added mode, results encoded by `encodeResults`, without
+ * the `runs`.
  *
  * @example
  * process.stdout.write(`${JSON.stringify(reportToJson(await runAll(pairs)))}\n`);
@@ -56,6 +63,9 @@ export interface GcdJsonReport {
 export function reportToJson(report: GcdReport): GcdJsonReport {
   const pick = <K extends keyof GcdReport>(key: K) =>
     report[key] === undefined ? {} : { [key]: report[key] };
+  const added = Object.entries(report.seconds)
+    .filter(([mode]) => !BUILT_IN_SECONDS.has(mode))
+    .map(([mode, seconds]) => [`${mode}Seconds`, seconds]);
   return {
     pairs: report.pairs,
     results: encodeResults(report.results),
@@ -67,5 +77,7 @@ export function reportToJson(report: GcdReport): GcdJsonReport {
     algorithm: report.algorithm,
     ...pick('concurrency'),
     ...pick('asyncSpeedup'),
+    ...pick('workerThreads'),
+    ...Object.fromEntries(added),
   };
 }

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { gcdEuclid } from './euclid.js';
-import { NaiveTooLargeError } from './errors.js';
-import { runAsync } from './run-async.js';
-import { runSerial } from './run-serial.js';
-import type { GcdProgress } from './run-types.js';
-import { seedPairs } from './seed.js';
-import { GCD_ALGORITHMS, type GcdPair } from './types.js';
+import { gcdEuclid } from '../algorithms/euclid.js';
+import { NaiveTooLargeError } from '../errors.js';
+import { runAsync } from './async.js';
+import { runSerial } from './serial.js';
+import type { GcdProgress } from './types.js';
+import { chapterPairs } from '../input/chapter.js';
+import { GCD_ALGORITHMS, type GcdPair } from '../types.js';
 
-const SEED_GCDS = [1, 1, 5, 1, 32, 1, 14, 9, 1, 9];
+const CHAPTER_GCDS = [1, 1, 5, 1, 32, 1, 14, 9, 1, 9];
 
 const MIXED: GcdPair[] = [
   [12, 18],
@@ -22,9 +22,9 @@ const MIXED_GCDS = [6, 0, 7, 2n ** 20n, 99991, 2n];
 const runners = { runSerial, runAsync } as const;
 
 describe.each(Object.entries(runners))('%s', (name, run) => {
-  it('returns the seed gcds in input order with the elapsed time', async () => {
-    const result = await run(seedPairs(2));
-    expect(result.results).toEqual([...SEED_GCDS, ...SEED_GCDS]);
+  it('returns the chapter gcds in input order with the elapsed time', async () => {
+    const result = await run(chapterPairs(2));
+    expect(result.results).toEqual([...CHAPTER_GCDS, ...CHAPTER_GCDS]);
     expect(result.algorithm).toBe('naive');
     expect(result.mode).toBe(name === 'runSerial' ? 'serial' : 'async');
     expect(result.seconds).toBeGreaterThan(0);
@@ -44,14 +44,14 @@ describe.each(Object.entries(runners))('%s', (name, run) => {
 
   it('reports progress ending with every pair done', async () => {
     const seen: GcdProgress[] = [];
-    await run(seedPairs(1), { onProgress: (p) => seen.push(p) });
+    await run(chapterPairs(1), { onProgress: (p) => seen.push(p) });
     expect(seen.at(-1)).toEqual({ mode: expect.any(String), done: 10, total: 10 });
     const dones = seen.map((p) => p.done);
     expect(dones).toEqual([...dones].sort((a, b) => a - b));
   });
 
   it('refuses a too large naive pair at once, naming its index', async () => {
-    const pairs: GcdPair[] = [...seedPairs(1), [2 ** 40, 2 ** 41]];
+    const pairs: GcdPair[] = [...chapterPairs(1), [2 ** 40, 2 ** 41]];
     const error = await run(pairs).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NaiveTooLargeError);
     expect(error).toMatchObject({ index: 10, a: 2 ** 40 });
@@ -69,7 +69,7 @@ describe.each(Object.entries(runners))('%s', (name, run) => {
 
   it('rejects with the reason of an already aborted signal', async () => {
     const reason = new Error('stop');
-    await expect(run(seedPairs(1), { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    await expect(run(chapterPairs(1), { signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
   });
 
   it('stops a long run when its signal aborts', async () => {
@@ -77,7 +77,7 @@ describe.each(Object.entries(runners))('%s', (name, run) => {
     const reason = new Error('interrupted');
     // The run works in ~20 ms slices and yields between them: the abort queued here lands
     // after the first slice, long before the ~1 s of work is done.
-    const running = run(seedPairs(20), { signal: controller.signal });
+    const running = run(chapterPairs(20), { signal: controller.signal });
     setImmediate(() => controller.abort(reason));
     await expect(running).rejects.toBe(reason);
   });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { gcdOf } from './algorithms.js';
+import { gcdOf } from './gcd-of.js';
 import { gcdBinary } from './binary.js';
 import { gcdEuclid } from './euclid.js';
-import { NaiveTooLargeError } from './errors.js';
+import { NaiveTooLargeError } from '../errors.js';
 import { gcdNaive, NAIVE_LIMIT } from './naive.js';
-import { SEED_NUMBERS } from './seed.js';
+import { CHAPTER_NUMBERS } from '../input/chapter.js';
 import { seededUint32 } from '@fanout/test-kit';
 import { isGcd, randomBig } from './test-support.js';
 
@@ -106,8 +106,10 @@ describe.each(Object.entries(fast))('%s', (_, gcd) => {
 });
 
 describe('gcdNaive', () => {
-  it('gives the seed numbers their known gcds', () => {
-    expect(SEED_NUMBERS.map(([a, b]) => gcdNaive(a, b))).toEqual([1, 1, 5, 1, 32, 1, 14, 9, 1, 9]);
+  it('gives the chapter numbers their known gcds', () => {
+    expect(CHAPTER_NUMBERS.map(([a, b]) => gcdNaive(a, b))).toEqual([
+      1, 1, 5, 1, 32, 1, 14, 9, 1, 9,
+    ]);
   });
 
   it('agrees with Euclid and binary on edge cases and random pairs it accepts', () => {

@@ -7,7 +7,7 @@
  * Layout (Int32Array): the next unclaimed chunk, pairs finished by worker lanes, the stop
  * flag, then one state per worker lane.
  */
-import type { GcdValue } from './types.js';
+import type { GcdValue } from '../types.js';
 
 const NEXT = 0;
 const DONE = 1;

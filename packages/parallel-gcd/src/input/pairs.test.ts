@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { encodeResult, encodeResults } from './json.js';
-import { PairsSyntaxError } from './errors.js';
+import { encodeResult, encodeResults } from '../report/json.js';
+import { PairsSyntaxError } from '../errors.js';
 import { parsePairs } from './pairs.js';
-import { SEED_NUMBERS, seedPairs } from './seed.js';
+import { CHAPTER_NUMBERS, chapterPairs } from './chapter.js';
 
 function syntaxError(text: string, source?: string): PairsSyntaxError {
   try {
@@ -16,7 +16,7 @@ function syntaxError(text: string, source?: string): PairsSyntaxError {
 
 describe('parsePairs', () => {
   it('reads "A B" and "A,B" lines, skipping comments and blank lines', () => {
-    const text = '# seed pairs\n\n12 18\n  -4,6  \r\n7 , 21 # trailing comment\n\t0\t0\n+5 10\n';
+    const text = '# chapter pairs\n\n12 18\n  -4,6  \r\n7 , 21 # trailing comment\n\t0\t0\n+5 10\n';
     expect(parsePairs(text)).toEqual([
       [12, 18],
       [-4, 6],
@@ -68,24 +68,24 @@ describe('parsePairs', () => {
   });
 });
 
-describe('seed pairs', () => {
-  it('holds the seed chapter ten pairs, in order, frozen', () => {
-    expect(SEED_NUMBERS).toHaveLength(10);
-    expect(SEED_NUMBERS[0]).toEqual([1963309, 2265973]);
-    expect(SEED_NUMBERS[9]).toEqual([1292391, 2123811]);
-    expect(Object.isFrozen(SEED_NUMBERS)).toBe(true);
+describe('chapter pairs', () => {
+  it('holds the chapter ten pairs, in order, frozen', () => {
+    expect(CHAPTER_NUMBERS).toHaveLength(10);
+    expect(CHAPTER_NUMBERS[0]).toEqual([1963309, 2265973]);
+    expect(CHAPTER_NUMBERS[9]).toEqual([1292391, 2123811]);
+    expect(Object.isFrozen(CHAPTER_NUMBERS)).toBe(true);
   });
 
   it('repeats them scale times', () => {
-    const pairs = seedPairs(3);
+    const pairs = chapterPairs(3);
     expect(pairs).toHaveLength(30);
-    expect(pairs.slice(20)).toEqual(SEED_NUMBERS);
-    expect(seedPairs()).toEqual(SEED_NUMBERS);
+    expect(pairs.slice(20)).toEqual(CHAPTER_NUMBERS);
+    expect(chapterPairs()).toEqual(CHAPTER_NUMBERS);
   });
 
   it('refuses a scale that is not a positive integer', () => {
-    expect(() => seedPairs(0)).toThrow(/scale must be a positive integer, got 0/);
-    expect(() => seedPairs(1.5)).toThrow(RangeError);
+    expect(() => chapterPairs(0)).toThrow(/scale must be a positive integer, got 0/);
+    expect(() => chapterPairs(1.5)).toThrow(RangeError);
   });
 });
 

@@ -1,4 +1,5 @@
 /** Input checks shared by the three algorithms; they name the function and the value. */
+import { describeInteger } from './bits.js';
 
 /** Absolute values of two same-typed integers, or a TypeError/RangeError naming the problem. */
 export function absPair(fn: string, a: number, b: number): [number, number];
@@ -28,5 +29,9 @@ function checkSafe(fn: string, value: number): void {
 }
 
 function describe(value: unknown): string {
-  return typeof value === 'bigint' ? `bigint ${value}n` : `${typeof value} ${String(value)}`;
+  if (typeof value === 'bigint') {
+    const shown = describeInteger(value);
+    return `bigint ${/^-?\d+$/.test(shown) ? `${shown}n` : shown}`;
+  }
+  return `${typeof value} ${typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : String(value)}`;
 }

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { estimateCost, planChunks } from './schedule.js';
-import { seedPairs } from './seed.js';
-import type { GcdPair } from './types.js';
+import { chapterPairs } from '../input/chapter.js';
+import type { GcdPair } from '../types.js';
 
 describe('planChunks', () => {
   it('covers every pair exactly once, with each chunk carrying its own pairs', () => {
-    const pairs = seedPairs(20);
+    const pairs = chapterPairs(20);
     const chunks = planChunks(pairs, 'naive', 2);
     const indices = chunks.flatMap((c) => [...c.indices]).sort((a, b) => a - b);
     expect(indices).toEqual(pairs.map((_, i) => i));
@@ -15,7 +15,7 @@ describe('planChunks', () => {
   });
 
   it('sends the largest pairs first and ends with single small pairs', () => {
-    const pairs = seedPairs(20);
+    const pairs = chapterPairs(20);
     const chunks = planChunks(pairs, 'naive', 2);
     const costs = chunks.flatMap((c) => c.pairs.map((p) => estimateCost(p, 'naive')));
     expect(costs).toEqual([...costs].sort((a, b) => b - a));

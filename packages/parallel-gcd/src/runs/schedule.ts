@@ -1,4 +1,5 @@
-import type { GcdAlgorithm, GcdPair } from './types.js';
+import { bitLength as bigintBits } from '../algorithms/bits.js';
+import type { GcdAlgorithm, GcdPair } from '../types.js';
 
 /** A batch of pairs sent to one worker task, with their positions in the input. */
 export interface Chunk {
@@ -24,7 +25,7 @@ export function estimateCost(pair: GcdPair, algorithm: GcdAlgorithm): number {
 
 function bitLength(v: number | bigint): number {
   if (typeof v === 'number') return v === 0 ? 0 : Math.floor(Math.log2(Math.abs(v))) + 1;
-  return (v < 0n ? -v : v).toString(16).length * 4;
+  return bigintBits(v < 0n ? -v : v);
 }
 
 /**

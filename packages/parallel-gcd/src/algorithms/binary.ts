@@ -1,4 +1,6 @@
+import { bitLength } from './bits.js';
 import { absPair } from './integers.js';
+import { NEVER_PAUSE, type PauseCheck } from './steps.js';
 
 const TWO_POW_32 = 4294967296;
 const INT32_MAX = 0x7fffffff;
@@ -65,21 +67,67 @@ function binarySafe(x: number, y: number): number {
 }
 
 function binaryBig(x: bigint, y: bigint): bigint {
-  if (x === 0n) return y;
-  if (y === 0n) return x;
-  // The trailing zeros of x | y are the smaller of the two counts: the shared factor 2^k.
-  const shift = ctzBig(x | y);
-  x >>= ctzBig(x);
-  do {
-    y >>= ctzBig(y);
-    if (x > y) {
-      const t = x;
-      x = y;
-      y = t;
+  const steps = new BinaryBig(x, y);
+  steps.advance(NEVER_PAUSE);
+  return steps.result;
+}
+
+/** Subtract-and-shift rounds between two pause checks (~5 ms for a million bits). */
+const ROUNDS_PER_CHECK = 8;
+
+/**
+ * Stein's algorithm on two non-negative bigints in rounds: each round is one subtraction
+ * and one shift of the full numbers, and `advance` asks `pause` every 8 rounds.
+ */
+export class BinaryBig {
+  #x: bigint;
+  #y: bigint;
+  readonly #shift: bigint;
+  #done = false;
+
+  constructor(x: bigint, y: bigint) {
+    if (x === 0n || y === 0n) {
+      this.#x = x + y;
+      this.#y = 0n;
+      this.#shift = 0n;
+      this.#done = true;
+      return;
     }
-    y -= x;
-  } while (y !== 0n);
-  return x << shift;
+    // The trailing zeros of x | y are the smaller of the two counts: the shared factor 2^k.
+    this.#shift = ctzBig(x | y);
+    this.#x = x >> ctzBig(x);
+    this.#y = y;
+  }
+
+  /** The gcd, once `advance` returned true. */
+  get result(): bigint {
+    return this.#done ? this.#x << this.#shift : 0n;
+  }
+
+  /** Runs rounds until done (true) or until `pause()` says to stop (false). */
+  advance(pause: PauseCheck): boolean {
+    let x = this.#x;
+    let y = this.#y;
+    while (!this.#done) {
+      for (let round = 0; round < ROUNDS_PER_CHECK; round++) {
+        y >>= ctzBig(y);
+        if (x > y) {
+          const t = x;
+          x = y;
+          y = t;
+        }
+        y -= x;
+        if (y === 0n) {
+          this.#done = true;
+          break;
+        }
+      }
+      this.#x = x;
+      this.#y = y;
+      if (!this.#done && pause()) return false;
+    }
+    return true;
+  }
 }
 
 /** Trailing zero bits of a non-zero 32-bit value. */
@@ -93,12 +141,12 @@ function ctzSafe(v: number): number {
   return low !== 0 ? ctz32(low) : 32 + ctz32(Math.floor(v / TWO_POW_32));
 }
 
-/** Trailing zero bits of a positive bigint, 32 bits at a time. */
+/**
+ * Trailing zero bits of a positive bigint. v & -v keeps only the lowest set bit, so its
+ * bit length is found in one pass over v, however many zero words v ends with.
+ */
 function ctzBig(v: bigint): bigint {
-  let zeros = 0n;
-  while ((v & 0xffffffffn) === 0n) {
-    v >>= 32n;
-    zeros += 32n;
-  }
-  return zeros + BigInt(ctz32(Number(v & 0xffffffffn)));
+  const low = Number(v & 0xffffffffn);
+  if (low !== 0) return BigInt(ctz32(low));
+  return BigInt(bitLength(v & -v) - 1);
 }
