@@ -12,7 +12,12 @@ import {
   UnknownPatternError,
 } from '@fanout/grid';
 import { ConnectionClosedError, GuessTimeoutError, ProtocolError } from '@fanout/guess-protocol';
-import { NaiveTooLargeError, PairsSyntaxError, ResultsMismatchError } from '@fanout/parallel-gcd';
+import {
+  NaiveTooLargeError,
+  PairsSourceError,
+  PairsSyntaxError,
+  ResultsMismatchError,
+} from '@fanout/parallel-gcd';
 import { CheckpointError, InputError, OutputWriteError } from '@fanout/tail';
 
 /** Exit codes of the `fanout` command (see CLI.md). */
@@ -56,6 +61,7 @@ export const USER_INPUT_CODES: ReadonlySet<string> = new Set([
   RuleSyntaxError.code,
   UnknownPatternError.code,
   PairsSyntaxError.code,
+  PairsSourceError.code,
   NaiveTooLargeError.code,
   InputError.code,
   CheckpointError.code,

@@ -1,6 +1,7 @@
 export { gcdNaive, NAIVE_LIMIT } from './algorithms/naive.js';
 export { gcdEuclid } from './algorithms/euclid.js';
 export { gcdBinary } from './algorithms/binary.js';
+export { describeInteger } from './algorithms/bits.js';
 export { gcdOf, gcdSteps, isHeavyPair } from './algorithms/gcd-of.js';
 export type { GcdSteps, PauseCheck } from './algorithms/steps.js';
 export {

@@ -30,8 +30,12 @@ export function decimalDigits(v: number | bigint): number {
 const SHOWN_DIGITS = 40;
 
 /**
- * An integer as an error message shows it: in full up to 40 digits, else by its size
- * ("a 450000-digit integer"), so a refusal never echoes megabytes of digits.
+ * An integer as a message shows it: in full up to 40 digits, else by its size
+ * (`a 450000-digit integer`), so an error line never echoes megabytes of digits.
+ *
+ * @example
+ * describeInteger(12n); // "12"
+ * describeInteger(10n ** 450_000n); // "a 450001-digit integer"
  */
 export function describeInteger(v: number | bigint): string {
   if (typeof v === 'number' && !Number.isSafeInteger(v)) return String(v);
