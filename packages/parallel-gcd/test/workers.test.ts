@@ -115,6 +115,106 @@ describe('runWorkers', () => {
   });
 });
 
+describe('runWorkers over a stream', () => {
+  /** The pairs as a stream in batches of `size`; counts the pairs pulled. */
+  function streamOf(pairs: readonly Pair[], size: number) {
+    const state = { pulled: 0, closed: false };
+    const stream: esm.PairStream = {
+      async *[Symbol.asyncIterator]() {
+        try {
+          for (let at = 0; at < pairs.length; at += size) {
+            state.pulled += Math.min(size, pairs.length - at);
+            yield pairs.slice(at, at + size);
+          }
+        } finally {
+          state.closed = true;
+        }
+      },
+    };
+    return { stream, state };
+  }
+
+  it.each([true, false])(
+    'plans window by window and gives the serial results (callerRuns %s)',
+    async (callerRuns) => {
+      // More than two windows of 65,536 pairs, so results cross window boundaries.
+      const next = seededUint32(31);
+      const pairs: Pair[] = Array.from({ length: 150_000 }, (_, i) =>
+        i % 1000 === 0
+          ? [randomBig(next, 200) * 12n, randomBig(next, 180) * 18n]
+          : [next() % 1_000_000, next() % 1_000_000],
+      );
+      const { stream, state } = streamOf(pairs, 4096);
+      const run = await esm.runWorkers(stream, { algorithm: 'euclid', workers: 2, callerRuns });
+      expect(run.results).toEqual((await esm.runSerial(pairs, { algorithm: 'euclid' })).results);
+      expect(run).toMatchObject({ parallelism: 2, callerRuns, workerThreads: callerRuns ? 1 : 2 });
+      expect(run.chunks).toBeGreaterThan(3);
+      expect(state.closed).toBe(true);
+    },
+  );
+
+  it('holds at most one window of an endless stream', async () => {
+    const controller = new AbortController();
+    const reason = new Error('enough');
+    let pulled = 0;
+    let computed = 0;
+    const endless: esm.PairStream = {
+      async *[Symbol.asyncIterator]() {
+        for (let i = 0; ; i++) {
+          pulled += 1000;
+          yield Array.from({ length: 1000 }, (_, k): Pair => [i * 1000 + k + 1, 6]);
+        }
+      },
+    };
+    const running = esm.runWorkers(endless, {
+      algorithm: 'euclid',
+      workers: 2,
+      signal: controller.signal,
+      onProgress: (p) => {
+        computed = p.done;
+        if (p.done >= 200_000) controller.abort(reason);
+      },
+    });
+    await expect(running).rejects.toBe(reason);
+    // The window being computed (65,536 pairs) and the batch that filled it.
+    expect(pulled - computed).toBeLessThanOrEqual(65_536 + 1000);
+  });
+
+  it('starts no thread for an empty stream', async () => {
+    const { stream } = streamOf([], 10);
+    expect(await esm.runWorkers(stream, { workers: 2 })).toMatchObject({ results: [], chunks: 0 });
+  });
+});
+
+describe('runWorkers on huge pairs', () => {
+  it.each([
+    ['the calling thread', { workers: 2 }],
+    ['a worker thread', { workers: 1 }],
+  ] as const)('stops on abort while %s computes one', async (_, split) => {
+    const next = seededUint32(44);
+    // Two pairs of 500,000 bits: a minute or more of Stein's algorithm each.
+    const pairs: Pair[] = [
+      [randomBig(next, 500_000), randomBig(next, 500_000)],
+      [randomBig(next, 500_000), randomBig(next, 500_000)],
+    ];
+    const controller = new AbortController();
+    const reason = new Error('stop');
+    const running = esm.runWorkers(pairs, {
+      algorithm: 'binary',
+      signal: controller.signal,
+      ...split,
+    });
+    // Aborted after several turns of the event loop: with the caller computing, these only
+    // come because it computes in slices; a worker thread is terminated.
+    const abortAfter = (left: number): void => {
+      if (left === 0) controller.abort(reason);
+      else setTimeout(() => abortAfter(left - 1), 10);
+    };
+    abortAfter(10);
+    await expect(running).rejects.toBe(reason);
+  });
+});
+
 describe('runAll', () => {
   it('runs serial, async and workers, checks they agree and reports the speedup', async () => {
     const report = await esm.runAll(esm.chapterPairs(2), { workers: 2, concurrency: 2 });
