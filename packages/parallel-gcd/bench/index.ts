@@ -334,7 +334,11 @@ function stops(): void {
         stop.toFixed(1),
         stall.toFixed(0),
         idle ? 'as now (thread terminated)' : previous.toFixed(0),
-        idle ? '' : `${(previous / stop).toFixed(0)}× sooner`,
+        idle
+          ? ''
+          : previous / stop >= 1000
+            ? '>1000× sooner'
+            : `${(previous / stop).toFixed(0)}× sooner`,
       ];
     }),
   );

@@ -43,7 +43,11 @@ const LISTED_RESULTS = 20;
  * each run and streamed; stdin can be read only once, so it is streamed for one pass and
  * read into memory when several runs (or `--scale`) need it again.
  */
-async function openPairs(options: GcdOptions, runs: number): Promise<() => PairSource> {
+async function openPairs(
+  options: GcdOptions,
+  runs: number,
+  signal: AbortSignal,
+): Promise<() => PairSource> {
   if (options.pairs === undefined) {
     const pairs = chapterPairs(options.scale);
     return () => pairs;
@@ -55,7 +59,7 @@ async function openPairs(options: GcdOptions, runs: number): Promise<() => PairS
   }
   const stdin = readPairs(process.stdin, { source: '-' });
   if (runs === 1 && options.scale === 1) return () => stdin;
-  const pairs = await collectPairs(stdin);
+  const pairs = await collectPairs(stdin, { signal });
   return () => repeatPairs(() => pairs, options.scale);
 }
 
@@ -92,7 +96,7 @@ export async function runGcd(options: GcdOptions, context: CommandContext): Prom
   const firstPairs: GcdPair[] = [];
   let report: Awaited<ReturnType<typeof runAll>>;
   try {
-    const open = keepFirstPairs(await openPairs(options, modes.length), firstPairs);
+    const open = keepFirstPairs(await openPairs(options, modes.length, context.signal), firstPairs);
     report = await runAll(open, {
       modes,
       algorithm: options.algorithm,

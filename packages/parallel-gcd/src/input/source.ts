@@ -1,3 +1,4 @@
+import { batchesOf } from './batches.js';
 import type { GcdPair } from '../types.js';
 
 /**
@@ -13,13 +14,17 @@ export type PairSource = readonly GcdPair[] | PairStream;
 /**
  * Reads a whole stream into one array (for input that has to be read more than once, such
  * as stdin for several runs). The array holds every pair: use it only where that is meant.
+ * Aborting `signal` rejects with its reason at once, also while the stream sends nothing.
  *
  * @example
  * const pairs = await collectPairs(readPairs(process.stdin, { source: '-' }));
  */
-export async function collectPairs(stream: PairStream): Promise<GcdPair[]> {
+export async function collectPairs(
+  stream: PairStream,
+  options: { readonly signal?: AbortSignal } = {},
+): Promise<GcdPair[]> {
   const pairs: GcdPair[] = [];
-  for await (const batch of stream) {
+  for await (const batch of batchesOf(stream, options.signal)) {
     // One push per pair: spreading a large batch into push() overflows the call stack.
     for (const pair of batch) pairs.push(pair);
   }

@@ -1,7 +1,7 @@
 import type { PairSource } from '../input/source.js';
 import { compareRuns, type GcdReport } from '../report/compare.js';
 import { runAsync } from './async.js';
-import { isStream } from './batches.js';
+import { isStream } from '../input/batches.js';
 import { runSerial } from './serial.js';
 import { type GcdRun, type GcdRunner, RUN_MODES, type RunOptions } from './types.js';
 import { runWorkers } from './workers.js';

@@ -2,7 +2,7 @@ import { AsyncPool, createSlicer } from '@fanout/executors/core';
 import { checkAlgorithm, checkPair, checkPairs, gcdOf, isHeavyPair } from '../algorithms/gcd-of.js';
 import type { PairSource } from '../input/source.js';
 import type { GcdPair, GcdValue } from '../types.js';
-import { batchesOf, isStream } from './batches.js';
+import { batchesOf, isStream } from '../input/batches.js';
 import { defaultParallelism } from './parallelism.js';
 import { ProgressReporter } from './progress.js';
 import { gcdInSlices } from './sliced.js';
@@ -65,7 +65,7 @@ export async function runAsync(pairs: PairSource, options: AsyncRunOptions = {})
           context.signal.throwIfAborted();
           if (stream) checkPair(pair, algorithm, first + index);
           const result = isHeavyPair(pair, algorithm)
-            ? await gcdInSlices(pair, algorithm, slicer)
+            ? await gcdInSlices(pair, algorithm, slicer, context.signal)
             : gcdOf(pair, algorithm);
           progress.add(1);
           return result;

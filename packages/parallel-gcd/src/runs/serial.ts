@@ -2,7 +2,7 @@ import { createSlicer } from '@fanout/executors/core';
 import { checkAlgorithm, checkPair, checkPairs, gcdOf, isHeavyPair } from '../algorithms/gcd-of.js';
 import type { PairSource } from '../input/source.js';
 import type { GcdValue } from '../types.js';
-import { batchesOf, isStream } from './batches.js';
+import { batchesOf, isStream } from '../input/batches.js';
 import { ProgressReporter } from './progress.js';
 import { gcdInSlices } from './sliced.js';
 import type { GcdRun, RunOptions } from './types.js';

@@ -5,7 +5,7 @@ import { randomBig } from '../algorithms/test-support.js';
 import { NaiveTooLargeError, PairsSyntaxError } from '../errors.js';
 import { chapterPairs } from '../input/chapter.js';
 import { readPairs } from '../input/read-pairs.js';
-import type { PairStream } from '../input/source.js';
+import { collectPairs, type PairStream } from '../input/source.js';
 import type { GcdPair } from '../types.js';
 import { runAsync } from './async.js';
 import { runSerial } from './serial.js';
@@ -131,6 +131,40 @@ describe.each(Object.entries(runners))('%s over a stream', (_, run) => {
     await expect(run(readPairs(text(), { source: 'in.txt' }))).rejects.toBeInstanceOf(
       PairsSyntaxError,
     );
+  });
+});
+
+describe('runAsync when one task fails beside a huge pair', () => {
+  it('stops the huge pair too instead of waiting for it to end', async () => {
+    const next = seededUint32(13);
+    const hex = (digits: number): bigint =>
+      BigInt(`0x1${Array.from({ length: digits }, () => (next() & 15).toString(16)).join('')}`);
+    // Minutes of Stein's algorithm on two 2-million-bit numbers, in slices, then a pair the
+    // run refuses as it is read: waiting for the first would outlast the test's timeout.
+    const huge: GcdPair = [hex(500_000), hex(500_000)];
+    const mixed = [1, 2n] as unknown as GcdPair;
+    const stream: PairStream = {
+      async *[Symbol.asyncIterator]() {
+        yield [huge, mixed];
+      },
+    };
+    await expect(runAsync(stream, { algorithm: 'binary', concurrency: 2 })).rejects.toThrow(
+      /pair #2: expected two numbers or two bigints/,
+    );
+  });
+});
+
+describe('collectPairs', () => {
+  it('stops waiting for a silent stream when its signal aborts', async () => {
+    const never = deferred<IteratorResult<GcdPair[]>>();
+    const silent: PairStream = {
+      [Symbol.asyncIterator]: () => ({ next: () => never.promise }),
+    };
+    const controller = new AbortController();
+    const reason = new Error('SIGTERM');
+    const collecting = collectPairs(silent, { signal: controller.signal });
+    setImmediate(() => controller.abort(reason));
+    await expect(collecting).rejects.toBe(reason);
   });
 });
 

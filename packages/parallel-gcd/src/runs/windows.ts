@@ -1,7 +1,7 @@
 import { bitLength } from '../algorithms/bits.js';
 import type { PairSource } from '../input/source.js';
 import type { GcdPair } from '../types.js';
-import { batchesOf } from './batches.js';
+import { batchesOf } from '../input/batches.js';
 
 /** Most pairs a workers run plans at once from a stream. */
 export const WINDOW_PAIRS = 65_536;

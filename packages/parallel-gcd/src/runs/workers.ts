@@ -2,7 +2,7 @@ import { workerFileUrl } from '@fanout/internal/worker-file';
 import { checkAlgorithm, checkPair, checkPairs } from '../algorithms/gcd-of.js';
 import type { PairSource } from '../input/source.js';
 import type { GcdAlgorithm, GcdPair, GcdValue } from '../types.js';
-import { isStream } from './batches.js';
+import { isStream } from '../input/batches.js';
 import { LaneRun } from './lane-run.js';
 import { threadSplit } from './parallelism.js';
 import { ProgressReporter } from './progress.js';

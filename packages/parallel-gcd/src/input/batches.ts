@@ -1,4 +1,4 @@
-import type { PairSource, PairStream } from '../input/source.js';
+import type { PairSource, PairStream } from './source.js';
 import type { GcdPair } from '../types.js';
 
 /**
