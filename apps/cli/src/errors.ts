@@ -8,8 +8,11 @@ import {
   EngineClosedError,
   EngineWorkerError,
   PatternSyntaxError,
+  PatternTooLargeError,
+  PatternUnsupportedError,
   RuleSyntaxError,
   UnknownPatternError,
+  WorldTooLargeError,
 } from '@fanout/grid';
 import { ConnectionClosedError, GuessTimeoutError, ProtocolError } from '@fanout/guess-protocol';
 import {
@@ -58,6 +61,9 @@ export class InterruptedError extends Error {
 export const USER_INPUT_CODES: ReadonlySet<string> = new Set([
   UsageError.code,
   PatternSyntaxError.code,
+  PatternTooLargeError.code,
+  PatternUnsupportedError.code,
+  WorldTooLargeError.code,
   RuleSyntaxError.code,
   UnknownPatternError.code,
   PairsSyntaxError.code,
