@@ -123,3 +123,20 @@ export function openRedis(options: RedisOptions, name: string): Redis {
 export function dropRedis(client: Redis): void {
   client.disconnect(false);
 }
+
+/**
+ * `work`, or nothing after `ms`: for polite closes (QUIT, BullMQ's close) that wait for a
+ * Redis which may never answer again. Never rejects.
+ */
+export function within(ms: number, work: Promise<unknown>): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return Promise.race([
+    work.then(
+      () => {},
+      () => {},
+    ),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}

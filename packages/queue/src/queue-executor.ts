@@ -19,6 +19,7 @@ import {
   type RedisConnection,
   redisOptions,
   bullConnection,
+  within,
 } from './connection.js';
 import { PendingJobs } from './pending-jobs.js';
 import {
@@ -171,6 +172,11 @@ export class QueueExecutor implements ModuleExecutor {
       (kind, jobId, outcome) => this.#onReply(kind, jobId, outcome),
     );
     this.#reader.start();
+  }
+
+  /** This executor's id: the start of its job ids, the name of its reply stream. */
+  get id(): string {
+    return this.#callerId;
   }
 
   /** The queue's name. */
@@ -368,17 +374,17 @@ export class QueueExecutor implements ModuleExecutor {
   async #shutdown(): Promise<void> {
     await this.#pending.onIdle();
     this.#guard.dispose();
-    await this.#submitter.flushed();
+    await within(this.#guard.lost ? 0 : 2000, this.#submitter.flushed());
     await this.#reader.stop();
-    const reachable = !this.#guard.lost;
     // Closing politely needs Redis; when it is gone, drop the connections.
-    const bounded = (work: Promise<unknown>): Promise<unknown> =>
-      Promise.race([work.catch(() => {}), new Promise((r) => setTimeout(r, reachable ? 2000 : 0).unref?.())]);
-    await bounded(this.#queue.close());
-    await bounded(this.#commands.quit());
+    const politeMs = this.#guard.lost ? 0 : 2000;
+    await within(politeMs, this.#queue.close());
+    // Replies to this executor can only be late duplicates now.
+    await within(politeMs, this.#commands.del(replyKey(this.#prefix, this.#queueName, this.#callerId)));
+    await within(politeMs, this.#commands.quit());
     dropRedis(this.#commands);
     dropRedis(this.#blocking);
-    await this.#queue.disconnect().catch(() => {});
+    await within(politeMs + 500, this.#queue.disconnect());
   }
 
   #refusal(signal: AbortSignal | undefined): unknown {

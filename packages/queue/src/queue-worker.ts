@@ -12,6 +12,7 @@ import {
   type RedisConnection,
   redisOptions,
   bullConnection,
+  within,
 } from './connection.js';
 import { JobAttemptsExceededError, QueueConnectionError } from './errors.js';
 import { decode } from './codec.js';
@@ -240,10 +241,10 @@ class QueueWorkerImpl implements QueueWorker {
   async #forceClose(): Promise<void> {
     this.#listener.stop();
     dropRedis(this.#subscriber);
-    await Promise.race([this.#replies.quit().catch(() => {}), new Promise((r) => setTimeout(r, 500))]);
+    await within(500, this.#replies.quit());
     dropRedis(this.#replies);
-    await Promise.race([this.#worker.close(true).catch(() => {}), new Promise((r) => setTimeout(r, 500))]);
-    await this.#worker.disconnect().catch(() => {});
+    await within(500, this.#worker.close(true));
+    await within(500, this.#worker.disconnect());
     await this.#pool.close({ cancelPending: true });
   }
 
@@ -300,21 +301,24 @@ class QueueWorkerImpl implements QueueWorker {
   }
 
   #started(key: string, id: string): void {
+    // Not awaited: the reply that follows goes on the same connection, so it lands after.
+    // No expiry here: the reply sets it (a pipeline, not MULTI: order is all we need).
     this.#replies
-      .multi()
       .xadd(key, 'MAXLEN', '~', REPLY_MAXLEN, '*', 't', REPLY_STARTED, 'j', id)
-      .pexpire(key, REPLY_TTL_MS)
-      .exec()
       .catch(() => {});
   }
 
   async #reply(key: string, id: string, outcome: JobOutcome): Promise<void> {
     const text = JSON.stringify(outcome);
-    await this.#replies
-      .multi()
+    // Awaited before the job is marked done in BullMQ: a reply is never lost behind a
+    // completed job (at worst a re-run sends a second one, which the caller ignores).
+    const results = await this.#replies
+      .pipeline()
       .xadd(key, 'MAXLEN', '~', REPLY_MAXLEN, '*', 't', REPLY_DONE, 'j', id, 'o', text)
       .pexpire(key, REPLY_TTL_MS)
       .exec();
+    const failed = results?.find(([error]) => error !== null);
+    if (failed !== undefined) throw failed[0];
   }
 }
 

@@ -29,6 +29,12 @@ export class ReplyReader {
   #lastId = '0-0';
   #stopped = false;
   #loop: Promise<void> | undefined;
+  #wakeOnStop!: (value: null) => void;
+  // ioredis never settles a command queued while it reconnects if the client is then
+  // disconnected, so the loop also waits for this.
+  readonly #stoppedWhileReading = new Promise<null>((resolve) => {
+    this.#wakeOnStop = resolve;
+  });
   readonly #refresh: ReturnType<typeof setInterval>;
 
   constructor(blocking: Redis, commands: Redis, key: string, onReply: ReplyHandler) {
@@ -51,7 +57,7 @@ export class ReplyReader {
     while (!this.#stopped) {
       let reply: XReadReply;
       try {
-        reply = (await this.#blocking.xread(
+        const read = this.#blocking.xread(
           'COUNT',
           BATCH,
           'BLOCK',
@@ -59,7 +65,10 @@ export class ReplyReader {
           'STREAMS',
           this.#key,
           this.#lastId,
-        )) as XReadReply;
+        ) as Promise<XReadReply>;
+        read.catch(() => {});
+        reply = await Promise.race([read, this.#stoppedWhileReading]);
+        if (this.#stopped) return;
       } catch {
         // Closed by stop(), or a Redis error reply: the guard reports an outage, and the
         // loop goes on reading from where it was once Redis answers again.
@@ -96,6 +105,7 @@ export class ReplyReader {
   /** Stops reading: the blocking connection is dropped by the owner. */
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#wakeOnStop(null);
     clearInterval(this.#refresh);
     this.#blocking.disconnect(false);
     await this.#loop;
