@@ -27,7 +27,11 @@ function connection(url: string) {
 export async function bullmqDirect(options: OverheadOptions, viaPool: boolean): Promise<number> {
   const name = fresh('bullmq');
   const conn = connection(options.url);
-  const pool = new WorkerPool({ module: options.module, minThreads: options.threads, maxThreads: options.threads });
+  const pool = new WorkerPool({
+    module: options.module,
+    minThreads: options.threads,
+    maxThreads: options.threads,
+  });
   const queue = new Queue(name, { connection: conn, prefix: 'bench' });
   const events = new QueueEvents(name, { connection: conn, prefix: 'bench' });
   const worker = new Worker(
@@ -56,7 +60,8 @@ export async function bullmqDirect(options: OverheadOptions, viaPool: boolean): 
   );
   await finished;
   const seconds = (performance.now() - start) / 1000;
-  if (results[options.jobs - 1] !== (options.jobs - 1) ** 2) throw new Error('bullmq: wrong result');
+  if (results[options.jobs - 1] !== (options.jobs - 1) ** 2)
+    throw new Error('bullmq: wrong result');
   await worker.close();
   await events.close();
   await queue.obliterate({ force: true });
@@ -84,7 +89,8 @@ export async function fanoutQueue(options: OverheadOptions, mode: 'map' | 'run')
       ? await executor.map<number, number>('square', items, { chunkSize: 1 })
       : await Promise.all(items.map((i) => executor.run<number>('square', [i])));
   const seconds = (performance.now() - start) / 1000;
-  if (results[options.jobs - 1] !== (options.jobs - 1) ** 2) throw new Error('fanout: wrong result');
+  if (results[options.jobs - 1] !== (options.jobs - 1) ** 2)
+    throw new Error('fanout: wrong result');
   await executor.close();
   await worker.close();
   return seconds;

@@ -65,7 +65,11 @@ function encodeError(error: Error, path: string, depth: number): Encoded {
     // A field that cannot cross (a socket on a system error) becomes its description:
     // losing one detail must not lose the error.
     try {
-      props[key] = encodeAt((error as unknown as Record<string, unknown>)[key], `${path}.${key}`, depth + 1);
+      props[key] = encodeAt(
+        (error as unknown as Record<string, unknown>)[key],
+        `${path}.${key}`,
+        depth + 1,
+      );
     } catch {
       props[key] = String((error as unknown as Record<string, unknown>)[key]);
     }
@@ -100,7 +104,10 @@ function encodeObject(value: object, path: string, depth: number): Encoded {
     const entries: Encoded[] = [];
     let i = 0;
     for (const [k, v] of value) {
-      entries.push([encodeAt(k, `${path}<key ${i}>`, depth + 1), encodeAt(v, `${path}<${i}>`, depth + 1)]);
+      entries.push([
+        encodeAt(k, `${path}<key ${i}>`, depth + 1),
+        encodeAt(v, `${path}<${i}>`, depth + 1),
+      ]);
       i++;
     }
     return tag('map', { v: entries });
@@ -113,7 +120,10 @@ function encodeObject(value: object, path: string, depth: number): Encoded {
   if (ArrayBuffer.isView(value)) {
     const name = value.constructor.name;
     if (name in TYPED_ARRAYS || value instanceof Buffer) {
-      return tag('bytes', { t: value instanceof Buffer ? 'Uint8Array' : name, v: bytesToBase64(value) });
+      return tag('bytes', {
+        t: value instanceof Buffer ? 'Uint8Array' : name,
+        v: bytesToBase64(value),
+      });
     }
     return tag('bytes', { t: 'DataView', v: bytesToBase64(value) });
   }
@@ -174,7 +184,12 @@ function decodeBytes(type: string, base64: string): unknown {
 }
 
 function defineHidden(target: object, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, writable: true, configurable: true, enumerable: false });
+  Object.defineProperty(target, key, {
+    value,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
 }
 
 function decodeError(data: Tagged): Error {

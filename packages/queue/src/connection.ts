@@ -13,7 +13,7 @@ import { QueueNameError, RedisUrlError } from './errors.js';
 export type RedisConnection = string | URL | RedisOptions;
 
 /** The name of a queue, or a key prefix: what goes between the `:` of Redis keys. */
-const NAME = /^[A-Za-z0-9_.\-]+$/;
+const NAME = /^[A-Za-z0-9_.-]+$/;
 
 /** Rejects a queue name or prefix that Redis keys cannot carry. */
 export function checkQueueName(name: string, what = 'queue'): string {

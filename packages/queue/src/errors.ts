@@ -27,7 +27,10 @@ export class QueueConnectionError extends Error {
     const systemCode = typeof cause?.code === 'string' ? cause.code : undefined;
     const detail =
       typeof cause?.message === 'string' && cause.message !== '' ? ` (${cause.message})` : '';
-    super(`lost the connection to Redis at ${address} for more than ${timeoutMs} ms${detail}`, options);
+    super(
+      `lost the connection to Redis at ${address} for more than ${timeoutMs} ms${detail}`,
+      options,
+    );
     this.name = 'QueueConnectionError';
     this.address = address;
     this.timeoutMs = timeoutMs;

@@ -5,7 +5,7 @@ export type {
   QueueExecutorStats,
   QueueMapOptions,
   QueueRunOptions,
-} from './queue-executor.js';
+} from './executor-options.js';
 export { startQueueWorker } from './queue-worker.js';
 export type {
   QueueWorker,

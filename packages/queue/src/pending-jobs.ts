@@ -69,7 +69,8 @@ export class PendingJobs {
   /** Ids of the unsettled jobs of `batch` (all of them when omitted). */
   ids(batch?: string): string[] {
     const ids: string[] = [];
-    for (const job of this.#jobs.values()) if (batch === undefined || job.batch === batch) ids.push(job.id);
+    for (const job of this.#jobs.values())
+      if (batch === undefined || job.batch === batch) ids.push(job.id);
     return ids;
   }
 
@@ -83,7 +84,10 @@ export class PendingJobs {
   }
 
   /** Settles a job once; later calls for the same id do nothing. */
-  settle(id: string, outcome: { ok: true; value: unknown } | { ok: false; error: unknown }): boolean {
+  settle(
+    id: string,
+    outcome: { ok: true; value: unknown } | { ok: false; error: unknown },
+  ): boolean {
     const job = this.#jobs.get(id);
     if (job === undefined) return false;
     this.#jobs.delete(id);

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import {
   type CloseOptions,
   ExecutorClosedError,
-  type ExecutorStats,
   type ModuleExecutor,
   QueueFullError,
   type WaitForRoomOptions,
@@ -16,11 +15,18 @@ import {
   describeAddress,
   dropRedis,
   openRedis,
-  type RedisConnection,
   redisOptions,
   bullConnection,
   within,
 } from './connection.js';
+import type {
+  QueueCounts,
+  QueueExecutorOptions,
+  QueueExecutorStats,
+  QueueMapOptions,
+  QueueRunOptions,
+} from './executor-options.js';
+import { type ChunkSink, mapChunks } from './map-chunks.js';
 import { PendingJobs } from './pending-jobs.js';
 import {
   type CancelMessage,
@@ -36,65 +42,6 @@ import {
 import { ReplyReader } from './reply-reader.js';
 import { reviveError } from './revive.js';
 import { JobSubmitter } from './submitter.js';
-
-/** Options of `createQueueExecutor`. */
-export interface QueueExecutorOptions {
-  /** Where Redis is: `redis://[:password@]host:port[/db]`, `rediss://…` (TLS), or ioredis options. */
-  readonly connection: RedisConnection;
-  /** The queue's name: workers started with the same name (and prefix) run its jobs. */
-  readonly queue: string;
-  /** Key prefix in Redis, shared by callers and workers. Default `fanout`. */
-  readonly prefix?: string;
-  /**
-   * Most jobs of this executor in Redis at once, waiting or running (a `map` chunk is one
-   * job); one more `run` rejects with `QueueFullError`, `map` waits for room. Default `Infinity`.
-   */
-  readonly maxQueue?: number;
-  /**
-   * Most times a job is started (a worker died or lost Redis under it each time) before
-   * it fails with `JobAttemptsExceededError`. Default 3.
-   */
-  readonly maxAttempts?: number;
-  /**
-   * Most milliseconds without an answer from Redis while jobs are outstanding; then every
-   * outstanding job rejects with `QueueConnectionError`. Default 10 000.
-   */
-  readonly connectionTimeoutMs?: number;
-}
-
-/** Options of `QueueExecutor#run`. */
-export interface QueueRunOptions {
-  /** Aborting rejects with `signal.reason` and cancels the job (a running one through its signal). */
-  readonly signal?: AbortSignal;
-}
-
-/** Options of `QueueExecutor#map`. */
-export interface QueueMapOptions extends QueueRunOptions {
-  /**
-   * Items per job. Default: the items split into at most 256 jobs of at most 1024 items.
-   * One job costs a few Redis round trips, so cheap items want bigger chunks.
-   */
-  readonly chunkSize?: number;
-  /** `true`: wait for every item and return `PromiseSettledResult`s instead of failing fast. */
-  readonly settle?: boolean;
-}
-
-/** `QueueExecutor#stats`: `waiting`/`active` are BullMQ's names for `queued`/`running`. */
-export interface QueueExecutorStats extends ExecutorStats {
-  /** Jobs of this executor in Redis that no worker has started. */
-  readonly waiting: number;
-  /** Jobs of this executor a worker is running. */
-  readonly active: number;
-}
-
-/** Counts of the whole queue in Redis (every caller's jobs), from `queueCounts()`. */
-export interface QueueCounts {
-  readonly waiting: number;
-  readonly active: number;
-  readonly delayed: number;
-  readonly completed: number;
-  readonly failed: number;
-}
 
 const MAX_AUTO_JOBS = 256;
 const MAX_AUTO_CHUNK = 1024;
@@ -233,7 +180,11 @@ export class QueueExecutor implements ModuleExecutor {
    * the map resolves with `PromiseSettledResult`s. Never more than `maxQueue` jobs at once:
    * it waits for room instead.
    */
-  map<T, R>(exportName: string, items: Iterable<T>, options: QueueMapOptions & { settle: true }): Promise<PromiseSettledResult<R>[]>;
+  map<T, R>(
+    exportName: string,
+    items: Iterable<T>,
+    options: QueueMapOptions & { settle: true },
+  ): Promise<PromiseSettledResult<R>[]>;
   map<T, R>(exportName: string, items: Iterable<T>, options?: QueueMapOptions): Promise<R[]>;
   async map<T, R>(
     exportName: string,
@@ -250,72 +201,27 @@ export class QueueExecutor implements ModuleExecutor {
       options?.chunkSize ??
       Math.min(MAX_AUTO_CHUNK, Math.max(1, Math.ceil(all.length / MAX_AUTO_JOBS)));
     const chunks: T[][] = [];
-    for (let start = 0; start < all.length; start += size) chunks.push(all.slice(start, start + size));
+    for (let start = 0; start < all.length; start += size)
+      chunks.push(all.slice(start, start + size));
     const settle = options?.settle === true;
     const batch = this.#nextId('m');
-    const chunkResults = await this.#runChunks(batch, exportName, chunks, settle, signal);
+    const sink: ChunkSink<T> = {
+      send: (chunk) =>
+        this.#submit<unknown>(
+          batch,
+          settle ? 'settle' : 'chunk',
+          exportName,
+          chunk,
+          undefined,
+        ).then((value) => (settle ? toSettled(value) : value)),
+      hasRoom: () => this.#pending.hasRoom(),
+      waitForRoom: (roomSignal) => this.#pending.waitForRoom(roomSignal),
+      isClosed: () => this.#closed,
+      cancel: (error) => this.#cancelBatch(batch, error),
+    };
+    const chunkResults = await mapChunks(sink, chunks, settle, signal);
     if (!settle) return (chunkResults as R[][]).flat();
     return (chunkResults as PromiseSettledResult<R>[][]).flat();
-  }
-
-  #runChunks<T>(
-    batch: string,
-    exportName: string,
-    chunks: T[][],
-    settle: boolean,
-    signal: AbortSignal | undefined,
-  ): Promise<unknown[]> {
-    return new Promise<unknown[]>((resolve, reject) => {
-      const results: unknown[] = new Array(chunks.length);
-      let next = 0;
-      let done = 0;
-      let finished = false;
-      // Aborts the chunks' own jobs; `signal` is only read here.
-      const local = new AbortController();
-      const fail = (error: unknown): void => {
-        if (finished) return;
-        finished = true;
-        signal?.removeEventListener('abort', onAbort);
-        local.abort(error);
-        this.#cancelBatch(batch, error);
-        reject(error);
-      };
-      const onAbort = (): void => fail(signal?.reason);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      const feed = (): void => {
-        while (!finished && next < chunks.length) {
-          if (this.#closed) return fail(new ExecutorClosedError('executor closed during a map'));
-          if (!this.#pending.hasRoom()) {
-            this.#pending.waitForRoom(local.signal).then(feed, (error: unknown) => fail(error));
-            return;
-          }
-          const index = next++;
-          const chunk = chunks[index]!;
-          this.#submit<unknown[]>(batch, settle ? 'settle' : 'chunk', exportName, chunk, undefined).then(
-            (value) => {
-              if (finished) return;
-              results[index] = settle ? toSettled(value) : value;
-              if (++done === chunks.length) {
-                finished = true;
-                signal?.removeEventListener('abort', onAbort);
-                resolve(results);
-              }
-            },
-            (error: unknown) => {
-              if (finished) return;
-              if (!settle) return fail(error);
-              results[index] = chunk.map(() => ({ status: 'rejected', reason: error }));
-              if (++done === chunks.length) {
-                finished = true;
-                signal?.removeEventListener('abort', onAbort);
-                resolve(results);
-              }
-            },
-          );
-        }
-      };
-      feed();
-    });
   }
 
   /** Resolves when this executor has no job outstanding. */
@@ -331,14 +237,22 @@ export class QueueExecutor implements ModuleExecutor {
   waitForRoom(options?: WaitForRoomOptions): Promise<void> {
     if (options?.signal?.aborted === true) return Promise.reject(options.signal.reason);
     if (this.#closed) {
-      return Promise.reject(new ExecutorClosedError('executor is closed: no room will become free'));
+      return Promise.reject(
+        new ExecutorClosedError('executor is closed: no room will become free'),
+      );
     }
     return this.#pending.waitForRoom(options?.signal);
   }
 
   /** Counts of the whole queue in Redis, every caller's jobs included. */
   async queueCounts(): Promise<QueueCounts> {
-    const counts = await this.#queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
+    const counts = await this.#queue.getJobCounts(
+      'waiting',
+      'active',
+      'delayed',
+      'completed',
+      'failed',
+    );
     return {
       waiting: counts.waiting ?? 0,
       active: counts.active ?? 0,
@@ -380,7 +294,10 @@ export class QueueExecutor implements ModuleExecutor {
     const politeMs = this.#guard.lost ? 0 : 2000;
     await within(politeMs, this.#queue.close());
     // Replies to this executor can only be late duplicates now.
-    await within(politeMs, this.#commands.del(replyKey(this.#prefix, this.#queueName, this.#callerId)));
+    await within(
+      politeMs,
+      this.#commands.del(replyKey(this.#prefix, this.#queueName, this.#callerId)),
+    );
     await within(politeMs, this.#commands.quit());
     dropRedis(this.#commands);
     dropRedis(this.#blocking);

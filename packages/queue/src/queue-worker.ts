@@ -194,11 +194,17 @@ class QueueWorkerImpl implements QueueWorker {
   async start(connectTimeoutMs: number, address: string): Promise<void> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new QueueConnectionError(address, connectTimeoutMs)), connectTimeoutMs);
+      timer = setTimeout(
+        () => reject(new QueueConnectionError(address, connectTimeoutMs)),
+        connectTimeoutMs,
+      );
     });
     try {
       // Subscribed first: a job is never taken before its cancel message could be heard.
-      await Promise.race([Promise.all([this.#listener.start(), this.#worker.waitUntilReady()]), timeout]);
+      await Promise.race([
+        Promise.all([this.#listener.start(), this.#worker.waitUntilReady()]),
+        timeout,
+      ]);
     } catch (error) {
       await this.#forceClose();
       throw error;
@@ -259,7 +265,9 @@ class QueueWorkerImpl implements QueueWorker {
     const id = job.id!;
     const key = replyKey(this.#prefix, this.queue, data.c);
     if (data.v !== PROTOCOL_VERSION) {
-      const error = new Error(`job ${id} uses fanout queue protocol ${String(data.v)}; this worker speaks ${PROTOCOL_VERSION}`);
+      const error = new Error(
+        `job ${id} uses fanout queue protocol ${String(data.v)}; this worker speaks ${PROTOCOL_VERSION}`,
+      );
       await this.#reply(key, id, { ok: false, error: encode(error) });
       return;
     }
@@ -278,7 +286,13 @@ class QueueWorkerImpl implements QueueWorker {
     this.#running++;
     this.#started(key, id);
     try {
-      const outcome = await runJob(this.#pool, job.name, data.k, decode(data.p) as unknown[], controller.signal);
+      const outcome = await runJob(
+        this.#pool,
+        job.name,
+        data.k,
+        decode(data.p) as unknown[],
+        controller.signal,
+      );
       if (controller.signal.aborted) throw controller.signal.reason;
       await this.#reply(key, id, outcome);
       if (outcome.ok) this.#completed++;

@@ -36,7 +36,9 @@ export async function runJob(
     signal.throwIfAborted();
     return encodedOutcome(
       settled.map((one) =>
-        one.status === 'fulfilled' ? { ok: true, value: one.value } : { ok: false, error: one.reason },
+        one.status === 'fulfilled'
+          ? { ok: true, value: one.value }
+          : { ok: false, error: one.reason },
       ),
     );
   } catch (error) {

@@ -1,5 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { ExecutorClosedError, type ModuleExecutor, QueueFullError, WorkerPool } from '@fanout/executors';
+import {
+  ExecutorClosedError,
+  type ModuleExecutor,
+  QueueFullError,
+  WorkerPool,
+} from '@fanout/executors';
 import { deferred, seededRandom, tempDir, waitFor } from '@fanout/test-kit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,7 +64,9 @@ describe('QueueExecutor', () => {
     expect(await executor.submit<number>('add', 40, 2)).toBe(42);
     const random = seededRandom(7);
     for (let round = 0; round < 5; round++) {
-      const items = Array.from({ length: 1 + Math.floor(random() * 120) }, () => Math.floor(random() * 1e6));
+      const items = Array.from({ length: 1 + Math.floor(random() * 120) }, () =>
+        Math.floor(random() * 1e6),
+      );
       const chunkSize = 1 + Math.floor(random() * 17);
       const squares = await executor.map<number, number>('square', items, { chunkSize });
       expect(squares).toEqual(items.map((x) => x * x));
@@ -90,7 +97,9 @@ describe('QueueExecutor', () => {
   it('rejects with the task error: name, message, stack, cause, code and fields', async () => {
     await using served = await serve(1);
     const { executor } = served;
-    const error = (await executor.run('fail', ['boom', 'E_BOOM']).catch((e: unknown) => e)) as TypeError & {
+    const error = (await executor
+      .run('fail', ['boom', 'E_BOOM'])
+      .catch((e: unknown) => e)) as TypeError & {
       code: string;
       detail: unknown;
     };
@@ -103,7 +112,9 @@ describe('QueueExecutor', () => {
     expect(error.cause).toBeInstanceOf(RangeError);
     expect((error.cause as Error).message).toBe('inner of boom');
     expect((error.cause as { code?: string }).code).toBe('INNER');
-    const custom = (await executor.run('failCustom', ['declined']).catch((e: unknown) => e)) as Error & {
+    const custom = (await executor
+      .run('failCustom', ['declined'])
+      .catch((e: unknown) => e)) as Error & {
       code: string;
     };
     expect(custom.name).toBe('PaymentDeclinedError');
@@ -136,7 +147,10 @@ describe('QueueExecutor', () => {
         .map('trackedOrFail', failing, { chunkSize: 1 })
         .catch((e: unknown) => e);
       expect((error as Error).message).toBe('item 3 failed');
-      await waitFor(async () => (await served.executor.queueCounts()).waiting === 0, 'waiting jobs removed');
+      await waitFor(
+        async () => (await served.executor.queueCounts()).waiting === 0,
+        'waiting jobs removed',
+      );
       await waitFor(() => worker.stats.running === 0, 'no job running');
       const log = await readFile(`${temp.dir}/log`, 'utf8');
       const started = log.split('\n').filter((line) => line.startsWith('start')).length;
@@ -196,7 +210,14 @@ describe('QueueExecutor', () => {
     expect(executor.stats).toMatchObject({ waiting: 1, active: 1, queued: 1, running: 1 });
     await Promise.all([slow, queued]);
     await executor.run('fail', ['x', 'E']).catch(() => {});
-    expect(executor.stats).toEqual({ queued: 0, running: 0, waiting: 0, active: 0, completed: 2, failed: 1 });
+    expect(executor.stats).toEqual({
+      queued: 0,
+      running: 0,
+      waiting: 0,
+      active: 0,
+      completed: 2,
+      failed: 1,
+    });
   });
 
   it('abort: a run rejects with the reason and its running job stops on the worker', async () => {
@@ -216,14 +237,20 @@ describe('QueueExecutor', () => {
 
   it('finished jobs leave nothing in Redis', async () => {
     const { executor, worker, queue } = await serve(2);
-    await executor.map('square', Array.from({ length: 600 }, (_, i) => i), { chunkSize: 1 });
+    await executor.map(
+      'square',
+      Array.from({ length: 600 }, (_, i) => i),
+      { chunkSize: 1 },
+    );
     await Promise.all(Array.from({ length: 20 }, (_, i) => executor.run('add', [i, 1])));
     await executor.run('fail', ['x', 'E']).catch(() => {});
     const replies = `fanout:${queue}:fanout-replies:${executor.id}`;
     await waitFor(async () => (await admin.xlen(replies)) === 0, 'replies trimmed once read');
     expect(await admin.pttl(replies)).toBeGreaterThan(0);
     // BullMQ's bookkeeping only: no job record, no wait/active/completed/failed entries.
-    const bookkeeping = ['events', 'id', 'meta', 'stalled-check'].map((k) => `fanout:${queue}:${k}`);
+    const bookkeeping = ['events', 'id', 'meta', 'stalled-check'].map(
+      (k) => `fanout:${queue}:${k}`,
+    );
     expect(await keysOf(queue)).toEqual([...bookkeeping, replies].sort());
     // The event stream is capped (about 1000 entries) although ~1900 events were written.
     expect(await admin.xlen(`fanout:${queue}:events`)).toBeLessThan(1200);
@@ -266,7 +293,10 @@ describe('QueueExecutor', () => {
 
   it('moves code written against a WorkerPool by changing the constructor', async () => {
     const sumOfSquares = async (executor: ModuleExecutor, n: number) => {
-      const squares = await executor.map<number, number>('square', Array.from({ length: n }, (_, i) => i));
+      const squares = await executor.map<number, number>(
+        'square',
+        Array.from({ length: n }, (_, i) => i),
+      );
       return squares.reduce((a, b) => a + b, 0) + (await executor.run<number>('add', [1, 2]));
     };
     const pool = new WorkerPool({ module: TASKS, maxThreads: 2 });
@@ -276,4 +306,3 @@ describe('QueueExecutor', () => {
     expect(await sumOfSquares(served.executor, 300)).toBe(local);
   });
 });
-

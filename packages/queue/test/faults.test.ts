@@ -39,7 +39,12 @@ async function setup(workers: number, env: Record<string, string> = {}) {
   const processes: WorkerProcess[] = [];
   cleanups.push(() => temp.cleanup());
   for (let i = 0; i < workers; i++) {
-    const worker = await startWorkerProcess({ REDIS_URL: redis.url, QUEUE: queue, THREADS: '1', ...env });
+    const worker = await startWorkerProcess({
+      REDIS_URL: redis.url,
+      QUEUE: queue,
+      THREADS: '1',
+      ...env,
+    });
     processes.push(worker);
     cleanups.push(() => worker.kill());
   }
@@ -60,7 +65,9 @@ describe('a worker killed with SIGKILL in the middle of a map', () => {
       const count = 12 + Math.floor(random() * 10);
       const chunkSize = 1 + Math.floor(random() * 3);
       const victim = processes[Math.floor(random() * 2)]!;
-      const mapped = executor.map<{ i: number }, number>('tracked', items(count, 60, dir), { chunkSize });
+      const mapped = executor.map<{ i: number }, number>('tracked', items(count, 60, dir), {
+        chunkSize,
+      });
       // Kill it while it runs a job, after a seeded number of its jobs finished.
       const after = Math.floor(random() * 3);
       await waitFor(async () => {
@@ -76,10 +83,17 @@ describe('a worker killed with SIGKILL in the middle of a map', () => {
       // At least once: what the victim was running was run again, by the survivor.
       const log = await readLog(dir);
       for (const item of killedDuring) {
-        expect(log.some((line) => line.item === item && line.event === 'end' && line.pid !== victim.pid)).toBe(true);
+        expect(
+          log.some((line) => line.item === item && line.event === 'end' && line.pid !== victim.pid),
+        ).toBe(true);
       }
       // Exactly once to the caller: one settlement per job, none failed.
-      expect(executor.stats).toMatchObject({ completed: Math.ceil(count / chunkSize), failed: 0, queued: 0, running: 0 });
+      expect(executor.stats).toMatchObject({
+        completed: Math.ceil(count / chunkSize),
+        failed: 0,
+        queued: 0,
+        running: 0,
+      });
     });
   }
 });
@@ -149,7 +163,10 @@ describe('an aborted map', () => {
   it('leaves no job running on any worker, and none waiting', async () => {
     const { processes, executor, dir } = await setup(2);
     const controller = new AbortController();
-    const mapped = executor.map('tracked', items(10, 30_000, dir), { chunkSize: 1, signal: controller.signal });
+    const mapped = executor.map('tracked', items(10, 30_000, dir), {
+      chunkSize: 1,
+      signal: controller.signal,
+    });
     await waitFor(async () => {
       const log = await readLog(dir);
       return processes.every((p) => inProgress(log, p.pid).length === 1);
@@ -158,7 +175,11 @@ describe('an aborted map', () => {
     controller.abort(reason);
     await expect(mapped).rejects.toBe(reason);
     for (const worker of processes) {
-      await waitFor(async () => (await worker.stats()).running === 0, `worker ${worker.pid} to stop its job`, 15_000);
+      await waitFor(
+        async () => (await worker.stats()).running === 0,
+        `worker ${worker.pid} to stop its job`,
+        15_000,
+      );
     }
     const counts = await executor.queueCounts();
     expect(counts.waiting + counts.active + counts.delayed).toBe(0);
@@ -176,19 +197,27 @@ describe('an aborted map', () => {
 describe('a worker stopped with SIGTERM', () => {
   it('lets its running job finish before it exits', async () => {
     const { processes, executor, dir } = await setup(1);
-    const mapped = executor.map<{ i: number }, number>('tracked', items(2, 400, dir), { chunkSize: 1 });
+    const mapped = executor.map<{ i: number }, number>('tracked', items(2, 400, dir), {
+      chunkSize: 1,
+    });
     await waitFor(async () => (await readLog(dir)).length > 0, 'a job to start');
     const stats = await processes[0]!.terminate();
     expect(stats).toMatchObject({ completed: 1, requeued: 0, running: 0 });
     // The second job is still in the queue, untouched: a new worker takes it.
-    const next = await startWorkerProcess({ REDIS_URL: redis.url, QUEUE: executor.queue, THREADS: '1' });
+    const next = await startWorkerProcess({
+      REDIS_URL: redis.url,
+      QUEUE: executor.queue,
+      THREADS: '1',
+    });
     cleanups.push(() => next.kill());
     expect(await mapped).toEqual([0, 1]);
   });
 
   it('puts a job back in the queue when it does not finish in time; another worker runs it', async () => {
     const { processes, executor, dir, queue } = await setup(1, { DRAIN_MS: '200' });
-    const mapped = executor.map<{ i: number }, number>('tracked', items(1, 1500, dir), { chunkSize: 1 });
+    const mapped = executor.map<{ i: number }, number>('tracked', items(1, 1500, dir), {
+      chunkSize: 1,
+    });
     await waitFor(async () => (await readLog(dir)).length > 0, 'the job to start');
     const stats = await processes[0]!.terminate();
     expect(stats).toMatchObject({ completed: 0, requeued: 1, running: 0 });
@@ -196,6 +225,9 @@ describe('a worker stopped with SIGTERM', () => {
     cleanups.push(() => next.kill());
     expect(await mapped).toEqual([0]);
     const log = await readLog(dir);
-    expect(log.filter((line) => line.event === 'start').map((line) => line.pid)).toEqual([processes[0]!.pid, next.pid]);
+    expect(log.filter((line) => line.event === 'start').map((line) => line.pid)).toEqual([
+      processes[0]!.pid,
+      next.pid,
+    ]);
   });
 });

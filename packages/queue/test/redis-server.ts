@@ -34,7 +34,18 @@ function freePort(): Promise<number> {
 async function startOnce(port: number, dir: string): Promise<ChildProcess | undefined> {
   const child = spawn(
     REDIS,
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
