@@ -15,7 +15,10 @@ export type RedisConnection = string | URL | RedisOptions;
 /** The name of a queue, or a key prefix: what goes between the `:` of Redis keys. */
 const NAME = /^[A-Za-z0-9_.-]+$/;
 
-/** Rejects a queue name or prefix that Redis keys cannot carry. */
+/**
+ * Returns `name` if a queue (or key prefix, `what: 'prefix'`) may be called so; throws
+ * `QueueNameError` otherwise (empty, or other than letters, digits, `_`, `.`, `-`).
+ */
 export function checkQueueName(name: string, what = 'queue'): string {
   if (typeof name !== 'string' || name === '') {
     throw new QueueNameError(String(name), `the ${what} name is empty`);

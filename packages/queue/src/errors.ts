@@ -22,15 +22,26 @@ export class QueueConnectionError extends Error {
   /** The system error code of the last connection failure (`ECONNREFUSED`, …), if any. */
   readonly systemCode: string | undefined;
 
-  constructor(address: string, timeoutMs: number, options?: ErrorOptions) {
+  /** True when Redis was never reached (a worker starting), false when it went away. */
+  readonly connecting: boolean;
+
+  constructor(
+    address: string,
+    timeoutMs: number,
+    options?: ErrorOptions & { readonly connecting?: boolean },
+  ) {
     const cause = options?.cause as { code?: unknown; message?: unknown } | undefined;
     const systemCode = typeof cause?.code === 'string' ? cause.code : undefined;
     const detail =
       typeof cause?.message === 'string' && cause.message !== '' ? ` (${cause.message})` : '';
+    const connecting = options?.connecting === true;
     super(
-      `lost the connection to Redis at ${address} for more than ${timeoutMs} ms${detail}`,
-      options,
+      connecting
+        ? `could not connect to Redis at ${address} within ${timeoutMs} ms${detail}`
+        : `lost the connection to Redis at ${address} for more than ${timeoutMs} ms${detail}`,
+      options?.cause === undefined ? undefined : { cause: options.cause },
     );
+    this.connecting = connecting;
     this.name = 'QueueConnectionError';
     this.address = address;
     this.timeoutMs = timeoutMs;

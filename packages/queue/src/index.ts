@@ -13,7 +13,7 @@ export type {
   QueueWorkerOptions,
   QueueWorkerStats,
 } from './queue-worker.js';
-export { parseRedisUrl, maskUrl, type RedisConnection } from './connection.js';
+export { checkQueueName, maskUrl, parseRedisUrl, type RedisConnection } from './connection.js';
 export {
   JobAttemptsExceededError,
   QueueConnectionError,

@@ -26,6 +26,7 @@ import type {
   QueueMapOptions,
   QueueRunOptions,
 } from './executor-options.js';
+import { AbortRegistry } from './abort-registry.js';
 import { type ChunkSink, mapChunks } from './map-chunks.js';
 import { PendingJobs } from './pending-jobs.js';
 import {
@@ -74,6 +75,7 @@ export class QueueExecutor implements ModuleExecutor {
   readonly #reader: ReplyReader;
   readonly #submitter: JobSubmitter;
   readonly #channel: string;
+  readonly #aborts = new AbortRegistry((ids, reason) => this.#cancelJobs(ids, reason));
   #seq = 0;
   #closed = false;
   #closing: Promise<void> | undefined;
@@ -263,6 +265,15 @@ export class QueueExecutor implements ModuleExecutor {
   }
 
   /**
+   * How many workers (`startQueueWorker` instances) are connected to the queue now, from
+   * Redis' client list (`CLIENT LIST`, which some managed Redis services disable: then
+   * the promise rejects).
+   */
+  workerCount(): Promise<number> {
+    return this.#queue.getWorkersCount();
+  }
+
+  /**
    * Stops accepting jobs, waits for the outstanding ones (with `cancelPending: true`, they
    * reject with `ExecutorClosedError` and are cancelled on the workers), then closes the
    * Redis connections. Bounded even when Redis is gone (`connectionTimeoutMs`).
@@ -347,9 +358,8 @@ export class QueueExecutor implements ModuleExecutor {
       });
     });
     if (signal !== undefined) {
-      const onAbort = (): void => this.#cancelBatch(batch, signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
-      const forget = (): void => signal.removeEventListener('abort', onAbort);
+      this.#aborts.register(signal, id);
+      const forget = (): void => this.#aborts.forget(signal, id);
       result.then(forget, forget);
     }
     this.#submitter.add(id, exportName, data);
@@ -358,12 +368,22 @@ export class QueueExecutor implements ModuleExecutor {
 
   /** Rejects the batch's outstanding jobs with `error` and cancels them in Redis and on workers. */
   #cancelBatch(batch: string, error: unknown): void {
-    const ids = this.#pending.ids(batch);
+    this.#cancelJobs(this.#pending.ids(batch), error);
+  }
+
+  /** Rejects these jobs with `error` and cancels them in Redis and on workers. */
+  #cancelJobs(jobIds: readonly string[], error: unknown): void {
+    const batches = new Set<string>();
+    for (const id of jobIds) {
+      const job = this.#pending.get(id);
+      if (job !== undefined) batches.add(job.batch);
+    }
+    const ids = jobIds.filter((id) => this.#pending.get(id) !== undefined);
     this.#pending.rejectAll(error, ids);
     const unsent = this.#submitter.drop(new Set(ids));
     const sent = ids.filter((id) => !unsent.has(id));
     if (sent.length === 0) return;
-    const message: CancelMessage = { batches: [batch] };
+    const message: CancelMessage = { batches: [...batches] };
     this.#commands.publish(this.#channel, JSON.stringify(message)).catch(() => {});
     // Waiting jobs go at once; a running job is locked (remove returns 0) and stops on the
     // cancel message instead. Sent after the adds, on the same connection as them.

@@ -193,9 +193,20 @@ class QueueWorkerImpl implements QueueWorker {
 
   async start(connectTimeoutMs: number, address: string): Promise<void> {
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let lastError: unknown;
+    const remember = (error: unknown): void => {
+      lastError = error;
+    };
+    this.#replies.on('error', remember);
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new QueueConnectionError(address, connectTimeoutMs)),
+        () =>
+          reject(
+            new QueueConnectionError(address, connectTimeoutMs, {
+              cause: lastError,
+              connecting: true,
+            }),
+          ),
         connectTimeoutMs,
       );
     });
@@ -210,6 +221,7 @@ class QueueWorkerImpl implements QueueWorker {
       throw error;
     } finally {
       clearTimeout(timer);
+      this.#replies.off('error', remember);
     }
     this.#worker.run().catch((error: Error) => this.#onError(error));
   }

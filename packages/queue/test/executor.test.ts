@@ -5,7 +5,14 @@ import {
   QueueFullError,
   WorkerPool,
 } from '@fanout/executors';
-import { deferred, seededRandom, tempDir, waitFor } from '@fanout/test-kit';
+import {
+  deferred,
+  seededRandom,
+  tempDir,
+  waitFor,
+  startRedis,
+  type RedisServer,
+} from '@fanout/test-kit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -15,7 +22,6 @@ import {
   startQueueWorker,
   UnsupportedValueError,
 } from '../src/index.js';
-import { type RedisServer, startRedis } from './redis-server.js';
 
 const TASKS = new URL('./fixtures/tasks.mjs', import.meta.url);
 let redis: RedisServer;
@@ -304,5 +310,20 @@ describe('QueueExecutor', () => {
     await pool.close();
     await using served = await serve(2);
     expect(await sumOfSquares(served.executor, 300)).toBe(local);
+  });
+});
+
+describe('QueueExecutor#workerCount', () => {
+  it('counts the workers connected to the queue', async () => {
+    const queue = `count${++queueSeq}`;
+    const executor = createQueueExecutor({ connection: redis.url, queue });
+    expect(await executor.workerCount()).toBe(0);
+    const one = await startQueueWorker({ connection: redis.url, queue, module: TASKS, threads: 1 });
+    const two = await startQueueWorker({ connection: redis.url, queue, module: TASKS, threads: 1 });
+    expect(await executor.workerCount()).toBe(2);
+    await one.close();
+    await waitFor(async () => (await executor.workerCount()) === 1, 'one worker left');
+    await two.close();
+    await executor.close();
   });
 });

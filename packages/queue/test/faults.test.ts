@@ -3,7 +3,14 @@
  * middle of a map, Redis stopped under a run, a map aborted while its jobs run on two
  * machines' worth of processes, a worker stopped with SIGTERM. Real Redis, real processes.
  */
-import { seededRandom, tempDir, type TempDir, waitFor } from '@fanout/test-kit';
+import {
+  seededRandom,
+  tempDir,
+  type TempDir,
+  waitFor,
+  startRedis,
+  type RedisServer,
+} from '@fanout/test-kit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   createQueueExecutor,
@@ -12,7 +19,6 @@ import {
   startQueueWorker,
 } from '../src/index.js';
 import { beats, inProgress, readLog } from './log-file.js';
-import { type RedisServer, startRedis } from './redis-server.js';
 import { startWorkerProcess, type WorkerProcess } from './worker-processes.js';
 
 const TASKS = new URL('./fixtures/tasks.mjs', import.meta.url);

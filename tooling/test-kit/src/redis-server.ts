@@ -1,12 +1,12 @@
 /**
- * A real `redis-server` for the tests (Debian's, /usr/bin/redis-server; see
+ * A real `redis-server` for the tests (never a mock) (Debian's, /usr/bin/redis-server; see
  * scripts/ensure-redis.sh): its own free port on 127.0.0.1, its own temporary folder,
  * no persistence. `stop()` ends it politely, `kill()` with SIGKILL.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { tempDir } from '@fanout/test-kit';
+import { tempDir } from './temp-dir.js';
 
 export interface RedisServer {
   readonly port: number;
