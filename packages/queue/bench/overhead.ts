@@ -40,6 +40,8 @@ export async function bullmqDirect(options: OverheadOptions, viaPool: boolean): 
     { connection: conn, prefix: 'bench', concurrency: options.concurrency, autorun: false },
   );
   await Promise.all([queue.waitUntilReady(), events.waitUntilReady(), worker.waitUntilReady()]);
+  // Let QueueEvents' first blocking read reach Redis before jobs are added.
+  await new Promise((resolve) => setTimeout(resolve, 50));
   await pool.run('square', [1]);
   void worker.run();
   const results = new Array<number>(options.jobs);

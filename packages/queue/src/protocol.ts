@@ -52,7 +52,18 @@ export function cancelChannel(prefix: string, queue: string): string {
 }
 
 /**
- * How long a reply stream outlives its last write or its caller's last refresh: a caller
- * that died leaves nothing behind for longer than this.
+ * How long a reply stream outlives its caller's last refresh: a caller that died leaves
+ * nothing behind for longer than this. Workers never create a reply stream (`NOMKSTREAM`),
+ * so a late reply to a dead caller cannot bring its stream back without an expiry.
  */
 export const REPLY_TTL_MS = 10 * 60_000;
+
+/**
+ * A worker tells the caller a job started (for `stats.active`) only once it has run this
+ * long: the notice would cost a Redis write per job, and a job done sooner goes straight
+ * from waiting to completed.
+ */
+export const ACTIVE_NOTICE_MS = 20;
+
+/** The entry a caller writes to create its reply stream (ignored when read). */
+export const REPLY_INIT = 'i';

@@ -111,14 +111,14 @@ export class QueueExecutor implements ModuleExecutor {
       timeoutMs,
       onLost: (error) => this.#pending.rejectAll(error),
     });
-    this.#submitter = new JobSubmitter(this.#queue, (ids, error) =>
-      this.#pending.rejectAll(error, ids),
-    );
     this.#reader = new ReplyReader(
       this.#blocking,
       this.#commands,
       replyKey(this.#prefix, this.#queueName, this.#callerId),
       (kind, jobId, outcome) => this.#onReply(kind, jobId, outcome),
+    );
+    this.#submitter = new JobSubmitter(this.#queue, this.#reader.created, (ids, error) =>
+      this.#pending.rejectAll(error, ids),
     );
     this.#reader.start();
   }

@@ -25,7 +25,7 @@ import {
   PROTOCOL_VERSION,
   REPLY_DONE,
   REPLY_STARTED,
-  REPLY_TTL_MS,
+  ACTIVE_NOTICE_MS,
   replyKey,
 } from './protocol.js';
 
@@ -296,7 +296,7 @@ class QueueWorkerImpl implements QueueWorker {
     const controller = new AbortController();
     this.#active.set(id, { batch: data.b, controller });
     this.#running++;
-    this.#started(key, id);
+    const notice = setTimeout(() => this.#started(key, id), ACTIVE_NOTICE_MS);
     try {
       const outcome = await runJob(
         this.#pool,
@@ -321,6 +321,7 @@ class QueueWorkerImpl implements QueueWorker {
       }
       throw error;
     } finally {
+      clearTimeout(notice);
       this.#running--;
       this.#active.delete(id);
     }
@@ -328,23 +329,29 @@ class QueueWorkerImpl implements QueueWorker {
 
   #started(key: string, id: string): void {
     // Not awaited: the reply that follows goes on the same connection, so it lands after.
-    // No expiry here: the reply sets it (a pipeline, not MULTI: order is all we need).
     this.#replies
-      .xadd(key, 'MAXLEN', '~', REPLY_MAXLEN, '*', 't', REPLY_STARTED, 'j', id)
+      .xadd(key, 'NOMKSTREAM', 'MAXLEN', '~', REPLY_MAXLEN, '*', 't', REPLY_STARTED, 'j', id)
       .catch(() => {});
   }
 
   async #reply(key: string, id: string, outcome: JobOutcome): Promise<void> {
-    const text = JSON.stringify(outcome);
     // Awaited before the job is marked done in BullMQ: a reply is never lost behind a
     // completed job (at worst a re-run sends a second one, which the caller ignores).
-    const results = await this.#replies
-      .pipeline()
-      .xadd(key, 'MAXLEN', '~', REPLY_MAXLEN, '*', 't', REPLY_DONE, 'j', id, 'o', text)
-      .pexpire(key, REPLY_TTL_MS)
-      .exec();
-    const failed = results?.find(([error]) => error !== null);
-    if (failed !== undefined) throw failed[0];
+    // NOMKSTREAM: the caller's stream exists while it lives; a dead caller's stays gone.
+    await this.#replies.xadd(
+      key,
+      'NOMKSTREAM',
+      'MAXLEN',
+      '~',
+      REPLY_MAXLEN,
+      '*',
+      't',
+      REPLY_DONE,
+      'j',
+      id,
+      'o',
+      JSON.stringify(outcome),
+    );
   }
 }
 

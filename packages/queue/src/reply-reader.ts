@@ -4,7 +4,7 @@
  * replies) and keeps the stream's expiry fresh while the caller lives.
  */
 import type { Redis } from 'ioredis';
-import { REPLY_TTL_MS } from './protocol.js';
+import { REPLY_INIT, REPLY_TTL_MS } from './protocol.js';
 
 /** One reply entry: kind (`s` started, `r` done), job id, and the outcome JSON if done. */
 export type ReplyHandler = (kind: string, jobId: string, outcome: string | undefined) => void;
@@ -46,6 +46,29 @@ export class ReplyReader {
       this.#commands.pexpire(this.#key, REPLY_TTL_MS).catch(() => {});
     }, REPLY_TTL_MS / 3);
     this.#refresh.unref?.();
+    // Workers only append to an existing stream: make it now, and again after a
+    // reconnect (a Redis restarted without its data).
+    this.created = this.#createStream();
+    commands.on('ready', this.#recreate);
+  }
+
+  /**
+   * Resolves once the reply stream exists: no job may be sent before, or its reply would
+   * be dropped. Never rejects (a failure shows as an outage to the guard).
+   */
+  readonly created: Promise<void>;
+
+  readonly #recreate = (): void => {
+    if (!this.#stopped) void this.#createStream();
+  };
+
+  async #createStream(): Promise<void> {
+    await this.#commands
+      .multi()
+      .xadd(this.#key, '*', 't', REPLY_INIT)
+      .pexpire(this.#key, REPLY_TTL_MS)
+      .exec()
+      .catch(() => {});
   }
 
   /** Starts the read loop (once). */
@@ -99,12 +122,13 @@ export class ReplyReader {
       else if (name === 'j') jobId = value;
       else if (name === 'o') outcome = value;
     }
-    this.#onReply(kind, jobId, outcome);
+    if (kind !== REPLY_INIT) this.#onReply(kind, jobId, outcome);
   }
 
   /** Stops reading: the blocking connection is dropped by the owner. */
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#commands.off('ready', this.#recreate);
     this.#wakeOnStop(null);
     clearInterval(this.#refresh);
     this.#blocking.disconnect(false);

@@ -25,6 +25,10 @@ export async function runJob(
 ): Promise<JobOutcome> {
   try {
     if (kind === 'call') return encodedOutcome(await pool.run(exportName, payload, { signal }));
+    if (kind === 'chunk' && payload.length === 1) {
+      // One item: a plain call (`fn(item)`) is the same and skips the pool's map machinery.
+      return encodedOutcome([await pool.run(exportName, payload, { signal })]);
+    }
     if (kind === 'chunk') {
       return encodedOutcome(
         await pool.map(exportName, payload, { chunkSize: Math.max(1, payload.length), signal }),

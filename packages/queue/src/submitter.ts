@@ -28,8 +28,16 @@ export class JobSubmitter {
   #scheduled = false;
   #inFlight = new Set<Promise<void>>();
 
-  constructor(queue: Queue, onFailed: (ids: string[], error: unknown) => void) {
+  readonly #ready: Promise<void>;
+
+  /** Nothing is sent before `ready` resolves (the caller's reply stream exists). */
+  constructor(
+    queue: Queue,
+    ready: Promise<void>,
+    onFailed: (ids: string[], error: unknown) => void,
+  ) {
     this.#queue = queue;
+    this.#ready = ready;
     this.#onFailed = onFailed;
   }
 
@@ -70,13 +78,15 @@ export class JobSubmitter {
     const batch = this.#buffer;
     this.#buffer = [];
     if (batch.length === 0) return;
-    const sending = this.#queue
-      .addBulk(
-        batch.map((job) => ({
-          name: job.exportName,
-          data: job.data,
-          opts: { ...JOB_OPTIONS, jobId: job.id },
-        })),
+    const sending = this.#ready
+      .then(() =>
+        this.#queue.addBulk(
+          batch.map((job) => ({
+            name: job.exportName,
+            data: job.data,
+            opts: { ...JOB_OPTIONS, jobId: job.id },
+          })),
+        ),
       )
       .then(
         () => {},
