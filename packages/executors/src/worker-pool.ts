@@ -4,12 +4,7 @@ import { Piscina } from 'piscina';
 import { AsyncPool } from './async-pool.js';
 import { WorkerCrashedError } from './errors.js';
 import { validateChunkSize } from './map-tasks.js';
-import type {
-  CloseOptions,
-  ExecutorStats,
-  ModuleExecutor,
-  WaitForRoomOptions,
-} from './types.js';
+import type { CloseOptions, ExecutorStats, ModuleExecutor, WaitForRoomOptions } from './types.js';
 import { moduleSpecifier, runnerPath } from './worker-paths.js';
 import { RUNNER_EXPORT, type RunnerMessage } from './worker/protocol.js';
 import { deserializeThrown, isEnvelope } from './worker/serialize-error.js';
