@@ -38,13 +38,14 @@ async function redisCpu(client: Redis): Promise<number> {
 async function measured(
   client: Redis,
   work: () => Promise<number>,
-): Promise<{ seconds: number; cpu: number }> {
+): Promise<{ seconds: number; cpu: number; redis: number }> {
   const cpuBefore = process.cpuUsage();
   const redisBefore = await redisCpu(client);
   const seconds = await work();
   const used = process.cpuUsage(cpuBefore);
-  const cpu = (used.user + used.system) / 1e6 + ((await redisCpu(client)) - redisBefore);
-  return { seconds, cpu };
+  const redis = (await redisCpu(client)) - redisBefore;
+  const cpu = (used.user + used.system) / 1e6 + redis;
+  return { seconds, cpu, redis };
 }
 
 const rounds = flag('rounds', 5);
@@ -70,7 +71,7 @@ try {
     '@fanout/queue map (chunkSize 1)': () => fanoutQueue(options, 'map'),
     '@fanout/queue run × N': () => fanoutQueue(options, 'run'),
   };
-  const samples = new Map<string, { seconds: number; cpu: number }[]>();
+  const samples = new Map<string, { seconds: number; cpu: number; redis: number }[]>();
   for (const name of Object.keys(rows)) samples.set(name, []);
   await rows['BullMQ directly + WorkerPool (baseline)'](); // warm-up, not counted
   for (let round = 0; round < rounds; round++) {
@@ -84,7 +85,15 @@ try {
     `\n1. Per-job overhead: ${jobs} tiny jobs, 1 worker (2 threads, 16 jobs at once), medians of ${rounds} rounds`,
   );
   const table1: string[][] = [
-    ['row', 'seconds', 'µs/job', 'vs baseline', 'CPU µs/job', 'CPU vs baseline'],
+    [
+      'row',
+      'seconds',
+      'µs/job',
+      'vs baseline',
+      'CPU µs/job',
+      'CPU vs baseline',
+      'Redis CPU µs/job',
+    ],
   ];
   for (const [name, list] of samples) {
     const wall = median(list.map((s) => s.seconds));
@@ -96,6 +105,7 @@ try {
       `${(wall / baseWall).toFixed(2)}×`,
       ((cpu / jobs) * 1e6).toFixed(0),
       `${(cpu / baseCpu).toFixed(2)}×`,
+      ((median(list.map((s) => s.redis)) / jobs) * 1e6).toFixed(0),
     ]);
   }
   printTable(table1);
