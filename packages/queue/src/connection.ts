@@ -106,12 +106,18 @@ export function bullConnection(options: RedisOptions): ConnectionOptions {
 /**
  * One of our own connections (replies, cancellations). Commands wait for a reconnect
  * rather than fail (`maxRetriesPerRequest: null`): the executor's connection guard
- * decides when waiting has lasted too long. `name` shows in Redis' `CLIENT LIST`.
+ * decides when waiting has lasted too long. `name` shows in Redis' `CLIENT LIST`;
+ * `enableAutoPipelining` sends the commands of one event-loop turn in one write.
  */
-export function openRedis(options: RedisOptions, name: string): Redis {
+export function openRedis(
+  options: RedisOptions,
+  name: string,
+  extra: Pick<RedisOptions, 'enableAutoPipelining'> = {},
+): Redis {
   const client = new Redis({
     retryStrategy: retryDelay,
     ...options,
+    ...extra,
     connectionName: name,
     maxRetriesPerRequest: null,
     lazyConnect: false,

@@ -11,6 +11,9 @@ export type ReplyHandler = (kind: string, jobId: string, outcome: string | undef
 
 const BLOCK_MS = 5000;
 const BATCH = 1000;
+/** Read entries are trimmed in bulk: after this many, or this long after the first. */
+const TRIM_EVERY = 256;
+const TRIM_AFTER_MS = 1000;
 
 type StreamEntry = [id: string, fields: string[]];
 type XReadReply = [key: string, entries: StreamEntry[]][] | null;
@@ -27,6 +30,8 @@ export class ReplyReader {
   readonly #key: string;
   readonly #onReply: ReplyHandler;
   #lastId = '0-0';
+  #untrimmed = 0;
+  #trimTimer: ReturnType<typeof setTimeout> | undefined;
   #stopped = false;
   #loop: Promise<void> | undefined;
   #wakeOnStop!: (value: null) => void;
@@ -106,9 +111,26 @@ export class ReplyReader {
           this.#deliver(fields);
         }
       }
-      // Everything up to lastId is read: drop it from Redis.
-      this.#commands.xtrim(this.#key, 'MINID', nextId(this.#lastId)).catch(() => {});
+      this.#scheduleTrim(reply.reduce((sum, [, entries]) => sum + entries.length, 0));
     }
+  }
+
+  /** Everything up to lastId is read: drop it from Redis, a batch at a time. */
+  #scheduleTrim(read: number): void {
+    this.#untrimmed += read;
+    if (this.#untrimmed >= TRIM_EVERY) {
+      this.#trim();
+      return;
+    }
+    this.#trimTimer ??= setTimeout(() => this.#trim(), TRIM_AFTER_MS);
+    this.#trimTimer.unref?.();
+  }
+
+  #trim(): void {
+    clearTimeout(this.#trimTimer);
+    this.#trimTimer = undefined;
+    this.#untrimmed = 0;
+    this.#commands.xtrim(this.#key, 'MINID', nextId(this.#lastId)).catch(() => {});
   }
 
   #deliver(fields: string[]): void {
@@ -131,6 +153,7 @@ export class ReplyReader {
     this.#commands.off('ready', this.#recreate);
     this.#wakeOnStop(null);
     clearInterval(this.#refresh);
+    clearTimeout(this.#trimTimer);
     this.#blocking.disconnect(false);
     await this.#loop;
   }
