@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { Command, CommanderError, Option } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
+import { ENGINE_FLAGS } from './commands/life-engine.js';
 import { decimal, integer, nonEmpty, port, size } from './options.js';
 
 /** The queue `fanout worker` and `fanout gcd --mode queue` use unless told otherwise. */
@@ -95,7 +96,7 @@ export function createProgram(context: CommandContext): Command {
         '--engine <name>',
         'cells: one task per cell through an executor (the seed); bitwise: bit-parallel, one thread; workers: bit-parallel on worker threads',
       )
-        .choices(['cells', 'bitwise', 'workers'])
+        .choices(ENGINE_FLAGS)
         .default('cells'),
     )
     .addOption(
