@@ -210,7 +210,8 @@ describe('QueueExecutor', () => {
   it('stats count waiting, active, completed and failed jobs', async () => {
     await using served = await serve(1);
     const { executor } = served;
-    const slow = executor.run('spinFor', [300]);
+    // Long enough that the check below sees it running even on a loaded machine.
+    const slow = executor.run('spinFor', [1500]);
     const queued = executor.run('spinFor', [10]);
     await waitFor(() => executor.stats.active === 1, 'one job active');
     expect(executor.stats).toMatchObject({ waiting: 1, active: 1, queued: 1, running: 1 });
