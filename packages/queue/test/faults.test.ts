@@ -194,8 +194,12 @@ describe('an aborted map', () => {
         15_000,
       );
     }
-    const counts = await executor.queueCounts();
-    expect(counts.waiting + counts.active + counts.delayed).toBe(0);
+    // A stopped job leaves BullMQ's active list once its worker has recorded it (a round
+    // trip after the thread stopped); nothing may stay waiting or active.
+    await waitFor(async () => {
+      const counts = await executor.queueCounts();
+      return counts.waiting + counts.active + counts.delayed === 0;
+    }, 'no job left waiting or active in Redis');
     // Nothing keeps beating: every thread that ran a tracked task was stopped.
     const size = await beats(dir);
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -203,7 +207,11 @@ describe('an aborted map', () => {
     const log = await readLog(dir);
     expect(log.filter((line) => line.event === 'start')).toHaveLength(2);
     expect(log.filter((line) => line.event === 'end')).toHaveLength(0);
-    for (const worker of processes) expect((await worker.stats()).cancelled).toBe(1);
+    // Each stopped its running job; one may also have skipped a job of the map it fetched
+    // before the removal reached Redis (no start line: it never ran).
+    for (const worker of processes) {
+      expect((await worker.stats()).cancelled).toBeGreaterThanOrEqual(1);
+    }
   });
 });
 
