@@ -1,12 +1,14 @@
 /**
  * `fanout gcd`: the chapter's gcd benchmark — serial, async (one thread, like Python threads
  * under the GIL) and worker threads — on the chapter's pairs or a pairs file, which is
- * streamed (read again for each run) rather than held.
+ * streamed (read again for each run) rather than held; with `--redis`, also through a
+ * queue to `fanout worker` processes on any machine (a mode added to `runAll`).
  */
 import {
   type GcdAlgorithm,
   type GcdPair,
   type GcdRun,
+  type GcdRunner,
   type PairSource,
   PairsSourceError,
   type RunMode,
@@ -28,8 +30,12 @@ import { progressEnabled, startProgress } from '../progress.js';
 /** Flags of `fanout gcd`. */
 export interface GcdOptions {
   pairs?: string;
-  mode: RunMode | 'all';
+  mode: RunMode | 'queue' | 'all';
   workers?: number;
+  /** Redis of the queue mode. */
+  redis?: string;
+  /** Queue of the queue mode. */
+  queue: string;
   algorithm: GcdAlgorithm;
   scale: number;
   json?: boolean;
@@ -91,7 +97,13 @@ export async function runGcd(options: GcdOptions, context: CommandContext): Prom
   if (options.workers !== undefined && options.mode !== 'workers' && options.mode !== 'all') {
     throw new UsageError('--workers only applies to --mode workers or all');
   }
-  const modes: readonly RunMode[] = options.mode === 'all' ? RUN_MODES : [options.mode];
+  const redis = await checkQueueFlags(options);
+  const modes: readonly string[] =
+    options.mode === 'all'
+      ? [...RUN_MODES, ...(redis === undefined ? [] : ['queue'])]
+      : [options.mode];
+  const runners: Record<string, GcdRunner> =
+    redis === undefined ? {} : { queue: queueRunner(redis, options.queue) };
   const progress = startProgress('gcd', progressEnabled(json));
   const firstPairs: GcdPair[] = [];
   let report: Awaited<ReturnType<typeof runAll>>;
@@ -99,6 +111,7 @@ export async function runGcd(options: GcdOptions, context: CommandContext): Prom
     const open = keepFirstPairs(await openPairs(options, modes.length, context.signal), firstPairs);
     report = await runAll(open, {
       modes,
+      runners,
       algorithm: options.algorithm,
       workers: options.workers,
       signal: context.signal,
@@ -139,7 +152,11 @@ export async function runGcd(options: GcdOptions, context: CommandContext): Prom
   const runs = Object.values(report.runs).filter((run): run is GcdRun => run !== undefined);
   lines.push(
     table(
-      runs.map((run) => [run.mode, `Took ${formatSeconds(run.seconds)} seconds`, runLabel(run)]),
+      runs.map((run) => [
+        run.mode,
+        `Took ${formatSeconds(run.seconds)} seconds`,
+        runLabel(run, options.queue),
+      ]),
     ),
   );
   if (runs.length > 1) lines.push(`all ${runs.length} runs agree on every result\n`);
@@ -150,8 +167,12 @@ export async function runGcd(options: GcdOptions, context: CommandContext): Prom
 }
 
 /** How a run spread its work, as the run itself reports it. */
-function runLabel(run: GcdRun): string {
+function runLabel(run: GcdRun, queue: string): string {
   if (run.mode === 'serial') return '(one thread)';
+  if (run.mode === 'queue') {
+    const workers = run.parallelism;
+    return `(queue ${queue}, ${workers > 0 ? `${workers} worker${workers === 1 ? '' : 's'}` : 'workers'} on Redis)`;
+  }
   if (run.mode === 'async') return `(async pool, ${run.parallelism} in flight on one thread)`;
   if (!('workerThreads' in run) || typeof run.workerThreads !== 'number') {
     return `(${run.parallelism} at once)`;
@@ -160,4 +181,49 @@ function runLabel(run: GcdRun): string {
   return run.parallelism > run.workerThreads
     ? `(${run.parallelism} threads: this one + ${threads})`
     : `(${threads})`;
+}
+
+/** The queue flags make sense together: `--redis` (valid) with `--mode queue|all`. */
+async function checkQueueFlags(options: GcdOptions): Promise<string | undefined> {
+  if (options.mode === 'queue' && options.redis === undefined) {
+    throw new UsageError('--mode queue needs --redis URL (the Redis that fanout worker serves)');
+  }
+  if (options.redis === undefined) return undefined;
+  if (options.mode !== 'queue' && options.mode !== 'all') {
+    throw new UsageError('--redis only applies to --mode queue or all');
+  }
+  // Bad URLs and queue names exit 2 with what is wrong (RedisUrlError, QueueNameError).
+  const { checkQueueName, parseRedisUrl } = await import('@fanout/queue');
+  parseRedisUrl(options.redis);
+  checkQueueName(options.queue);
+  return options.redis;
+}
+
+/**
+ * The queue mode as a `runAll` runner: the pairs go as jobs to the `fanout worker`
+ * processes serving the queue; `parallelism` is the number of workers it found. The queue
+ * run takes an array, so a stream is read into memory for it first.
+ */
+function queueRunner(redis: string, queue: string): GcdRunner {
+  return async (pairs, { algorithm = 'naive', signal, onProgress }) => {
+    const list = Array.isArray(pairs)
+      ? (pairs as readonly GcdPair[])
+      : await collectPairs(pairs as AsyncIterable<readonly GcdPair[]>, signal ? { signal } : {});
+    // Loaded only for a queue run: BullMQ and its Redis client are not light.
+    const { runQueue } = await import('./gcd-queue.js');
+    const run = await runQueue(list, {
+      redis,
+      queue,
+      algorithm,
+      signal: signal ?? new AbortController().signal,
+      onProgress: (done, total) => onProgress?.({ mode: 'queue', done, total }),
+    });
+    return {
+      mode: 'queue',
+      algorithm,
+      results: run.results,
+      seconds: run.seconds,
+      parallelism: run.workers,
+    };
+  };
 }
