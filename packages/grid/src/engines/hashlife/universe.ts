@@ -1,0 +1,328 @@
+import type { XY } from '../../grid.js';
+import type { LifeRule } from '../../rule.js';
+import { Evolver } from './evolver.js';
+import { BLOCK_POPULATION, leafRules } from './leaf-rules.js';
+import { NodeStore } from './node-store.js';
+
+// Block coordinates packed into one safe integer for map keys.
+const KEY_OFFSET = 2 ** 25;
+const KEY_SPAN = 2 ** 26;
+const keyOf = (x: number, y: number): number => (x + KEY_OFFSET) * KEY_SPAN + (y + KEY_OFFSET);
+const xOf = (key: number): number => Math.floor(key / KEY_SPAN) - KEY_OFFSET;
+const yOf = (key: number): number => (key % KEY_SPAN) - KEY_OFFSET;
+
+/**
+ * One HashLife world: the node store, the root, and the generation. The root of level L
+ * always covers x and y in [-2^(L-1), 2^(L-1)), centred on the origin (as in Golly's
+ * macrocell files), so no coordinates need tracking as it grows and shrinks.
+ */
+export class Universe {
+  readonly store: NodeStore;
+  readonly evolver: Evolver;
+  readonly alternates: boolean;
+  root: number;
+  generation = 0n;
+  /** Nodes held while a root is being built. */
+  readonly #held: number[] = [];
+
+  constructor(rule: LifeRule, maxNodes: number) {
+    const rules = leafRules(rule);
+    this.alternates = rules.alternates;
+    this.store = new NodeStore(maxNodes, (mark) => {
+      mark(this.root);
+      for (const node of this.#held) mark(node);
+      this.evolver.visitRoots(mark);
+    });
+    this.evolver = new Evolver(this.store, rules);
+    this.root = this.store.empty[3]!;
+  }
+
+  get level(): number {
+    return this.store.level[this.root]!;
+  }
+
+  /** Keep `node` alive until `release` (for values built in several allocations). */
+  hold(node: number): number {
+    this.#held.push(node);
+    return node;
+  }
+
+  release(): void {
+    this.#held.length = 0;
+  }
+
+  /** Replace the world by these cells. */
+  setCells(cells: Iterable<XY>): void {
+    const leaves = new Map<number, number>();
+    for (const [x, y] of cells) {
+      if (!Number.isSafeInteger(x) || !Number.isSafeInteger(y)) {
+        throw new RangeError(`cell (${x}, ${y}) must have integer coordinates`);
+      }
+      const lx = Math.floor(x / 4);
+      const ly = Math.floor(y / 4);
+      if (Math.abs(lx) >= KEY_OFFSET || Math.abs(ly) >= KEY_OFFSET) {
+        throw new RangeError(
+          `cell (${x}, ${y}) is outside the range of ±2^27 a pattern of cells can use`,
+        );
+      }
+      const key = keyOf(lx, ly);
+      leaves.set(key, (leaves.get(key) ?? 0) | (1 << ((y - ly * 4) * 4 + (x - lx * 4))));
+    }
+    const blocks: [number, number, number][] = [];
+    for (const [key, bits] of leaves) blocks.push([xOf(key), yOf(key), bits]);
+    this.setBlocks(blocks);
+  }
+
+  /**
+   * Replace the world by 4×4 blocks `[bx, by, bits]` (block (bx, by) covers cells
+   * x in [4bx, 4bx + 4), y likewise), building the tree level by level.
+   */
+  setBlocks(blocks: Iterable<readonly [number, number, number]>): void {
+    const s = this.store;
+    let level = 2;
+    let current = new Map<number, number>();
+    for (const [bx, by, bits] of blocks) {
+      if (bits === 0) continue;
+      if (Math.abs(bx) >= KEY_OFFSET || Math.abs(by) >= KEY_OFFSET) {
+        throw new RangeError(
+          `cell (${bx * 4}, ${by * 4}) is outside the range of ±2^27 a pattern of cells can use`,
+        );
+      }
+      const key = keyOf(bx, by);
+      current.set(key, (current.get(key) ?? 0) | bits);
+    }
+    this.release();
+    if (current.size === 0) {
+      this.root = s.emptyAt(3);
+      return;
+    }
+    // Merge 2×2 groups until the nodes are the four quadrants around the origin.
+    const quadrants = (): boolean => {
+      for (const key of current.keys()) {
+        const x = xOf(key);
+        const y = yOf(key);
+        if (x < -1 || x > 0 || y < -1 || y > 0) return false;
+      }
+      return true;
+    };
+    while (level < 3 || !quadrants()) {
+      const empty = level === 2 ? 0 : s.emptyAt(level);
+      const parents = new Map<number, number[]>();
+      for (const [key, node] of current) {
+        const x = xOf(key);
+        const y = yOf(key);
+        const px = Math.floor(x / 2);
+        const py = Math.floor(y / 2);
+        const parentKey = keyOf(px, py);
+        let kids = parents.get(parentKey);
+        if (kids === undefined) {
+          kids = [empty, empty, empty, empty];
+          parents.set(parentKey, kids);
+        }
+        kids[(y - py * 2) * 2 + (x - px * 2)] = node;
+      }
+      level++;
+      const next = new Map<number, number>();
+      for (const [key, kids] of parents) {
+        next.set(key, this.hold(s.find(level, kids[0]!, kids[1]!, kids[2]!, kids[3]!)));
+      }
+      this.release();
+      for (const node of next.values()) this.hold(node);
+      current = next;
+    }
+    const empty = s.emptyAt(level);
+    const q = [empty, empty, empty, empty];
+    for (const [key, node] of current) q[(yOf(key) + 1) * 2 + (xOf(key) + 1)] = node;
+    this.root = s.find(level + 1, q[0]!, q[1]!, q[2]!, q[3]!);
+    this.release();
+    this.shrink();
+  }
+
+  /** Whether everything alive is in the centre half (the inner 2×2 of grandchildren). */
+  centred(node: number): boolean {
+    const s = this.store;
+    const level = s.level[node]!;
+    if (level === 3) {
+      return (
+        (s.nw[node]! & ~0xcc00) === 0 &&
+        (s.ne[node]! & ~0x3300) === 0 &&
+        (s.sw[node]! & ~0x00cc) === 0 &&
+        (s.se[node]! & ~0x0033) === 0
+      );
+    }
+    const e = s.emptyAt(level - 2);
+    const nw = s.nw[node]!;
+    const ne = s.ne[node]!;
+    const sw = s.sw[node]!;
+    const se = s.se[node]!;
+    return (
+      s.nw[nw] === e &&
+      s.ne[nw] === e &&
+      s.sw[nw] === e &&
+      s.nw[ne] === e &&
+      s.ne[ne] === e &&
+      s.se[ne] === e &&
+      s.nw[sw] === e &&
+      s.sw[sw] === e &&
+      s.se[sw] === e &&
+      s.ne[se] === e &&
+      s.sw[se] === e &&
+      s.se[se] === e
+    );
+  }
+
+  /** Double the root's side, keeping it centred. */
+  expand(): void {
+    const s = this.store;
+    const root = this.root;
+    const level = s.level[root]!;
+    const e = level === 3 ? 0 : s.emptyAt(level - 1);
+    this.hold(root);
+    const a = this.hold(s.find(level, e, e, e, s.nw[root]!));
+    const b = this.hold(s.find(level, e, e, s.ne[root]!, e));
+    const c = this.hold(s.find(level, e, s.sw[root]!, e, e));
+    const d = this.hold(s.find(level, s.se[root]!, e, e, e));
+    this.root = s.find(level + 1, a, b, c, d);
+    this.release();
+  }
+
+  /** Halve the root while everything alive stays inside. */
+  shrink(): void {
+    const s = this.store;
+    while (this.level > 3 && this.centred(this.root)) {
+      const r = this.root;
+      const inner = [s.se[s.nw[r]!]!, s.sw[s.ne[r]!]!, s.ne[s.sw[r]!]!, s.nw[s.se[r]!]!] as const;
+      this.root = s.find(this.level - 1, inner[0], inner[1], inner[2], inner[3]);
+    }
+  }
+
+  /**
+   * Get the root ready for a step of 2^stepLog: big enough, and with a margin around the
+   * pattern wider than anything can travel in that time. Returns the root to evolve.
+   */
+  prepare(stepLog: number): number {
+    while (this.level < stepLog + 2 || !this.centred(this.root)) this.expand();
+    this.expand();
+    this.evolver.useStep(stepLog, (this.generation & 1n) === 1n);
+    return this.root;
+  }
+
+  /** Install the finished step's result as the new root. */
+  finish(result: number, stepLog: number): void {
+    this.root = result;
+    this.generation += 1n << BigInt(stepLog);
+    this.shrink();
+  }
+
+  /** Exact number of live cells. */
+  population(node = this.root): bigint {
+    const s = this.store;
+    const pop = s.pop[node]!;
+    if (pop < 2 ** 53) return BigInt(pop);
+    return (
+      this.population(s.nw[node]!) +
+      this.population(s.ne[node]!) +
+      this.population(s.sw[node]!) +
+      this.population(s.se[node]!)
+    );
+  }
+
+  /** Coordinate of the root's top-left cell. */
+  get origin(): number {
+    return -(2 ** (this.level - 1));
+  }
+
+  /**
+   * Visit the non-empty nodes overlapping the box [x0, x1) × [y0, y1), down to nodes of
+   * level `stop` (>= 2; level-2 values are 4×4 blocks).
+   */
+  visit(
+    x0: number,
+    y0: number,
+    x1: number,
+    y1: number,
+    stop: number,
+    visitor: (node: number, level: number, x: number, y: number) => void,
+  ): void {
+    const s = this.store;
+    const walk = (node: number, level: number, x: number, y: number): void => {
+      const size = 2 ** level;
+      if (x >= x1 || y >= y1 || x + size <= x0 || y + size <= y0) return;
+      if (level === 2 ? node === 0 : s.pop[node] === 0) return;
+      if (level <= stop) {
+        visitor(node, level, x, y);
+        return;
+      }
+      const half = size / 2;
+      walk(s.nw[node]!, level - 1, x, y);
+      walk(s.ne[node]!, level - 1, x + half, y);
+      walk(s.sw[node]!, level - 1, x, y + half);
+      walk(s.se[node]!, level - 1, x + half, y + half);
+    };
+    walk(this.root, this.level, this.origin, this.origin);
+  }
+
+  /** Live cells inside the box, row-major. */
+  cellsIn(x0: number, y0: number, x1: number, y1: number): XY[] {
+    const out: XY[] = [];
+    this.visit(x0, y0, x1, y1, 2, (bits, _level, x, y) => {
+      for (let b = bits; b !== 0; b &= b - 1) {
+        const i = 31 - Math.clz32(b & -b);
+        const cx = x + (i & 3);
+        const cy = y + (i >> 2);
+        if (cx >= x0 && cx < x1 && cy >= y0 && cy < y1) out.push([cx, cy]);
+      }
+    });
+    return out.sort((a, b) => a[1] - b[1] || a[0] - b[0]);
+  }
+
+  /** Smallest box holding every live cell, or undefined when the world is empty. */
+  bounds(): { x: number; y: number; width: number; height: number } | undefined {
+    if (this.store.pop[this.root] === 0) return undefined;
+    const s = this.store;
+    // Per node: [minX, minY, maxX, maxY] relative to the node's corner, memoized per call.
+    const memo = new Map<number, [number, number, number, number]>();
+    const edges = (node: number, level: number): [number, number, number, number] => {
+      if (level === 2) {
+        let minX = 4;
+        let minY = 4;
+        let maxX = -1;
+        let maxY = -1;
+        for (let i = 0; i < 16; i++) {
+          if ((node >> i) & 1) {
+            minX = Math.min(minX, i & 3);
+            maxX = Math.max(maxX, i & 3);
+            minY = Math.min(minY, i >> 2);
+            maxY = Math.max(maxY, i >> 2);
+          }
+        }
+        return [minX, minY, maxX, maxY];
+      }
+      const known = memo.get(node);
+      if (known) return known;
+      const half = 2 ** (level - 1);
+      const box: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
+      const kids = [s.nw[node]!, s.ne[node]!, s.sw[node]!, s.se[node]!];
+      kids.forEach((kid, k) => {
+        if (level - 1 === 2 ? kid === 0 : s.pop[kid] === 0) return;
+        const [a, b, c, d] = edges(kid, level - 1);
+        const dx = (k & 1) * half;
+        const dy = (k >> 1) * half;
+        box[0] = Math.min(box[0], a + dx);
+        box[1] = Math.min(box[1], b + dy);
+        box[2] = Math.max(box[2], c + dx);
+        box[3] = Math.max(box[3], d + dy);
+      });
+      memo.set(node, box);
+      return box;
+    };
+    const [minX, minY, maxX, maxY] = edges(this.root, this.level);
+    const o = this.origin;
+    return { x: o + minX, y: o + minY, width: maxX - minX + 1, height: maxY - minY + 1 };
+  }
+
+  /** Population of a 4×4 block (for callers reading blocks from `visit`). */
+  static blockPopulation(bits: number): number {
+    return BLOCK_POPULATION[bits]!;
+  }
+}
