@@ -246,30 +246,7 @@ class HashLife implements HashLifeEngine {
     if (!Number.isInteger(scaleLog2) || scaleLog2 < 0 || scaleLog2 > 1000) {
       throw new RangeError(`scaleLog2 must be an integer from 0 to 1000, got ${scaleLog2}`);
     }
-    const out = new Uint8Array(width * height);
-    const scale = 2 ** scaleLog2;
-    const x1 = x + width * scale;
-    const y1 = y + height * scale;
-    const mark = (cx0: number, cy0: number, size: number): void => {
-      const px0 = Math.max(0, Math.floor((cx0 - x) / scale));
-      const py0 = Math.max(0, Math.floor((cy0 - y) / scale));
-      const px1 = Math.min(width - 1, Math.floor((cx0 + size - 1 - x) / scale));
-      const py1 = Math.min(height - 1, Math.floor((cy0 + size - 1 - y) / scale));
-      for (let py = py0; py <= py1; py++) out.fill(1, py * width + px0, py * width + px1 + 1);
-    };
-    this.#universe.visit(x, y, x1, y1, Math.max(2, scaleLog2), (node, level, nx, ny) => {
-      if (level > 2 || scaleLog2 >= 2) {
-        mark(nx, ny, 2 ** level);
-        return;
-      }
-      for (let b = node; b !== 0; b &= b - 1) {
-        const i = 31 - Math.clz32(b & -b);
-        const cx = nx + (i & 3);
-        const cy = ny + (i >> 2);
-        if (cx >= x && cx < x1 && cy >= y && cy < y1) mark(cx, cy, 1);
-      }
-    });
-    return out;
+    return this.#universe.occupancy(x, y, width, height, scaleLog2);
   }
 
   toMacrocell(comments: readonly string[] = []): Macrocell {

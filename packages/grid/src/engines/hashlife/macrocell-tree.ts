@@ -76,7 +76,10 @@ export function saveMacrocell(u: Universe, rule: LifeRule, comments: readonly st
     index.set(node, number);
     return number;
   };
+  // Golly's files always end with a branch node: write a lone leaf as a level-4 root.
+  if (u.level === 3) u.expand();
   visit(u.root);
+  u.shrink();
   return {
     header: MACROCELL_HEADER,
     rule,

@@ -262,6 +262,51 @@ export class Universe {
     walk(this.root, this.level, this.origin, this.origin);
   }
 
+  /**
+   * Pixel (px, py) is 1 when the square of 2^scaleLog2 cells at
+   * (x + px·2^scaleLog2, y + py·2^scaleLog2) holds a live cell. Nodes that fit in one pixel
+   * are not opened, so a zoomed-out picture of a huge world costs what it shows.
+   */
+  occupancy(x: number, y: number, width: number, height: number, scaleLog2: number): Uint8Array {
+    const s = this.store;
+    const out = new Uint8Array(width * height);
+    const scale = 2 ** scaleLog2;
+    const x1 = x + width * scale;
+    const y1 = y + height * scale;
+    const walk = (node: number, level: number, nx: number, ny: number): void => {
+      const size = 2 ** level;
+      if (nx >= x1 || ny >= y1 || nx + size <= x || ny + size <= y) return;
+      if (level === 2 ? node === 0 : s.pop[node] === 0) return;
+      const px = Math.floor((nx - x) / scale);
+      const py = Math.floor((ny - y) / scale);
+      if (
+        px === Math.floor((nx + size - 1 - x) / scale) &&
+        py === Math.floor((ny + size - 1 - y) / scale)
+      ) {
+        out[py * width + px] = 1;
+        return;
+      }
+      if (level === 2) {
+        for (let b = node; b !== 0; b &= b - 1) {
+          const i = 31 - Math.clz32(b & -b);
+          const cx = nx + (i & 3);
+          const cy = ny + (i >> 2);
+          if (cx >= x && cx < x1 && cy >= y && cy < y1) {
+            out[Math.floor((cy - y) / scale) * width + Math.floor((cx - x) / scale)] = 1;
+          }
+        }
+        return;
+      }
+      const half = size / 2;
+      walk(s.nw[node]!, level - 1, nx, ny);
+      walk(s.ne[node]!, level - 1, nx + half, ny);
+      walk(s.sw[node]!, level - 1, nx, ny + half);
+      walk(s.se[node]!, level - 1, nx + half, ny + half);
+    };
+    walk(this.root, this.level, this.origin, this.origin);
+    return out;
+  }
+
   /** Live cells inside the box, row-major. */
   cellsIn(x0: number, y0: number, x1: number, y1: number): XY[] {
     const out: XY[] = [];
