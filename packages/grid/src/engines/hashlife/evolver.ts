@@ -46,15 +46,15 @@ export class Evolver {
   visitRoots(mark: (node: number) => void): void {
     if (this.#result !== NO_RESULT) mark(this.#result);
     const st = this.#stack;
-    const levels = this.#store.level;
-    for (let d = 0; d < this.#depth; d++) {
-      const f = d * FRAME;
+    const data = this.#store.d;
+    for (let depth = 0; depth < this.#depth; depth++) {
+      const f = depth * FRAME;
       const node = st[f + NODE]!;
       mark(node);
       const pending = st[f + PENDING]!;
       if (pending !== NO_RESULT) mark(pending);
       // Slots hold level L-2 values: 4×4 blocks, not node numbers, when L is 4.
-      if (levels[node]! >= 5) {
+      if (data[node + 6]! >= 5) {
         for (let s = 0; s < 13; s++) {
           const v = st[f + SLOTS + s]!;
           if (v !== NO_RESULT) mark(v);
@@ -84,11 +84,11 @@ export class Evolver {
     this.#depth = 0;
     this.#result = NO_RESULT;
     const store = this.#store;
-    if (store.level[root] === 3) {
+    if (store.d[root + 6] === 3) {
       this.#result = this.#leafResult(root);
       return;
     }
-    const memo = store.res[root]!;
+    const memo = store.d[root + 4]!;
     if (memo !== NO_RESULT) this.#result = memo;
     else this.#push(root);
   }
@@ -123,15 +123,15 @@ export class Evolver {
   #leafResult(node: number): number {
     const s = this.#store;
     const rules = this.#rules;
-    const a = s.nw[node]!;
-    const b = s.ne[node]!;
-    const c = s.sw[node]!;
-    const d = s.se[node]!;
+    const a = s.d[node]!;
+    const b = s.d[node + 1]!;
+    const c = s.d[node + 2]!;
+    const d = s.d[node + 3]!;
     const result =
       this.#stepLog === 0
         ? leafStep1(this.#oddStart ? rules.odd : rules.even, a, b, c, d)
         : leafStep2(rules.even, rules.odd, a, b, c, d);
-    s.res[node] = result;
+    s.d[node + 4] = result;
     return result;
   }
 
@@ -150,12 +150,12 @@ export class Evolver {
       const st = this.#stack;
       const f = (this.#depth - 1) * FRAME;
       const n = st[f + NODE]!;
-      const level = s.level[n]!;
+      const level = s.d[n + 6]!;
       const natural = level - 2 <= this.#stepLog;
       let phase = st[f + PHASE]!;
       const pending = st[f + PENDING]!;
       if (pending !== NO_RESULT) {
-        st[f + SLOTS + phase] = s.res[pending]!;
+        st[f + SLOTS + phase] = s.d[pending + 4]!;
         st[f + PENDING] = NO_RESULT;
         phase++;
       }
@@ -174,7 +174,7 @@ export class Evolver {
           const base = f + SLOTS + (k >> 1) * 3 + (k & 1);
           child = s.find(level - 1, st[base]!, st[base + 1]!, st[base + 3]!, st[base + 4]!);
         }
-        let r = s.res[child]!;
+        let r = s.d[child + 4]!;
         if (r === NO_RESULT) {
           if (level - 1 === 3) r = this.#leafResult(child);
           else {
@@ -191,7 +191,7 @@ export class Evolver {
       if (pushed) continue;
       const q = f + SLOTS + 9;
       const result = s.find(level - 1, st[q]!, st[q + 1]!, st[q + 2]!, st[q + 3]!);
-      s.res[n] = result;
+      s.d[n + 4] = result;
       this.#depth--;
       if (this.#depth === 0) this.#result = result;
     }
@@ -206,30 +206,30 @@ export class Evolver {
     const s = this.#store;
     switch (i) {
       case 0:
-        return s.nw[n]!;
+        return s.d[n]!;
       case 2:
-        return s.ne[n]!;
+        return s.d[n + 1]!;
       case 6:
-        return s.sw[n]!;
+        return s.d[n + 2]!;
       case 8:
-        return s.se[n]!;
+        return s.d[n + 3]!;
     }
-    const nw = s.nw[n]!;
-    const ne = s.ne[n]!;
-    const sw = s.sw[n]!;
-    const se = s.se[n]!;
+    const nw = s.d[n]!;
+    const ne = s.d[n + 1]!;
+    const sw = s.d[n + 2]!;
+    const se = s.d[n + 3]!;
     const L = level - 1;
     switch (i) {
       case 1:
-        return s.find(L, s.ne[nw]!, s.nw[ne]!, s.se[nw]!, s.sw[ne]!);
+        return s.find(L, s.d[nw + 1]!, s.d[ne]!, s.d[nw + 3]!, s.d[ne + 2]!);
       case 3:
-        return s.find(L, s.sw[nw]!, s.se[nw]!, s.nw[sw]!, s.ne[sw]!);
+        return s.find(L, s.d[nw + 2]!, s.d[nw + 3]!, s.d[sw]!, s.d[sw + 1]!);
       case 4:
-        return s.find(L, s.se[nw]!, s.sw[ne]!, s.ne[sw]!, s.nw[se]!);
+        return s.find(L, s.d[nw + 3]!, s.d[ne + 2]!, s.d[sw + 1]!, s.d[se]!);
       case 5:
-        return s.find(L, s.sw[ne]!, s.se[ne]!, s.nw[se]!, s.ne[se]!);
+        return s.find(L, s.d[ne + 2]!, s.d[ne + 3]!, s.d[se]!, s.d[se + 1]!);
       default:
-        return s.find(L, s.ne[sw]!, s.nw[se]!, s.se[sw]!, s.sw[se]!);
+        return s.find(L, s.d[sw + 1]!, s.d[se]!, s.d[sw + 3]!, s.d[se + 2]!);
     }
   }
 
@@ -257,20 +257,20 @@ export class Evolver {
         (((e >> 4) & 3) << 14)
       );
     }
-    return s.find(level - 2, s.se[a]!, s.sw[b]!, s.ne[d]!, s.nw[e]!);
+    return s.find(level - 2, s.d[a + 3]!, s.d[b + 2]!, s.d[d + 1]!, s.d[e]!);
   }
 
   #grandchild(n: number, row: number, col: number): number {
     const s = this.#store;
-    const child = row < 2 ? (col < 2 ? s.nw[n]! : s.ne[n]!) : col < 2 ? s.sw[n]! : s.se[n]!;
+    const child = row < 2 ? (col < 2 ? s.d[n]! : s.d[n + 1]!) : col < 2 ? s.d[n + 2]! : s.d[n + 3]!;
     const r = row & 1;
     const c = col & 1;
     return r === 0
       ? c === 0
-        ? s.nw[child]!
-        : s.ne[child]!
+        ? s.d[child]!
+        : s.d[child + 1]!
       : c === 0
-        ? s.sw[child]!
-        : s.se[child]!;
+        ? s.d[child + 2]!
+        : s.d[child + 3]!;
   }
 }

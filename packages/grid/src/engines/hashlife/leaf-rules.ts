@@ -59,8 +59,20 @@ function blockTable(map: Uint8Array): Uint8Array {
   return table;
 }
 
-/** The tables for `rule`, with Golly's treatment of B0. */
+const cache = new Map<string, LeafRules>();
+
+/** The tables for `rule`, with Golly's treatment of B0 (built once per rule). */
 export function leafRules(rule: LifeRule): LeafRules {
+  const key = `${rule.birth.join('')}/${rule.survival.join('')}`;
+  let rules = cache.get(key);
+  if (rules === undefined) {
+    rules = buildLeafRules(rule);
+    cache.set(key, rules);
+  }
+  return rules;
+}
+
+function buildLeafRules(rule: LifeRule): LeafRules {
   const f = neighbourhoodMap(rule);
   if (f[0] === 0) {
     const table = blockTable(f);

@@ -49,17 +49,17 @@ export function saveMacrocell(u: Universe, rule: LifeRule, comments: readonly st
   const children: number[] = [];
   const rows: number[] = [];
   const visit = (node: number): number => {
-    if (s.pop[node] === 0) return 0;
+    if (s.pop[node >> 3] === 0) return 0;
     const known = index.get(node);
     if (known !== undefined) return known;
-    const level = s.level[node]!;
+    const level = s.d[node + 6]!;
     let kids: number[];
     if (level === 3) {
       kids = [0, 0, 0, 0];
-      const nw = s.nw[node]!;
-      const ne = s.ne[node]!;
-      const sw = s.sw[node]!;
-      const se = s.se[node]!;
+      const nw = s.d[node]!;
+      const ne = s.d[node + 1]!;
+      const sw = s.d[node + 2]!;
+      const se = s.d[node + 3]!;
       for (let y = 0; y < 4; y++) {
         rows.push(((nw >> (4 * y)) & 15) | (((ne >> (4 * y)) & 15) << 4));
       }
@@ -67,7 +67,12 @@ export function saveMacrocell(u: Universe, rule: LifeRule, comments: readonly st
         rows.push(((sw >> (4 * y)) & 15) | (((se >> (4 * y)) & 15) << 4));
       }
     } else {
-      kids = [visit(s.nw[node]!), visit(s.ne[node]!), visit(s.sw[node]!), visit(s.se[node]!)];
+      kids = [
+        visit(s.d[node]!),
+        visit(s.d[node + 1]!),
+        visit(s.d[node + 2]!),
+        visit(s.d[node + 3]!),
+      ];
       for (let r = 0; r < 8; r++) rows.push(0);
     }
     levels.push(level);

@@ -3,22 +3,29 @@ import { BLOCK_POPULATION } from './leaf-rules.js';
 /**
  * Every node of the quadtree, hash-consed: two squares with the same cells are the same
  * node, so a pattern's repetition in space costs nothing and a memoized result serves every
- * copy. Nodes live in parallel typed arrays indexed by node number (no JS object per node):
- * four children, the memoized result, the hash chain, the population and the level.
+ * copy. Nodes live in one Int32Array, eight numbers a node (no JS object per node), so a
+ * hash probe reads one cache line: a node's number is its offset in that array.
  *
- * A node of level L is a square of 2^L cells a side, L >= 3. The children of a level-3 node
- * are 4×4 blocks given as 16-bit numbers, not node numbers; a level-3 node's result is such
- * a block too. Which meaning a number has always follows from the level.
+ *   d[n]     nw child      d[n + 4]  memoized result (NO_RESULT when none)
+ *   d[n + 1] ne child      d[n + 5]  next node in the hash chain (-1 ends it)
+ *   d[n + 2] sw child      d[n + 6]  level (0 = a free slot)
+ *   d[n + 3] se child      d[n + 7]  unused (keeps nodes on 32-byte boundaries)
+ *
+ * Populations are in a Float64Array at `n >> 3`. A node of level L is a square of 2^L
+ * cells a side, L >= 3. The children of a level-3 node are 4×4 blocks given as 16-bit
+ * numbers, not node numbers; a level-3 node's result is such a block too. Which meaning a
+ * number has always follows from the level.
  *
  * Memory is bounded: the arrays grow up to `maxNodes` and then a mark-and-sweep collection
  * frees every node that the caller's roots do not reach.
  */
-export const BYTES_PER_NODE = 4 * 4 + 4 + 4 + 8 + 1 + 1 + 4;
+export const STRIDE = 8;
+/** Bytes a node costs at most: its 8 numbers, its population, one hash bucket. */
+export const BYTES_PER_NODE = STRIDE * 4 + 8 + 4;
 
 /** No memoized result. */
 export const NO_RESULT = -1;
 
-const FREE = 0;
 const INITIAL_CAPACITY = 1 << 12;
 
 /** Thrown when a collection frees too little to go on (`HashLifeMemoryError` upstream). */
@@ -34,16 +41,25 @@ export class StoreFullError extends Error {
 /** Calls `mark(node)` for every node number the caller still needs. */
 export type RootVisitor = (mark: (node: number) => void) => void;
 
+const hash4 = (a: number, b: number, c: number, d: number, level: number): number => {
+  let h =
+    (Math.imul(a, 0x9e3779b1) ^
+      Math.imul(b, 0x85ebca77) ^
+      Math.imul(c, 0xc2b2ae3d) ^
+      Math.imul(d, 0x27d4eb2f)) +
+    level;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+};
+
 export class NodeStore {
-  nw: Int32Array;
-  ne: Int32Array;
-  sw: Int32Array;
-  se: Int32Array;
-  res: Int32Array;
-  next: Int32Array;
+  /** The nodes, `STRIDE` numbers each. */
+  d: Int32Array;
+  /** Population of node n at `n >> 3`. */
   pop: Float64Array;
-  level: Uint8Array;
-  #marks: Uint8Array;
   #buckets: Int32Array;
   #mask: number;
   /** Slots `< #top` have been handed out at least once. */
@@ -60,19 +76,12 @@ export class NodeStore {
   readonly #roots: RootVisitor;
 
   constructor(maxNodes: number, roots: RootVisitor) {
-    if (!(maxNodes >= 64)) throw new RangeError(`the node store needs room for 64 nodes at least`);
-    this.maxNodes = Math.floor(maxNodes);
+    if (!(maxNodes >= 64)) throw new RangeError('the node store needs room for 64 nodes at least');
+    this.maxNodes = Math.min(Math.floor(maxNodes), 2 ** 28 - 1);
     this.#roots = roots;
     const capacity = Math.min(INITIAL_CAPACITY, this.maxNodes);
-    this.nw = new Int32Array(capacity);
-    this.ne = new Int32Array(capacity);
-    this.sw = new Int32Array(capacity);
-    this.se = new Int32Array(capacity);
-    this.res = new Int32Array(capacity);
-    this.next = new Int32Array(capacity);
+    this.d = new Int32Array(capacity * STRIDE);
     this.pop = new Float64Array(capacity);
-    this.level = new Uint8Array(capacity);
-    this.#marks = new Uint8Array(capacity);
     this.#buckets = new Int32Array(bucketCount(capacity)).fill(-1);
     this.#mask = this.#buckets.length - 1;
     this.empty[3] = this.find(3, 0, 0, 0, 0);
@@ -80,7 +89,7 @@ export class NodeStore {
 
   /** Slots the arrays have room for now. */
   get capacity(): number {
-    return this.level.length;
+    return this.pop.length;
   }
 
   /** Nodes in use. */
@@ -90,7 +99,7 @@ export class NodeStore {
 
   /** Bytes held by the node arrays and the hash table. */
   get bytes(): number {
-    return this.capacity * (BYTES_PER_NODE - 4) + this.#buckets.length * 4;
+    return this.capacity * (STRIDE * 4 + 8) + this.#buckets.length * 4;
   }
 
   /** The empty node of `level`, made on first use (level 2: the empty 4×4 block, 0). */
@@ -98,7 +107,7 @@ export class NodeStore {
     if (level <= 2) return 0;
     let node = this.empty[level];
     if (node === undefined) {
-      const child = level === 3 ? 0 : this.emptyAt(level - 1);
+      const child = this.emptyAt(level - 1);
       node = this.find(level, child, child, child, child);
       this.empty[level] = node;
     }
@@ -107,29 +116,23 @@ export class NodeStore {
 
   /** The unique node of `level` with these children (made if new). */
   find(level: number, a: number, b: number, c: number, d: number): number {
-    let h =
-      (Math.imul(a, 0x9e3779b1) ^
-        Math.imul(b, 0x85ebca77) ^
-        Math.imul(c, 0xc2b2ae3d) ^
-        Math.imul(d, 0x27d4eb2f)) +
-      level;
-    h ^= h >>> 15;
-    h = Math.imul(h, 0x2c1b3c6d);
-    h ^= h >>> 13;
-    const nw = this.nw;
-    const ne = this.ne;
-    const sw = this.sw;
-    const se = this.se;
-    const next = this.next;
-    for (let i = this.#buckets[h & this.#mask]!; i !== -1; i = next[i]!) {
-      if (nw[i] === a && ne[i] === b && sw[i] === c && se[i] === d && this.level[i] === level) {
+    const h = hash4(a, b, c, d, level);
+    const data = this.d;
+    for (let i = this.#buckets[h & this.#mask]!; i !== -1; i = data[i + 5]!) {
+      if (
+        data[i] === a &&
+        data[i + 1] === b &&
+        data[i + 2] === c &&
+        data[i + 3] === d &&
+        data[i + 6] === level
+      ) {
         return i;
       }
     }
-    return this.#create(level, a, b, c, d, h);
+    return this.#create(level, a, b, c, d);
   }
 
-  #create(level: number, a: number, b: number, c: number, d: number, hash: number): number {
+  #create(level: number, a: number, b: number, c: number, d: number): number {
     let i = this.#allocate();
     if (i === -1) {
       // The children of the node being made are the caller's to keep alive.
@@ -137,19 +140,20 @@ export class NodeStore {
       i = this.#allocate();
       if (i === -1) throw new StoreFullError(this.#live, this.maxNodes);
     }
-    this.nw[i] = a;
-    this.ne[i] = b;
-    this.sw[i] = c;
-    this.se[i] = d;
-    this.level[i] = level;
-    this.res[i] = NO_RESULT;
+    const data = this.d;
+    data[i] = a;
+    data[i + 1] = b;
+    data[i + 2] = c;
+    data[i + 3] = d;
+    data[i + 4] = NO_RESULT;
+    data[i + 6] = level;
     const pop = this.pop;
-    this.pop[i] =
+    pop[i >> 3] =
       level === 3
         ? BLOCK_POPULATION[a]! + BLOCK_POPULATION[b]! + BLOCK_POPULATION[c]! + BLOCK_POPULATION[d]!
-        : pop[a]! + pop[b]! + pop[c]! + pop[d]!;
-    const bucket = hash & this.#mask;
-    this.next[i] = this.#buckets[bucket]!;
+        : pop[a >> 3]! + pop[b >> 3]! + pop[c >> 3]! + pop[d >> 3]!;
+    const bucket = hash4(a, b, c, d, level) & this.#mask;
+    data[i + 5] = this.#buckets[bucket]!;
     this.#buckets[bucket] = i;
     this.#live++;
     this.created++;
@@ -159,34 +163,23 @@ export class NodeStore {
   #allocate(): number {
     if (this.#freeHead !== -1) {
       const i = this.#freeHead;
-      this.#freeHead = this.next[i]!;
+      this.#freeHead = this.d[i + 5]!;
       return i;
     }
     if (this.#top === this.capacity) {
       if (this.capacity >= this.maxNodes) return -1;
       this.#grow(Math.min(this.maxNodes, this.capacity * 2));
     }
-    return this.#top++;
+    return this.#top++ * STRIDE;
   }
 
   #grow(capacity: number): void {
-    const grow = <T extends Int32Array | Float64Array | Uint8Array>(
-      old: T,
-      make: (n: number) => T,
-    ) => {
-      const fresh = make(capacity);
-      fresh.set(old);
-      return fresh;
-    };
-    this.nw = grow(this.nw, (n) => new Int32Array(n));
-    this.ne = grow(this.ne, (n) => new Int32Array(n));
-    this.sw = grow(this.sw, (n) => new Int32Array(n));
-    this.se = grow(this.se, (n) => new Int32Array(n));
-    this.res = grow(this.res, (n) => new Int32Array(n));
-    this.next = grow(this.next, (n) => new Int32Array(n));
-    this.pop = grow(this.pop, (n) => new Float64Array(n));
-    this.level = grow(this.level, (n) => new Uint8Array(n));
-    this.#marks = new Uint8Array(capacity);
+    const data = new Int32Array(capacity * STRIDE);
+    data.set(this.d);
+    this.d = data;
+    const pop = new Float64Array(capacity);
+    pop.set(this.pop);
+    this.pop = pop;
     if (bucketCount(capacity) !== this.#buckets.length) {
       this.#buckets = new Int32Array(bucketCount(capacity));
       this.#mask = this.#buckets.length - 1;
@@ -197,20 +190,14 @@ export class NodeStore {
   #rehash(): void {
     const buckets = this.#buckets.fill(-1);
     const mask = this.#mask;
-    for (let i = 0; i < this.#top; i++) {
-      const level = this.level[i]!;
-      if (level === FREE) continue;
-      let h =
-        (Math.imul(this.nw[i]!, 0x9e3779b1) ^
-          Math.imul(this.ne[i]!, 0x85ebca77) ^
-          Math.imul(this.sw[i]!, 0xc2b2ae3d) ^
-          Math.imul(this.se[i]!, 0x27d4eb2f)) +
-        level;
-      h ^= h >>> 15;
-      h = Math.imul(h, 0x2c1b3c6d);
-      h ^= h >>> 13;
-      this.next[i] = buckets[h & mask]!;
-      buckets[h & mask] = i;
+    const data = this.d;
+    const end = this.#top * STRIDE;
+    for (let i = 0; i < end; i += STRIDE) {
+      const level = data[i + 6]!;
+      if (level === 0) continue;
+      const h = hash4(data[i]!, data[i + 1]!, data[i + 2]!, data[i + 3]!, level) & mask;
+      data[i + 5] = buckets[h]!;
+      buckets[h] = i;
     }
   }
 
@@ -220,35 +207,25 @@ export class NodeStore {
    * point at freed nodes.
    */
   collect(a = -1, b = -1, c = -1, d = -1, level = 0): void {
-    const marks = this.#marks.fill(0, 0, this.#top);
+    const marks = new Uint8Array(this.#top);
+    const data = this.d;
     const stack: number[] = [];
+    const push = (node: number): void => {
+      if (marks[node >> 3] === 0) {
+        marks[node >> 3] = 1;
+        stack.push(node);
+      }
+    };
     const mark = (node: number): void => {
-      if (node < 0 || marks[node] === 1) return;
-      marks[node] = 1;
-      stack.push(node);
+      if (node < 0) return;
+      push(node);
       while (stack.length > 0) {
         const n = stack.pop()!;
-        if (this.level[n]! <= 3) continue;
-        const a = this.nw[n]!;
-        const b = this.ne[n]!;
-        const c = this.sw[n]!;
-        const d = this.se[n]!;
-        if (marks[a] === 0) {
-          marks[a] = 1;
-          stack.push(a);
-        }
-        if (marks[b] === 0) {
-          marks[b] = 1;
-          stack.push(b);
-        }
-        if (marks[c] === 0) {
-          marks[c] = 1;
-          stack.push(c);
-        }
-        if (marks[d] === 0) {
-          marks[d] = 1;
-          stack.push(d);
-        }
+        if (data[n + 6]! <= 3) continue;
+        push(data[n]!);
+        push(data[n + 1]!);
+        push(data[n + 2]!);
+        push(data[n + 3]!);
       }
     };
     for (const node of this.empty) if (node !== undefined) mark(node);
@@ -256,14 +233,15 @@ export class NodeStore {
     this.#roots(mark);
     this.#freeHead = -1;
     let live = 0;
-    for (let i = this.#top - 1; i >= 0; i--) {
-      if (marks[i] === 1) {
+    for (let slot = this.#top - 1; slot >= 0; slot--) {
+      const i = slot * STRIDE;
+      if (marks[slot] === 1) {
         live++;
-        const r = this.res[i]!;
-        if (r !== NO_RESULT && this.level[i]! > 3 && marks[r] === 0) this.res[i] = NO_RESULT;
+        const r = data[i + 4]!;
+        if (r !== NO_RESULT && data[i + 6]! > 3 && marks[r >> 3] === 0) data[i + 4] = NO_RESULT;
       } else {
-        this.level[i] = FREE;
-        this.next[i] = this.#freeHead;
+        data[i + 6] = 0;
+        data[i + 5] = this.#freeHead;
         this.#freeHead = i;
       }
     }
@@ -278,9 +256,9 @@ export class NodeStore {
 
   /** Forget every memoized result of a node above `level`. */
   clearResultsAbove(level: number): void {
-    const levels = this.level;
-    const res = this.res;
-    for (let i = 0; i < this.#top; i++) if (levels[i]! > level) res[i] = NO_RESULT;
+    const data = this.d;
+    const end = this.#top * STRIDE;
+    for (let i = 0; i < end; i += STRIDE) if (data[i + 6]! > level) data[i + 4] = NO_RESULT;
   }
 }
 

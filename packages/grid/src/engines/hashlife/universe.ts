@@ -38,7 +38,7 @@ export class Universe {
   }
 
   get level(): number {
-    return this.store.level[this.root]!;
+    return this.store.d[this.root + 6]!;
   }
 
   /** Keep `node` alive until `release` (for values built in several allocations). */
@@ -141,33 +141,33 @@ export class Universe {
   /** Whether everything alive is in the centre half (the inner 2×2 of grandchildren). */
   centred(node: number): boolean {
     const s = this.store;
-    const level = s.level[node]!;
+    const level = s.d[node + 6]!;
     if (level === 3) {
       return (
-        (s.nw[node]! & ~0xcc00) === 0 &&
-        (s.ne[node]! & ~0x3300) === 0 &&
-        (s.sw[node]! & ~0x00cc) === 0 &&
-        (s.se[node]! & ~0x0033) === 0
+        (s.d[node]! & ~0xcc00) === 0 &&
+        (s.d[node + 1]! & ~0x3300) === 0 &&
+        (s.d[node + 2]! & ~0x00cc) === 0 &&
+        (s.d[node + 3]! & ~0x0033) === 0
       );
     }
     const e = s.emptyAt(level - 2);
-    const nw = s.nw[node]!;
-    const ne = s.ne[node]!;
-    const sw = s.sw[node]!;
-    const se = s.se[node]!;
+    const nw = s.d[node]!;
+    const ne = s.d[node + 1]!;
+    const sw = s.d[node + 2]!;
+    const se = s.d[node + 3]!;
     return (
-      s.nw[nw] === e &&
-      s.ne[nw] === e &&
-      s.sw[nw] === e &&
-      s.nw[ne] === e &&
-      s.ne[ne] === e &&
-      s.se[ne] === e &&
-      s.nw[sw] === e &&
-      s.sw[sw] === e &&
-      s.se[sw] === e &&
-      s.ne[se] === e &&
-      s.sw[se] === e &&
-      s.se[se] === e
+      s.d[nw] === e &&
+      s.d[nw + 1] === e &&
+      s.d[nw + 2] === e &&
+      s.d[ne] === e &&
+      s.d[ne + 1] === e &&
+      s.d[ne + 3] === e &&
+      s.d[sw] === e &&
+      s.d[sw + 2] === e &&
+      s.d[sw + 3] === e &&
+      s.d[se + 1] === e &&
+      s.d[se + 2] === e &&
+      s.d[se + 3] === e
     );
   }
 
@@ -175,13 +175,13 @@ export class Universe {
   expand(): void {
     const s = this.store;
     const root = this.root;
-    const level = s.level[root]!;
+    const level = s.d[root + 6]!;
     const e = level === 3 ? 0 : s.emptyAt(level - 1);
     this.hold(root);
-    const a = this.hold(s.find(level, e, e, e, s.nw[root]!));
-    const b = this.hold(s.find(level, e, e, s.ne[root]!, e));
-    const c = this.hold(s.find(level, e, s.sw[root]!, e, e));
-    const d = this.hold(s.find(level, s.se[root]!, e, e, e));
+    const a = this.hold(s.find(level, e, e, e, s.d[root]!));
+    const b = this.hold(s.find(level, e, e, s.d[root + 1]!, e));
+    const c = this.hold(s.find(level, e, s.d[root + 2]!, e, e));
+    const d = this.hold(s.find(level, s.d[root + 3]!, e, e, e));
     this.root = s.find(level + 1, a, b, c, d);
     this.release();
   }
@@ -191,7 +191,12 @@ export class Universe {
     const s = this.store;
     while (this.level > 3 && this.centred(this.root)) {
       const r = this.root;
-      const inner = [s.se[s.nw[r]!]!, s.sw[s.ne[r]!]!, s.ne[s.sw[r]!]!, s.nw[s.se[r]!]!] as const;
+      const inner = [
+        s.d[s.d[r]! + 3]!,
+        s.d[s.d[r + 1]! + 2]!,
+        s.d[s.d[r + 2]! + 1]!,
+        s.d[s.d[r + 3]!]!,
+      ] as const;
       this.root = s.find(this.level - 1, inner[0], inner[1], inner[2], inner[3]);
     }
   }
@@ -217,13 +222,13 @@ export class Universe {
   /** Exact number of live cells. */
   population(node = this.root): bigint {
     const s = this.store;
-    const pop = s.pop[node]!;
+    const pop = s.pop[node >> 3]!;
     if (pop < 2 ** 53) return BigInt(pop);
     return (
-      this.population(s.nw[node]!) +
-      this.population(s.ne[node]!) +
-      this.population(s.sw[node]!) +
-      this.population(s.se[node]!)
+      this.population(s.d[node]!) +
+      this.population(s.d[node + 1]!) +
+      this.population(s.d[node + 2]!) +
+      this.population(s.d[node + 3]!)
     );
   }
 
@@ -248,16 +253,16 @@ export class Universe {
     const walk = (node: number, level: number, x: number, y: number): void => {
       const size = 2 ** level;
       if (x >= x1 || y >= y1 || x + size <= x0 || y + size <= y0) return;
-      if (level === 2 ? node === 0 : s.pop[node] === 0) return;
+      if (level === 2 ? node === 0 : s.pop[node >> 3] === 0) return;
       if (level <= stop) {
         visitor(node, level, x, y);
         return;
       }
       const half = size / 2;
-      walk(s.nw[node]!, level - 1, x, y);
-      walk(s.ne[node]!, level - 1, x + half, y);
-      walk(s.sw[node]!, level - 1, x, y + half);
-      walk(s.se[node]!, level - 1, x + half, y + half);
+      walk(s.d[node]!, level - 1, x, y);
+      walk(s.d[node + 1]!, level - 1, x + half, y);
+      walk(s.d[node + 2]!, level - 1, x, y + half);
+      walk(s.d[node + 3]!, level - 1, x + half, y + half);
     };
     walk(this.root, this.level, this.origin, this.origin);
   }
@@ -276,7 +281,7 @@ export class Universe {
     const walk = (node: number, level: number, nx: number, ny: number): void => {
       const size = 2 ** level;
       if (nx >= x1 || ny >= y1 || nx + size <= x || ny + size <= y) return;
-      if (level === 2 ? node === 0 : s.pop[node] === 0) return;
+      if (level === 2 ? node === 0 : s.pop[node >> 3] === 0) return;
       const px = Math.floor((nx - x) / scale);
       const py = Math.floor((ny - y) / scale);
       if (
@@ -298,10 +303,10 @@ export class Universe {
         return;
       }
       const half = size / 2;
-      walk(s.nw[node]!, level - 1, nx, ny);
-      walk(s.ne[node]!, level - 1, nx + half, ny);
-      walk(s.sw[node]!, level - 1, nx, ny + half);
-      walk(s.se[node]!, level - 1, nx + half, ny + half);
+      walk(s.d[node]!, level - 1, nx, ny);
+      walk(s.d[node + 1]!, level - 1, nx + half, ny);
+      walk(s.d[node + 2]!, level - 1, nx, ny + half);
+      walk(s.d[node + 3]!, level - 1, nx + half, ny + half);
     };
     walk(this.root, this.level, this.origin, this.origin);
     return out;
@@ -323,7 +328,7 @@ export class Universe {
 
   /** Smallest box holding every live cell, or undefined when the world is empty. */
   bounds(): { x: number; y: number; width: number; height: number } | undefined {
-    if (this.store.pop[this.root] === 0) return undefined;
+    if (this.store.pop[this.root >> 3] === 0) return undefined;
     const s = this.store;
     // Per node: [minX, minY, maxX, maxY] relative to the node's corner, memoized per call.
     const memo = new Map<number, [number, number, number, number]>();
@@ -347,9 +352,9 @@ export class Universe {
       if (known) return known;
       const half = 2 ** (level - 1);
       const box: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
-      const kids = [s.nw[node]!, s.ne[node]!, s.sw[node]!, s.se[node]!];
+      const kids = [s.d[node]!, s.d[node + 1]!, s.d[node + 2]!, s.d[node + 3]!];
       kids.forEach((kid, k) => {
-        if (level - 1 === 2 ? kid === 0 : s.pop[kid] === 0) return;
+        if (level - 1 === 2 ? kid === 0 : s.pop[kid >> 3] === 0) return;
         const [a, b, c, d] = edges(kid, level - 1);
         const dx = (k & 1) * half;
         const dy = (k >> 1) * half;

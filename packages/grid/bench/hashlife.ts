@@ -1,0 +1,199 @@
+// HashLife and the torus engines against Golly (bgolly), side by side in one run.
+//   flock /tmp/fanout-heavy.lock pnpm --filter @fanout/grid bench
+// bgolly is Debian's `golly` package; without it the Golly column says so and those rows
+// have no ratio.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { getBuiltinPattern } from '../src/builtins.js';
+import { createHashLifeEngine } from '../src/engines/hashlife/index.js';
+import type { Grid } from '../src/grid.js';
+import type { Pattern } from '../src/pattern.js';
+import { formatRle, parseRle } from '../src/rle.js';
+
+/** One line of the table. */
+export interface BenchRow {
+  readonly name: string;
+  readonly ours: string;
+  readonly baseline: string;
+  readonly ratio: string;
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+};
+
+const fixture = (name: string): string =>
+  fileURLToPath(new URL(`../src/engines/hashlife/fixtures/${name}`, import.meta.url));
+
+/** Whether bgolly runs here. */
+export function hasBgolly(): boolean {
+  const probe = spawnSync('bgolly', ['--help'], { encoding: 'utf8' });
+  return probe.error === undefined;
+}
+
+/** Run bgolly to `generations`; wall time in ms (process start included) and population. */
+function bgolly(
+  args: string[],
+  file: string,
+  generations: string,
+): { ms: number; population: bigint } {
+  const start = performance.now();
+  const run = spawnSync('bgolly', [...args, '-m', generations, file], { encoding: 'utf8' });
+  const ms = performance.now() - start;
+  if (run.status !== 0) throw new Error(`bgolly failed: ${run.stderr}${run.stdout}`);
+  // The last line reads "1,000,000,000: 166,666,713".
+  const last = run.stdout.trim().split('\n').at(-1)!;
+  const population = BigInt(last.split(':')[1]!.replaceAll(',', '').trim());
+  return { ms, population };
+}
+
+const RUNS = 5;
+
+async function hashlifeRow(
+  rows: BenchRow[],
+  label: string,
+  pattern: Pattern,
+  file: string,
+  generations: string,
+  golly: boolean,
+): Promise<void> {
+  const times: number[] = [];
+  let population = 0n;
+  for (let r = 0; r < RUNS; r++) {
+    const start = performance.now();
+    await using engine = createHashLifeEngine(pattern);
+    await engine.step(generations);
+    population = engine.exactPopulation();
+    times.push(performance.now() - start);
+  }
+  const ours = median(times);
+  if (!golly) {
+    rows.push({
+      name: label,
+      ours: `${ours.toFixed(0)} ms`,
+      baseline: 'bgolly not installed',
+      ratio: '-',
+    });
+    return;
+  }
+  const gollyTimes: number[] = [];
+  let gollyPopulation = 0n;
+  for (let r = 0; r < RUNS; r++) {
+    const run = bgolly(['-h'], file, generations);
+    gollyTimes.push(run.ms);
+    gollyPopulation = run.population;
+  }
+  const theirs = median(gollyTimes);
+  const same =
+    gollyPopulation === population ? 'same population' : `POPULATION DIFFERS: ${gollyPopulation}`;
+  rows.push({
+    name: `${label} (pop ${population})`,
+    ours: `${ours.toFixed(0)} ms`,
+    baseline: `${theirs.toFixed(0)} ms (bgolly -h, ${same})`,
+    ratio:
+      ours <= theirs
+        ? `${(theirs / ours).toFixed(1)}x faster`
+        : `${(ours / theirs).toFixed(1)}x slower`,
+  });
+}
+
+/**
+ * The HashLife rows (gun to 10^9, acorn to 10^6, a breeder to 10^6) and the 2048² torus
+ * soup row (`bitwise` against QuickLife). `stepTorus` runs the soup on our engine.
+ */
+export async function hashlifeBench(
+  torus:
+    | { grid: Grid; generations: number; step: () => Promise<{ ms: number; population: number }> }
+    | undefined,
+): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const golly = hasBgolly();
+  const dir = mkdtempSync(join(tmpdir(), 'fanout-hashlife-bench-'));
+  try {
+    const write = (name: string, pattern: Pattern): string => {
+      const file = join(dir, name);
+      writeFileSync(file, formatRle(pattern));
+      return file;
+    };
+    const gun = getBuiltinPattern('gosper-gun');
+    await hashlifeRow(
+      rows,
+      'hashlife: Gosper gun to 10^9',
+      gun,
+      write('gun.rle', gun),
+      '1000000000',
+      golly,
+    );
+    const acorn = getBuiltinPattern('acorn');
+    await hashlifeRow(
+      rows,
+      'hashlife: acorn to 10^6',
+      acorn,
+      write('acorn.rle', acorn),
+      '1000000',
+      golly,
+    );
+    const breederFile = fixture('quadratic-growth-2596x1.rle');
+    const breeder = parseRle(readFileSync(breederFile, 'utf8'));
+    await hashlifeRow(
+      rows,
+      'hashlife: 2596x1 breeder to 10^6',
+      breeder,
+      breederFile,
+      '1000000',
+      golly,
+    );
+    if (torus !== undefined) {
+      const { grid, generations } = torus;
+      const times: number[] = [];
+      let population = 0;
+      for (let r = 0; r < 3; r++) {
+        const run = await torus.step();
+        times.push(run.ms);
+        population = run.population;
+      }
+      const ours = median(times);
+      const label = `torus ${grid.width}x${grid.height} soup, ${generations} gens (pop ${population})`;
+      if (!golly) {
+        rows.push({
+          name: label,
+          ours: `${ours.toFixed(0)} ms`,
+          baseline: 'bgolly not installed',
+          ratio: '-',
+        });
+      } else {
+        // Golly's bounded-grid suffix :T makes the same torus for QuickLife.
+        const file = join(dir, 'torus.rle');
+        writeFileSync(
+          file,
+          formatRle(grid).replace(/rule = (\S+)/, `rule = $1:T${grid.width},${grid.height}`),
+        );
+        const gollyTimes: number[] = [];
+        let gollyPopulation = 0n;
+        for (let r = 0; r < 3; r++) {
+          const run = bgolly([], file, String(generations));
+          gollyTimes.push(run.ms);
+          gollyPopulation = run.population;
+        }
+        const theirs = median(gollyTimes);
+        const same =
+          gollyPopulation === BigInt(population)
+            ? 'same population'
+            : `POPULATION DIFFERS: ${gollyPopulation}`;
+        rows.push({
+          name: label,
+          ours: `${ours.toFixed(0)} ms`,
+          baseline: `${theirs.toFixed(0)} ms (bgolly QuickLife, ${same})`,
+          ratio: `${(theirs / ours).toFixed(1)}x faster`,
+        });
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
