@@ -7,6 +7,8 @@ import { ExecutorClosedError, QueueFullError, WorkerCrashedError } from '@fanout
 import {
   EngineClosedError,
   EngineWorkerError,
+  GenerationCountError,
+  HashLifeMemoryError,
   PatternSyntaxError,
   RuleSyntaxError,
   UnknownPatternError,
@@ -59,6 +61,7 @@ export const USER_INPUT_CODES: ReadonlySet<string> = new Set([
   NaiveTooLargeError.code,
   InputError.code,
   CheckpointError.code,
+  GenerationCountError.code,
 ]);
 
 /** Codes of runtime failures: exit 1 (see `USER_INPUT_CODES`). */
@@ -74,6 +77,7 @@ export const RUNTIME_CODES: ReadonlySet<string> = new Set([
   GuessTimeoutError.code,
   ResultsMismatchError.code,
   OutputWriteError.code,
+  HashLifeMemoryError.code,
 ]);
 
 /** System error codes that come from what the user asked for (a path, an address). */

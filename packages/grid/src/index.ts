@@ -44,3 +44,19 @@ export type {
   UnboundedEngineOptions,
   WorldBounds,
 } from './unbounded-engine.js';
+export {
+  createHashLifeEngine,
+  GenerationCountError,
+  HashLifeMemoryError,
+  parseGenerations,
+} from './engines/hashlife/index.js';
+export type {
+  EngineSource,
+  HashLifeBounds,
+  HashLifeEngine,
+  HashLifeEngineOptions,
+  HashLifeStats,
+  HashLifeStepOptions,
+} from './engines/hashlife/index.js';
+export { formatMacrocell, MACROCELL_HEADER, parseMacrocell } from './formats/macrocell.js';
+export type { Macrocell, MacrocellNodes, ParseMacrocellOptions } from './formats/macrocell.js';

@@ -11,6 +11,8 @@ describe('error contract', () => {
       new api.UnknownPatternError('glidr', api.builtinPatternNames),
       new api.EngineClosedError('bitwise'),
       new api.EngineWorkerError('worker 0 exited with code 1'),
+      new api.HashLifeMemoryError(64, 1_500_000),
+      new api.GenerationCountError('ten', 'expected a whole number'),
     ];
     expectErrorContract(api, samples);
     expectErrorContract(workersApi, samples);
