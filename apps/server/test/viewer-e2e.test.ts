@@ -285,8 +285,15 @@ describe('Life viewer in headless Chromium, served by fanout-server', () => {
   /** Lit pixels of the big-world canvas as drawn (read back from the canvas itself). */
   const canvasLitPixels = (): Promise<number[]> =>
     page.locator('#big-world').evaluate((element) => {
-      const canvas = element as HTMLCanvasElement;
-      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      // Typed by hand: this file is compiled without the DOM library.
+      const canvas = element as unknown as {
+        width: number;
+        height: number;
+        getContext(kind: '2d'): {
+          getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+        };
+      };
+      const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
       const lit: number[] = [];
       // Live pixels are light blue (red 0x7c); empty ones are near black.
       for (let i = 0; i < data.length; i += 4) if (data[i]! > 0x40) lit.push(i / 4);
