@@ -102,7 +102,7 @@ async function hashlifeRow(
 }
 
 /**
- * The HashLife rows (gun to 10^9, acorn to 10^6, a breeder to 10^6) and the 2048² torus
+ * The HashLife rows (gun to 10^9, acorn to 10^6, a breeder to 10^9) and the 2048² torus
  * soup row (`bitwise` against QuickLife). `stepTorus` runs the soup on our engine.
  */
 export async function hashlifeBench(
@@ -141,10 +141,10 @@ export async function hashlifeBench(
     const breeder = parseRle(readFileSync(breederFile, 'utf8'));
     await hashlifeRow(
       rows,
-      'hashlife: 2596x1 breeder to 10^6',
+      'hashlife: 2596x1 breeder to 10^9',
       breeder,
       breederFile,
-      '1000000',
+      '1000000000',
       golly,
     );
     if (torus !== undefined) {

@@ -93,25 +93,20 @@ function buildLeafRules(rule: LifeRule): LeafRules {
   return { even: blockTable(notF), odd: blockTable(fOfNot), alternates: true };
 }
 
-const block = (rows: Int32Array, r: number, c: number): number =>
-  ((rows[r]! >> c) & 15) |
-  (((rows[r + 1]! >> c) & 15) << 4) |
-  (((rows[r + 2]! >> c) & 15) << 8) |
-  (((rows[r + 3]! >> c) & 15) << 12);
+/** The 4×4 block of rows a..d (8 cells each, bit x = column x) starting at column `c`. */
+const block = (a: number, b: number, c: number, d: number, col: number): number =>
+  ((a >> col) & 15) |
+  (((b >> col) & 15) << 4) |
+  (((c >> col) & 15) << 8) |
+  (((d >> col) & 15) << 12);
 
 /** Put a 2×2 result (bits 0..3) at column x, row y of a 4×4 block. */
 const place = (v: number, x: number, y: number): number =>
   ((v & 3) << (y * 4 + x)) | (((v >> 2) & 3) << ((y + 1) * 4 + x));
 
-const rows8 = new Int32Array(8);
-const rows6 = new Int32Array(6);
-
-function loadRows(nw: number, ne: number, sw: number, se: number): void {
-  for (let y = 0; y < 4; y++) {
-    rows8[y] = ((nw >> (4 * y)) & 15) | (((ne >> (4 * y)) & 15) << 4);
-    rows8[y + 4] = ((sw >> (4 * y)) & 15) | (((se >> (4 * y)) & 15) << 4);
-  }
-}
+/** Row y (0..3) of an 8-cell-wide pair of 4×4 blocks. */
+const row = (left: number, right: number, y: number): number =>
+  ((left >> (4 * y)) & 15) | (((right >> (4 * y)) & 15) << 4);
 
 /** The centre 4×4 of an 8×8 block one generation later. */
 export function leafStep1(
@@ -121,12 +116,17 @@ export function leafStep1(
   sw: number,
   se: number,
 ): number {
-  loadRows(nw, ne, sw, se);
+  const r1 = row(nw, ne, 1);
+  const r2 = row(nw, ne, 2);
+  const r3 = row(nw, ne, 3);
+  const r4 = row(sw, se, 0);
+  const r5 = row(sw, se, 1);
+  const r6 = row(sw, se, 2);
   return (
-    place(table[block(rows8, 1, 1)]!, 0, 0) |
-    place(table[block(rows8, 1, 3)]!, 2, 0) |
-    place(table[block(rows8, 3, 1)]!, 0, 2) |
-    place(table[block(rows8, 3, 3)]!, 2, 2)
+    place(table[block(r1, r2, r3, r4, 1)]!, 0, 0) |
+    place(table[block(r1, r2, r3, r4, 3)]!, 2, 0) |
+    place(table[block(r3, r4, r5, r6, 1)]!, 0, 2) |
+    place(table[block(r3, r4, r5, r6, 3)]!, 2, 2)
   );
 }
 
@@ -139,20 +139,35 @@ export function leafStep2(
   sw: number,
   se: number,
 ): number {
-  loadRows(nw, ne, sw, se);
-  rows6.fill(0);
-  for (let r = 0; r <= 4; r += 2) {
-    for (let c = 0; c <= 4; c += 2) {
-      const v = first[block(rows8, r, c)]!;
-      rows6[r] = rows6[r]! | ((v & 3) << c);
-      rows6[r + 1] = rows6[r + 1]! | (((v >> 2) & 3) << c);
-    }
-  }
+  const r0 = row(nw, ne, 0);
+  const r1 = row(nw, ne, 1);
+  const r2 = row(nw, ne, 2);
+  const r3 = row(nw, ne, 3);
+  const r4 = row(sw, se, 0);
+  const r5 = row(sw, se, 1);
+  const r6 = row(sw, se, 2);
+  const r7 = row(sw, se, 3);
+  // Nine 2×2 results one generation on: the 6×6 centre, as rows s0..s5 of 6 cells.
+  const a0 = first[block(r0, r1, r2, r3, 0)]!;
+  const a1 = first[block(r0, r1, r2, r3, 2)]!;
+  const a2 = first[block(r0, r1, r2, r3, 4)]!;
+  const b0 = first[block(r2, r3, r4, r5, 0)]!;
+  const b1 = first[block(r2, r3, r4, r5, 2)]!;
+  const b2 = first[block(r2, r3, r4, r5, 4)]!;
+  const c0 = first[block(r4, r5, r6, r7, 0)]!;
+  const c1 = first[block(r4, r5, r6, r7, 2)]!;
+  const c2 = first[block(r4, r5, r6, r7, 4)]!;
+  const s0 = (a0 & 3) | ((a1 & 3) << 2) | ((a2 & 3) << 4);
+  const s1 = (a0 >> 2) | ((a1 >> 2) << 2) | ((a2 >> 2) << 4);
+  const s2 = (b0 & 3) | ((b1 & 3) << 2) | ((b2 & 3) << 4);
+  const s3 = (b0 >> 2) | ((b1 >> 2) << 2) | ((b2 >> 2) << 4);
+  const s4 = (c0 & 3) | ((c1 & 3) << 2) | ((c2 & 3) << 4);
+  const s5 = (c0 >> 2) | ((c1 >> 2) << 2) | ((c2 >> 2) << 4);
   return (
-    place(second[block(rows6, 0, 0)]!, 0, 0) |
-    place(second[block(rows6, 0, 2)]!, 2, 0) |
-    place(second[block(rows6, 2, 0)]!, 0, 2) |
-    place(second[block(rows6, 2, 2)]!, 2, 2)
+    place(second[block(s0, s1, s2, s3, 0)]!, 0, 0) |
+    place(second[block(s0, s1, s2, s3, 2)]!, 2, 0) |
+    place(second[block(s2, s3, s4, s5, 0)]!, 0, 2) |
+    place(second[block(s2, s3, s4, s5, 2)]!, 2, 2)
   );
 }
 

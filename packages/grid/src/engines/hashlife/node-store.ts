@@ -26,7 +26,7 @@ export const BYTES_PER_NODE = STRIDE * 4 + 8 + 4;
 /** No memoized result. */
 export const NO_RESULT = -1;
 
-const INITIAL_CAPACITY = 1 << 12;
+const INITIAL_CAPACITY = 1 << 15;
 
 /** Thrown when a collection frees too little to go on (`HashLifeMemoryError` upstream). */
 export class StoreFullError extends Error {
