@@ -55,6 +55,7 @@ export type {
   HashLifeBounds,
   HashLifeEngine,
   HashLifeEngineOptions,
+  HashLifeProgress,
   HashLifeStats,
   HashLifeStepOptions,
 } from './engines/hashlife/index.js';

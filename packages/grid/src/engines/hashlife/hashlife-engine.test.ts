@@ -231,6 +231,21 @@ describe('hashlife: the event loop and stopping', () => {
     expect(key(engine.liveCells())).toBe(key(reference.liveCells()));
   });
 
+  it('reports progress while it yields and once at the end, never after', async () => {
+    await using engine = createHashLifeEngine(soupCells(31, 48, 0.4), { sliceMs: 0.01 });
+    const seen: { done: number; total: number; generation: number }[] = [];
+    await engine.step(1000, { onProgress: (progress) => seen.push(progress) });
+    const settled = seen.length;
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen.at(-1)).toEqual({ done: 1000, total: 1000, generation: 1000 });
+    for (let i = 1; i < seen.length; i++) {
+      expect(seen[i]!.done).toBeGreaterThanOrEqual(seen[i - 1]!.done);
+      expect(seen[i]!.generation - seen[i]!.done).toBe(0);
+    }
+    await engine.step(8);
+    expect(seen.length).toBe(settled);
+  });
+
   it('an already aborted signal rejects without stepping; close rejects later steps', async () => {
     const engine = createHashLifeEngine(getBuiltinPattern('glider'));
     await expect(engine.step(5, { signal: AbortSignal.abort(new Error('no')) })).rejects.toThrow(

@@ -30,6 +30,22 @@ export interface HashLifeStepOptions {
    * completed jump (`generation` says which).
    */
   readonly signal?: AbortSignal;
+  /**
+   * Called each time the engine lets the event loop run (about every `sliceMs` of work) and
+   * once when the step is done, with the generations of the jumps completed so far. The
+   * numbers are exact up to 2^53 (`exactGeneration` is exact always).
+   */
+  readonly onProgress?: (progress: HashLifeProgress) => void;
+}
+
+/** How far a HashLife `step` call has got. */
+export interface HashLifeProgress {
+  /** Generations this call has completed (whole jumps). */
+  readonly done: number;
+  /** Generations this call was asked for. */
+  readonly total: number;
+  /** The engine's generation count. */
+  readonly generation: number;
 }
 
 /** How much of its memory budget the engine uses. */
@@ -157,14 +173,26 @@ class HashLife implements HashLifeEngine {
     } catch (error) {
       return Promise.reject(error);
     }
-    const { signal } = options;
+    const { signal, onProgress } = options;
     const result = this.#tail.then(async () => {
       if (this.#closed) throw new EngineClosedError('hashlife' as never);
       signal?.throwIfAborted();
+      const first = this.#universe.generation;
+      const report =
+        onProgress === undefined
+          ? undefined
+          : () =>
+              onProgress({
+                done: Number(this.#universe.generation - first),
+                total: Number(n),
+                generation: this.generation,
+              });
       await this.#advance(
         n,
         createSlicer({ sliceMs: this.#sliceMs, ...(signal ? { signal } : {}) }),
+        report,
       );
+      report?.();
     });
     this.#tail = result.then(
       () => undefined,
@@ -173,26 +201,29 @@ class HashLife implements HashLifeEngine {
     return result;
   }
 
-  async #advance(n: bigint, slicer: Slicer): Promise<void> {
+  async #advance(n: bigint, slicer: Slicer, report: (() => void) | undefined): Promise<void> {
     const u = this.#universe;
     let left = n;
     // Alternating B0 rules memoize jumps of 2 and more from even generations only.
     if (u.alternates && left > 0n && (u.generation & 1n) === 1n) {
-      await this.#jump(0, slicer);
+      await this.#jump(0, slicer, report);
       left -= 1n;
     }
     for (let j = 1; left >> BigInt(j) > 0n; j++) {
-      if ((left >> BigInt(j)) & 1n) await this.#jump(j, slicer);
+      if ((left >> BigInt(j)) & 1n) await this.#jump(j, slicer, report);
     }
-    if (left & 1n) await this.#jump(0, slicer);
+    if (left & 1n) await this.#jump(0, slicer, report);
   }
 
-  async #jump(stepLog: number, slicer: Slicer): Promise<void> {
+  async #jump(stepLog: number, slicer: Slicer, report: (() => void) | undefined): Promise<void> {
     const u = this.#universe;
     const root = this.guard(() => u.prepare(stepLog));
     u.evolver.start(root);
     try {
-      while (!this.guard(() => u.evolver.run(() => slicer.due))) await slicer.yield();
+      while (!this.guard(() => u.evolver.run(() => slicer.due))) {
+        report?.();
+        await slicer.yield();
+      }
     } catch (error) {
       u.evolver.cancel();
       throw error;

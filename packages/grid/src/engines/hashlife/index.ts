@@ -4,6 +4,7 @@ export type {
   HashLifeBounds,
   HashLifeEngine,
   HashLifeEngineOptions,
+  HashLifeProgress,
   HashLifeStats,
   HashLifeStepOptions,
 } from './hashlife-engine.js';
