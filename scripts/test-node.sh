@@ -10,4 +10,4 @@ bin="$(bash scripts/node-bin.sh "$major")"
 export PATH="$bin:$PATH"
 export FANOUT_NODE_MAJOR="$major"
 echo "== tests on Node $(node --version)"
-pnpm turbo run test --concurrency=2
+pnpm turbo run test --concurrency=2 --continue
