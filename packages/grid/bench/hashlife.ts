@@ -7,12 +7,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { getBuiltinPattern } from '../src/builtins.js';
+import { getBuiltinPattern } from '../src/formats/builtins.js';
 import { createHashLifeEngine } from '../src/engines/hashlife/index.js';
 import type { Grid } from '../src/grid.js';
-import type { Pattern } from '../src/pattern.js';
-import { createUnboundedEngine } from '../src/unbounded-engine.js';
-import { formatRle, parseRle } from '../src/rle.js';
+import type { Pattern } from '../src/formats/pattern.js';
+import { createUnboundedEngine } from '../src/engines/unbounded-engine.js';
+import { parseRle } from '../src/formats/rle-reader.js';
+import { formatRle } from '../src/formats/rle-writer.js';
 
 /** One line of the table. */
 export interface BenchRow {

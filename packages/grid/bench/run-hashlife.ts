@@ -1,5 +1,5 @@
 // The HashLife half of the bench alone: `tsx bench/run-hashlife.ts` (under the heavy lock).
-import { createBitwiseEngine } from '../src/bitwise-engine.js';
+import { createBitwiseEngine } from '../src/engines/bitwise-engine.js';
 import { Grid } from '../src/grid.js';
 import { hashlifeBench } from './hashlife.js';
 

@@ -1,12 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { seededRandom } from '@fanout/test-kit';
 import { describe, expect, it } from 'vitest';
-import { getBuiltinPattern } from '../builtins.js';
+import { getBuiltinPattern } from './builtins.js';
 import { createHashLifeEngine } from '../engines/hashlife/hashlife-engine.js';
-import { PatternSyntaxError } from '../errors.js';
+import { PatternSyntaxError, PatternTooLargeError } from '../errors.js';
 import type { XY } from '../grid.js';
 import { formatRule, parseRule } from '../rule.js';
-import { formatMacrocell, MACROCELL_HEADER, parseMacrocell } from './macrocell.js';
+import { detectPatternFormat, parsePattern } from './detect.js';
+import {
+  formatMacrocell,
+  MACROCELL_HEADER,
+  macrocellToPattern,
+  parseMacrocell,
+} from './macrocell.js';
 
 const fixture = (name: string): string =>
   readFileSync(new URL(`../engines/hashlife/fixtures/${name}`, import.meta.url), 'utf8');
@@ -106,5 +112,41 @@ describe('macrocell', () => {
     expect(error).toMatchObject({ line, fileName: 'bad.mc', code: 'FANOUT_PATTERN_SYNTAX' });
     expect((error as Error).message).toContain(problem);
     expect((error as Error).message).toMatch(/^bad\.mc:\d+:\d+: /);
+  });
+});
+
+describe('macrocell as a pattern (for the other engines)', () => {
+  it('parsePattern detects [M2] and lists the cells, with Golly position and generation', async () => {
+    const text = fixture('gosper-gun-gen1000.golly.mc');
+    expect(detectPatternFormat(text)).toBe('macrocell');
+    const pattern = parsePattern(text, { fileName: 'gun.mc' });
+    expect(pattern.liveCells.length).toBe(213);
+    expect(pattern.generation).toBe(1000n);
+    await using engine = createHashLifeEngine(parseMacrocell(text));
+    const b = engine.bounds()!;
+    expect(pattern.position).toEqual([b.x, b.y]);
+    expect([pattern.width, pattern.height]).toEqual([b.width, b.height]);
+    expect(key(pattern.liveCells)).toBe(
+      key(engine.window(b.x, b.y, b.width, b.height).liveCells()),
+    );
+  });
+
+  it('keeps #N, #O and #C as name, author and comments', () => {
+    const pattern = macrocellToPattern(
+      parseMacrocell('[M2] (x)\n#N gun\n#O someone\n#C hello\n#X other\n..*$\n4 0 0 0 1\n'),
+    );
+    expect(pattern).toMatchObject({
+      name: 'gun',
+      author: 'someone',
+      comments: ['hello'],
+      extraLines: ['#X other'],
+    });
+  });
+
+  it('refuses more live cells than maxLiveCells with PatternTooLargeError', () => {
+    const text = fixture('gosper-gun-gen1000.golly.mc');
+    expect(() => parsePattern(text, { fileName: 'gun.mc', maxLiveCells: 100 })).toThrow(
+      PatternTooLargeError,
+    );
   });
 });

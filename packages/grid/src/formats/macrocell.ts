@@ -1,5 +1,12 @@
-import { PatternSyntaxError } from '../errors.js';
-import type { PatternFormat } from '../pattern.js';
+import { PatternSyntaxError, PatternTooLargeError } from '../errors.js';
+import type { XY } from '../grid.js';
+import { DEFAULT_MAX_LIVE_CELLS, MAX_COORDINATE } from '../limits.js';
+import {
+  makePattern,
+  type ParsePatternOptions,
+  type Pattern,
+  type PatternFormat,
+} from './pattern.js';
 import { formatRule, type LifeRule, parseRule } from '../rule.js';
 
 /**
@@ -42,7 +49,7 @@ export interface MacrocellNodes {
 /** The header this package writes when none was read. */
 export const MACROCELL_HEADER = '[M2] (fanout)';
 
-const FORMAT = 'macrocell' as PatternFormat;
+const FORMAT: PatternFormat = 'macrocell';
 
 /** Options of `parseMacrocell`. */
 export interface ParseMacrocellOptions {
@@ -211,4 +218,97 @@ export function formatMacrocell(mc: Macrocell): string {
     }
   }
   return out.join('\n') + '\n';
+}
+
+/**
+ * A macrocell tree as a `Pattern` (its cells listed, its box at the origin, `position` the
+ * box's top-left cell in the file's coordinates), for engines other than HashLife. `#N` is
+ * the name, `#O` lines the author, `#C` lines the comments, other `#` lines `extraLines`.
+ *
+ * @example
+ * const pattern = macrocellToPattern(parseMacrocell(text));
+ * @throws {PatternTooLargeError} when the tree holds more than `maxLiveCells` live cells
+ *   (default 2^24) or spans more than 2^30 cells: run such a file with `hashlife`.
+ */
+export function macrocellToPattern(mc: Macrocell, options: ParsePatternOptions = {}): Pattern {
+  const { count, levels, children, leafRows } = mc.nodes;
+  const limit = options.maxLiveCells ?? DEFAULT_MAX_LIVE_CELLS;
+  const tooLarge = (problem: string, max: number): never => {
+    throw new PatternTooLargeError(FORMAT, problem, {
+      line: 1,
+      column: 1,
+      fileName: options.fileName,
+      limit: max,
+    });
+  };
+  const population = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    let n = 0;
+    if (levels[i] === 3) {
+      for (let r = 0; r < 8; r++) for (let b = leafRows[i * 8 + r]!; b !== 0; b &= b - 1) n++;
+    } else {
+      for (let k = 0; k < 4; k++) {
+        const child = children[i * 4 + k]!;
+        if (child !== 0) n += population[child - 1]!;
+      }
+    }
+    population[i] = n;
+  }
+  const total = count === 0 ? 0 : population[count - 1]!;
+  if (total > limit) tooLarge(`the tree holds ${total} live cells, more than ${limit}`, limit);
+  const cells: XY[] = [];
+  const walk = (node: number, x: number, y: number): void => {
+    const i = node - 1;
+    if (population[i] === 0) return;
+    if (levels[i] === 3) {
+      for (let r = 0; r < 8; r++) {
+        for (let b = leafRows[i * 8 + r]!; b !== 0; b &= b - 1) {
+          cells.push([x + 31 - Math.clz32(b & -b), y + r]);
+        }
+      }
+      return;
+    }
+    const half = 2 ** (levels[i]! - 1);
+    for (let k = 0; k < 4; k++) {
+      const child = children[i * 4 + k]!;
+      if (child !== 0) walk(child, x + (k & 1) * half, y + (k >> 1) * half);
+    }
+  };
+  if (count > 0) {
+    const corner = -(2 ** (levels[count - 1]! - 1));
+    walk(count, corner, corner);
+  }
+  let minX = cells.length > 0 ? Number.POSITIVE_INFINITY : 0;
+  let minY = minX;
+  let maxX = cells.length > 0 ? Number.NEGATIVE_INFINITY : 0;
+  let maxY = maxX;
+  for (const [x, y] of cells) {
+    if (x < minX) minX = x;
+    if (x > maxX) maxX = x;
+    if (y < minY) minY = y;
+    if (y > maxY) maxY = y;
+  }
+  if (maxX - minX >= MAX_COORDINATE || maxY - minY >= MAX_COORDINATE) {
+    tooLarge(`the live cells span more than 2^30 cells`, MAX_COORDINATE);
+  }
+  const name = mc.comments
+    .find((line) => line.startsWith('#N'))
+    ?.slice(2)
+    .trim();
+  const authors = mc.comments.filter((line) => line.startsWith('#O')).map((l) => l.slice(2).trim());
+  const comments = mc.comments.filter((line) => /^#[Cc]/.test(line)).map((l) => l.slice(2).trim());
+  const extraLines = mc.comments.filter((line) => !/^#[NOCc]/.test(line));
+  return makePattern(
+    cells.map(([x, y]): XY => [x - minX, y - minY]),
+    { width: cells.length > 0 ? 1 : 0, height: cells.length > 0 ? 1 : 0 },
+    {
+      rule: mc.rule,
+      name,
+      author: authors.length > 0 ? authors.join('\n') : undefined,
+      comments,
+      position: [minX, minY],
+      generation: mc.generation === 0n ? undefined : mc.generation,
+      extraLines: extraLines.length > 0 ? extraLines : undefined,
+    },
+  );
 }

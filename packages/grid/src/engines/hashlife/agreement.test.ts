@@ -1,10 +1,10 @@
 import { seededRandom } from '@fanout/test-kit';
 import { describe, expect, it } from 'vitest';
-import { createBitwiseEngine } from '../../bitwise-engine.js';
-import { getBuiltinPattern } from '../../builtins.js';
+import { createBitwiseEngine } from '../bitwise-engine.js';
+import { getBuiltinPattern } from '../../formats/builtins.js';
 import { Grid, type XY } from '../../grid.js';
 import { type LifeRule, parseRule } from '../../rule.js';
-import { createUnboundedEngine } from '../../unbounded-engine.js';
+import { createUnboundedEngine } from '../unbounded-engine.js';
 import { createHashLifeEngine } from './hashlife-engine.js';
 
 // HashLife against the engines that step one generation at a time: the `unbounded` engine

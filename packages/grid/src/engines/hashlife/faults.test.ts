@@ -2,8 +2,8 @@ import { seededRandom } from '@fanout/test-kit';
 import { describe, expect, it } from 'vitest';
 import type { XY } from '../../grid.js';
 import { parseRule } from '../../rule.js';
-import { createUnboundedEngine } from '../../unbounded-engine.js';
-import { HashLifeMemoryError } from './errors.js';
+import { createUnboundedEngine } from '../unbounded-engine.js';
+import { HashLifeMemoryError } from '../../errors.js';
 import { createHashLifeEngine } from './hashlife-engine.js';
 
 // Model-based: random step sizes, aborts at random points inside a step, and a node cache so

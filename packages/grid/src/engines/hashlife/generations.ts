@@ -1,4 +1,4 @@
-import { GenerationCountError } from './errors.js';
+import { GenerationCountError } from '../../errors.js';
 
 /**
  * Read a generation count exactly, however large: `1000`, `1_000_000`, `1e12`, `2^40`,

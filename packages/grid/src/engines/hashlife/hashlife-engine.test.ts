@@ -2,14 +2,15 @@ import { readFileSync } from 'node:fs';
 import { deferred } from '@fanout/test-kit';
 import { seededRandom } from '@fanout/test-kit';
 import { describe, expect, it } from 'vitest';
-import { createBitwiseEngine } from '../../bitwise-engine.js';
-import { getBuiltinPattern } from '../../builtins.js';
+import { createBitwiseEngine } from '../bitwise-engine.js';
+import { getBuiltinPattern } from '../../formats/builtins.js';
 import { EngineClosedError } from '../../errors.js';
 import { Grid, type XY } from '../../grid.js';
-import { parseRle } from '../../rle.js';
+import { parseRle } from '../../formats/rle-reader.js';
 import { parseRule } from '../../rule.js';
-import { createUnboundedEngine } from '../../unbounded-engine.js';
-import { HashLifeMemoryError } from './errors.js';
+import { createUnboundedEngine } from '../unbounded-engine.js';
+import { HashLifeMemoryError } from '../../errors.js';
+import { createEngine } from '../create-engine.js';
 import { createHashLifeEngine } from './hashlife-engine.js';
 import { BYTES_PER_NODE } from './node-store.js';
 
@@ -57,7 +58,7 @@ describe('hashlife: published populations at large generation counts', () => {
     expect(engine.population()).toBe(5);
     expect(engine.bounds()).toEqual({ x: 2.5e11, y: 2.5e11, width: 3, height: 3 });
     expect(key(engine.window(2.5e11, 2.5e11, 3, 3).liveCells())).toBe(
-      key(getBuiltinPattern('glider').cells),
+      key(getBuiltinPattern('glider').liveCells),
     );
   });
 
@@ -158,7 +159,7 @@ describe('hashlife: B0 rules, as Golly runs them', () => {
     await engine.step(33);
     const b = engine.bounds()!;
     expect([b.width, b.height]).toEqual([golly.width, golly.height]);
-    expect(key(engine.window(b.x, b.y, b.width, b.height).liveCells())).toBe(key(golly.cells));
+    expect(key(engine.window(b.x, b.y, b.width, b.height).liveCells())).toBe(key(golly.liveCells));
   });
 
   it('big jumps with alternating rules start from even generations', async () => {
@@ -295,5 +296,24 @@ describe('hashlife: pictures of the world', () => {
     expect(engine.population()).toBe(0);
     expect(engine.bounds()).toBeUndefined();
     expect(engine.snapshot().population).toBe(0);
+  });
+});
+
+describe('hashlife through createEngine', () => {
+  it('is built by kind, takes maxMemoryMb, refuses options of bounded engines', async () => {
+    await using engine = await createEngine(getBuiltinPattern('acorn'), {
+      kind: 'hashlife',
+      maxMemoryMb: 8,
+    });
+    expect(engine.kind).toBe('hashlife');
+    expect(engine.stats().maxBytes).toBe(8 * 2 ** 20);
+    await engine.step(5206);
+    expect(engine.population()).toBe(633);
+    await expect(
+      createEngine(getBuiltinPattern('acorn'), { kind: 'hashlife', size: { height: 8, width: 8 } }),
+    ).rejects.toThrow(/size does not apply to the hashlife engine/);
+    await expect(
+      createEngine(getBuiltinPattern('acorn'), { kind: 'bitwise', maxMemoryMb: 8 } as never),
+    ).rejects.toThrow(/maxMemoryMb does not apply to the bitwise engine/);
   });
 });

@@ -1,14 +1,14 @@
 import { createSlicer, DEFAULT_SLICE_MS, type Slicer } from '@fanout/executors/core';
-import { EngineClosedError } from '../../errors.js';
+import { EngineClosedError, HashLifeMemoryError } from '../../errors.js';
 import { Grid, type XY } from '../../grid.js';
-import type { Pattern } from '../../pattern.js';
+import { isPattern, type Pattern } from '../../formats/pattern.js';
 import { CONWAY, type LifeRule } from '../../rule.js';
 import type { Macrocell } from '../../formats/macrocell.js';
-import { HashLifeMemoryError } from './errors.js';
 import { parseGenerations } from './generations.js';
 import { loadMacrocell, saveMacrocell } from './macrocell-tree.js';
 import { BYTES_PER_NODE, StoreFullError } from './node-store.js';
 import { Universe } from './universe.js';
+import type { LifeEngine, StepOptions } from '../engine.js';
 
 /** Options of `createHashLifeEngine`. */
 export interface HashLifeEngineOptions {
@@ -21,31 +21,6 @@ export interface HashLifeEngineOptions {
   readonly maxMemoryMb?: number;
   /** Longest stretch of work before the event loop gets a turn, in ms. Default 20. */
   readonly sliceMs?: number;
-}
-
-/** Options of `HashLifeEngine#step`. */
-export interface HashLifeStepOptions {
-  /**
-   * Stop early: the promise rejects with `signal.reason`; the world stays at the last
-   * completed jump (`generation` says which).
-   */
-  readonly signal?: AbortSignal;
-  /**
-   * Called each time the engine lets the event loop run (about every `sliceMs` of work) and
-   * once when the step is done, with the generations of the jumps completed so far. The
-   * numbers are exact up to 2^53 (`exactGeneration` is exact always).
-   */
-  readonly onProgress?: (progress: HashLifeProgress) => void;
-}
-
-/** How far a HashLife `step` call has got. */
-export interface HashLifeProgress {
-  /** Generations this call has completed (whole jumps). */
-  readonly done: number;
-  /** Generations this call was asked for. */
-  readonly total: number;
-  /** The engine's generation count. */
-  readonly generation: number;
 }
 
 /** How much of its memory budget the engine uses. */
@@ -75,7 +50,7 @@ export interface HashLifeBounds {
  * costs about as much as the pattern has distinct structure, not 2^40 generations.
  * Generations and populations are exact (`exactGeneration`, `exactPopulation()`).
  */
-export interface HashLifeEngine extends AsyncDisposable {
+export interface HashLifeEngine extends LifeEngine {
   readonly kind: 'hashlife';
   readonly rule: LifeRule;
   /** Generations completed (as a number: exact up to 2^53; see `exactGeneration`). */
@@ -87,7 +62,7 @@ export interface HashLifeEngine extends AsyncDisposable {
    * huge counts), as jumps of powers of two. Calls queue up. Rejects with
    * `EngineClosedError` after `close()`, `HashLifeMemoryError` if `maxMemoryMb` is too small.
    */
-  step(generations?: number | bigint | string, options?: HashLifeStepOptions): Promise<void>;
+  step(generations?: number | bigint | string, options?: StepOptions): Promise<void>;
   /** Number of live cells (exact up to 2^53; see `exactPopulation`). */
   population(): number;
   /** Number of live cells, exactly. */
@@ -162,11 +137,8 @@ class HashLife implements HashLifeEngine {
     return this.#universe.generation;
   }
 
-  step(
-    generations: number | bigint | string = 1,
-    options: HashLifeStepOptions = {},
-  ): Promise<void> {
-    if (this.#closed) return Promise.reject(new EngineClosedError('hashlife' as never));
+  step(generations: number | bigint | string = 1, options: StepOptions = {}): Promise<void> {
+    if (this.#closed) return Promise.reject(new EngineClosedError('hashlife'));
     let n: bigint;
     try {
       n = parseGenerations(generations);
@@ -175,7 +147,7 @@ class HashLife implements HashLifeEngine {
     }
     const { signal, onProgress } = options;
     const result = this.#tail.then(async () => {
-      if (this.#closed) throw new EngineClosedError('hashlife' as never);
+      if (this.#closed) throw new EngineClosedError('hashlife');
       signal?.throwIfAborted();
       const first = this.#universe.generation;
       const report =
@@ -315,9 +287,8 @@ function isMacrocell(source: EngineSource): source is Macrocell {
 }
 
 function cellsOf(source: Pattern | Grid | Iterable<XY>): Iterable<XY> {
-  if (source instanceof Grid) return source.liveCells();
-  if ('cells' in source && 'width' in source) return (source as Pattern).cells;
-  return source as Iterable<XY>;
+  if (Symbol.iterator in source) return source;
+  return isPattern(source) ? source.liveCells : source.liveCells();
 }
 
 /**

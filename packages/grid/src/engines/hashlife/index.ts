@@ -4,9 +4,6 @@ export type {
   HashLifeBounds,
   HashLifeEngine,
   HashLifeEngineOptions,
-  HashLifeProgress,
   HashLifeStats,
-  HashLifeStepOptions,
 } from './hashlife-engine.js';
-export { GenerationCountError, HashLifeMemoryError } from './errors.js';
 export { parseGenerations } from './generations.js';

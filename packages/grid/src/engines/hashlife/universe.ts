@@ -4,12 +4,29 @@ import { Evolver } from './evolver.js';
 import { BLOCK_POPULATION, leafRules } from './leaf-rules.js';
 import { NodeStore } from './node-store.js';
 
-// Block coordinates packed into one safe integer for map keys.
-const KEY_OFFSET = 2 ** 25;
-const KEY_SPAN = 2 ** 26;
-const keyOf = (x: number, y: number): number => (x + KEY_OFFSET) * KEY_SPAN + (y + KEY_OFFSET);
-const xOf = (key: number): number => Math.floor(key / KEY_SPAN) - KEY_OFFSET;
-const yOf = (key: number): number => (key % KEY_SPAN) - KEY_OFFSET;
+/** A sparse map from integer (x, y) to a number: rows of columns. */
+class Sparse {
+  readonly #rows = new Map<number, Map<number, number>>();
+  size = 0;
+
+  get(x: number, y: number): number | undefined {
+    return this.#rows.get(y)?.get(x);
+  }
+
+  set(x: number, y: number, value: number): void {
+    let row = this.#rows.get(y);
+    if (row === undefined) {
+      row = new Map();
+      this.#rows.set(y, row);
+    }
+    if (!row.has(x)) this.size++;
+    row.set(x, value);
+  }
+
+  *entries(): IterableIterator<[number, number, number]> {
+    for (const [y, row] of this.#rows) for (const [x, value] of row) yield [x, y, value];
+  }
+}
 
 /**
  * One HashLife world: the node store, the root, and the generation. The root of level L
@@ -51,26 +68,18 @@ export class Universe {
     this.#held.length = 0;
   }
 
-  /** Replace the world by these cells. */
+  /** Replace the world by these cells (any safe-integer coordinates). */
   setCells(cells: Iterable<XY>): void {
-    const leaves = new Map<number, number>();
+    const leaves = new Sparse();
     for (const [x, y] of cells) {
       if (!Number.isSafeInteger(x) || !Number.isSafeInteger(y)) {
-        throw new RangeError(`cell (${x}, ${y}) must have integer coordinates`);
+        throw new RangeError(`cell (${x}, ${y}) must have safe-integer coordinates`);
       }
       const lx = Math.floor(x / 4);
       const ly = Math.floor(y / 4);
-      if (Math.abs(lx) >= KEY_OFFSET || Math.abs(ly) >= KEY_OFFSET) {
-        throw new RangeError(
-          `cell (${x}, ${y}) is outside the range of ±2^27 a pattern of cells can use`,
-        );
-      }
-      const key = keyOf(lx, ly);
-      leaves.set(key, (leaves.get(key) ?? 0) | (1 << ((y - ly * 4) * 4 + (x - lx * 4))));
+      leaves.set(lx, ly, (leaves.get(lx, ly) ?? 0) | (1 << ((y - ly * 4) * 4 + (x - lx * 4))));
     }
-    const blocks: [number, number, number][] = [];
-    for (const [key, bits] of leaves) blocks.push([xOf(key), yOf(key), bits]);
-    this.setBlocks(blocks);
+    this.setBlocks(leaves.entries());
   }
 
   /**
@@ -80,16 +89,9 @@ export class Universe {
   setBlocks(blocks: Iterable<readonly [number, number, number]>): void {
     const s = this.store;
     let level = 2;
-    let current = new Map<number, number>();
+    let current = new Sparse();
     for (const [bx, by, bits] of blocks) {
-      if (bits === 0) continue;
-      if (Math.abs(bx) >= KEY_OFFSET || Math.abs(by) >= KEY_OFFSET) {
-        throw new RangeError(
-          `cell (${bx * 4}, ${by * 4}) is outside the range of ±2^27 a pattern of cells can use`,
-        );
-      }
-      const key = keyOf(bx, by);
-      current.set(key, (current.get(key) ?? 0) | bits);
+      if (bits !== 0) current.set(bx, by, (current.get(bx, by) ?? 0) | bits);
     }
     this.release();
     if (current.size === 0) {
@@ -98,41 +100,41 @@ export class Universe {
     }
     // Merge 2×2 groups until the nodes are the four quadrants around the origin.
     const quadrants = (): boolean => {
-      for (const key of current.keys()) {
-        const x = xOf(key);
-        const y = yOf(key);
-        if (x < -1 || x > 0 || y < -1 || y > 0) return false;
-      }
+      for (const [x, y] of current.entries()) if (x < -1 || x > 0 || y < -1 || y > 0) return false;
       return true;
     };
     while (level < 3 || !quadrants()) {
       const empty = level === 2 ? 0 : s.emptyAt(level);
-      const parents = new Map<number, number[]>();
-      for (const [key, node] of current) {
-        const x = xOf(key);
-        const y = yOf(key);
+      const parents = new Map<number, Map<number, number[]>>();
+      for (const [x, y, node] of current.entries()) {
         const px = Math.floor(x / 2);
         const py = Math.floor(y / 2);
-        const parentKey = keyOf(px, py);
-        let kids = parents.get(parentKey);
+        let row = parents.get(py);
+        if (row === undefined) {
+          row = new Map();
+          parents.set(py, row);
+        }
+        let kids = row.get(px);
         if (kids === undefined) {
           kids = [empty, empty, empty, empty];
-          parents.set(parentKey, kids);
+          row.set(px, kids);
         }
         kids[(y - py * 2) * 2 + (x - px * 2)] = node;
       }
       level++;
-      const next = new Map<number, number>();
-      for (const [key, kids] of parents) {
-        next.set(key, this.hold(s.find(level, kids[0]!, kids[1]!, kids[2]!, kids[3]!)));
+      const next = new Sparse();
+      for (const [py, row] of parents) {
+        for (const [px, kids] of row) {
+          next.set(px, py, this.hold(s.find(level, kids[0]!, kids[1]!, kids[2]!, kids[3]!)));
+        }
       }
       this.release();
-      for (const node of next.values()) this.hold(node);
+      for (const [, , node] of next.entries()) this.hold(node);
       current = next;
     }
     const empty = s.emptyAt(level);
     const q = [empty, empty, empty, empty];
-    for (const [key, node] of current) q[(yOf(key) + 1) * 2 + (xOf(key) + 1)] = node;
+    for (const [x, y, node] of current.entries()) q[(y + 1) * 2 + (x + 1)] = node;
     this.root = s.find(level + 1, q[0]!, q[1]!, q[2]!, q[3]!);
     this.release();
     this.shrink();
