@@ -2,6 +2,7 @@
 // built-in, in code or in types (the workers engine is in ./engines/workers, entry
 // `@fanout/grid/workers`).
 export { formatColumns } from './columns.js';
+export type { FormatColumnsOptions } from './columns.js';
 export { createBitwiseEngine } from './engines/bitwise-engine.js';
 export type { BitwiseEngine, BitwiseEngineOptions } from './engines/bitwise-engine.js';
 export { countNeighbors, ruleLogic, stepCell } from './engines/cell-logic.js';
@@ -72,6 +73,7 @@ export { createHashLifeEngine, parseGenerations } from './engines/hashlife/index
 export type {
   EngineSource,
   HashLifeBounds,
+  HashLifeExactBounds,
   HashLifeEngine,
   HashLifeEngineOptions,
   HashLifeStats,

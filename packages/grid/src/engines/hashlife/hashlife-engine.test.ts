@@ -68,6 +68,12 @@ describe('hashlife: published populations at large generation counts', () => {
     expect(engine.population()).toBe(7633);
   });
 
+  it('a glider at 2^60 has an exact bounding box past 2^53', async () => {
+    await using engine = createHashLifeEngine(getBuiltinPattern('glider'));
+    await engine.step('2^60');
+    expect(engine.exactBounds()).toEqual({ x: 2n ** 58n, y: 2n ** 58n, width: 3n, height: 3n });
+  });
+
   it('populations and generations past 2^53 are exact bigints', async () => {
     // A glider gun's population grows by 5 cells a glider: past 2^53 after ~5.4e16 generations.
     await using engine = createHashLifeEngine(getBuiltinPattern('gosper-gun'));

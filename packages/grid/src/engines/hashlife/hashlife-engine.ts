@@ -37,7 +37,15 @@ export interface HashLifeStats {
   readonly collections: number;
 }
 
-/** Smallest box holding every live cell. */
+/** Smallest box holding every live cell, exactly. */
+export interface HashLifeExactBounds {
+  readonly x: bigint;
+  readonly y: bigint;
+  readonly width: bigint;
+  readonly height: bigint;
+}
+
+/** Smallest box holding every live cell (numbers: exact up to 2^53). */
 export interface HashLifeBounds {
   readonly x: number;
   readonly y: number;
@@ -73,6 +81,8 @@ export interface HashLifeEngine extends LifeEngine {
   snapshot(): Grid;
   /** Smallest box holding every live cell; undefined when the world is empty. */
   bounds(): HashLifeBounds | undefined;
+  /** The same box exactly, as bigints (coordinates past 2^53 do not fit a number). */
+  exactBounds(): HashLifeExactBounds | undefined;
   /** The cells of a window of the world as a plane `Grid`. */
   window(x: number, y: number, width: number, height: number): Grid;
   /**
@@ -220,6 +230,10 @@ class HashLife implements HashLifeEngine {
 
   bounds(): HashLifeBounds | undefined {
     return this.#universe.bounds();
+  }
+
+  exactBounds(): HashLifeExactBounds | undefined {
+    return this.#universe.exactBounds();
   }
 
   window(x: number, y: number, width: number, height: number): Grid {

@@ -2,6 +2,7 @@ export { createHashLifeEngine } from './hashlife-engine.js';
 export type {
   EngineSource,
   HashLifeBounds,
+  HashLifeExactBounds,
   HashLifeEngine,
   HashLifeEngineOptions,
   HashLifeStats,

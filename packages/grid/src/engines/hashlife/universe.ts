@@ -330,11 +330,28 @@ export class Universe {
 
   /** Smallest box holding every live cell, or undefined when the world is empty. */
   bounds(): { x: number; y: number; width: number; height: number } | undefined {
+    const box = this.exactBounds();
+    if (box === undefined) return undefined;
+    return {
+      x: Number(box.x),
+      y: Number(box.y),
+      width: Number(box.width),
+      height: Number(box.height),
+    };
+  }
+
+  /**
+   * The same box, exactly: offsets inside nodes up to level 50 are exact numbers, above that
+   * they are bigints (coordinates past 2^53 do not fit a number).
+   */
+  exactBounds(): { x: bigint; y: bigint; width: bigint; height: bigint } | undefined {
     if (this.store.pop[this.root >> 3] === 0) return undefined;
     const s = this.store;
+    type Box = [number, number, number, number];
+    type BigBox = [bigint, bigint, bigint, bigint];
     // Per node: [minX, minY, maxX, maxY] relative to the node's corner, memoized per call.
-    const memo = new Map<number, [number, number, number, number]>();
-    const edges = (node: number, level: number): [number, number, number, number] => {
+    const memo = new Map<number, Box>();
+    const edges = (node: number, level: number): Box => {
       if (level === 2) {
         let minX = 4;
         let minY = 4;
@@ -353,10 +370,10 @@ export class Universe {
       const known = memo.get(node);
       if (known) return known;
       const half = 2 ** (level - 1);
-      const box: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
-      const kids = [s.d[node]!, s.d[node + 1]!, s.d[node + 2]!, s.d[node + 3]!];
-      kids.forEach((kid, k) => {
-        if (level - 1 === 2 ? kid === 0 : s.pop[kid >> 3] === 0) return;
+      const box: Box = [Infinity, Infinity, -Infinity, -Infinity];
+      for (let k = 0; k < 4; k++) {
+        const kid = s.d[node + k]!;
+        if (level - 1 === 2 ? kid === 0 : s.pop[kid >> 3] === 0) continue;
         const [a, b, c, d] = edges(kid, level - 1);
         const dx = (k & 1) * half;
         const dy = (k >> 1) * half;
@@ -364,13 +381,40 @@ export class Universe {
         box[1] = Math.min(box[1], b + dy);
         box[2] = Math.max(box[2], c + dx);
         box[3] = Math.max(box[3], d + dy);
-      });
+      }
       memo.set(node, box);
       return box;
     };
-    const [minX, minY, maxX, maxY] = edges(this.root, this.level);
-    const o = this.origin;
-    return { x: o + minX, y: o + minY, width: maxX - minX + 1, height: maxY - minY + 1 };
+    const bigMemo = new Map<number, BigBox>();
+    const bigEdges = (node: number, level: number): BigBox => {
+      if (level <= 50) return edges(node, level).map(BigInt) as BigBox;
+      const known = bigMemo.get(node);
+      if (known) return known;
+      const half = 1n << BigInt(level - 1);
+      let box: BigBox | undefined;
+      for (let k = 0; k < 4; k++) {
+        const kid = s.d[node + k]!;
+        if (s.pop[kid >> 3] === 0) continue;
+        const [a, b, c, d] = bigEdges(kid, level - 1);
+        const dx = BigInt(k & 1) * half;
+        const dy = BigInt(k >> 1) * half;
+        const next: BigBox = [a + dx, b + dy, c + dx, d + dy];
+        box =
+          box === undefined
+            ? next
+            : [
+                next[0] < box[0] ? next[0] : box[0],
+                next[1] < box[1] ? next[1] : box[1],
+                next[2] > box[2] ? next[2] : box[2],
+                next[3] > box[3] ? next[3] : box[3],
+              ];
+      }
+      bigMemo.set(node, box!);
+      return box!;
+    };
+    const [minX, minY, maxX, maxY] = bigEdges(this.root, this.level);
+    const o = -(1n << BigInt(this.level - 1));
+    return { x: o + minX, y: o + minY, width: maxX - minX + 1n, height: maxY - minY + 1n };
   }
 
   /** Population of a 4×4 block (for callers reading blocks from `visit`). */
