@@ -425,7 +425,7 @@ describe('Life viewer in headless Chromium, served by fanout-server', () => {
   it('big world: opens an RLE far wider than the largest torus (the 2596x1 breeder)', async () => {
     await page.getByLabel('Upload a file').setInputFiles(breederRle);
     const pattern = parseRle(readFileSync(breederRle, 'utf8'));
-    await expect.poll(() => text(page, '#population')).toBe(String(pattern.cells.length));
+    await expect.poll(() => text(page, '#population')).toBe(String(pattern.liveCells.length));
     expect(await page.getByRole('alert').isHidden()).toBe(true);
     expect(await text(page, '#generation')).toBe('0');
     expect((await bigState()).zoom).toBeGreaterThan(0);
