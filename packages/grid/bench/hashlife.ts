@@ -55,6 +55,34 @@ function bgolly(
 
 const RUNS = 5;
 
+const distIndex = new URL('../dist/index.js', import.meta.url).href;
+
+/**
+ * One whole `node` process that loads the built package, reads the pattern file, runs it
+ * and prints the population: start-up included, as bgolly's times are.
+ */
+function ourProcess(file: string, generations: string): { ms: number; population: bigint } {
+  const script = `
+    import { readFileSync } from 'node:fs';
+    const { createHashLifeEngine, parsePattern } = await import(${JSON.stringify(distIndex)});
+    const engine = createHashLifeEngine(parsePattern(readFileSync(${JSON.stringify(file)}, 'utf8')));
+    await engine.step(${JSON.stringify(generations)});
+    console.log(String(engine.exactPopulation()));
+  `;
+  const start = performance.now();
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'utf8',
+  });
+  const ms = performance.now() - start;
+  if (run.status !== 0) throw new Error(`our process failed: ${run.stderr}`);
+  return { ms, population: BigInt(run.stdout.trim()) };
+}
+
+const ratio = (ours: number, theirs: number): string =>
+  ours <= theirs
+    ? `${(theirs / ours).toFixed(1)}x faster`
+    : `${(ours / theirs).toFixed(1)}x slower`;
+
 async function hashlifeRow(
   rows: BenchRow[],
   label: string,
@@ -63,57 +91,53 @@ async function hashlifeRow(
   generations: string,
   golly: boolean,
 ): Promise<void> {
-  const times: number[] = [];
+  const inProcess: number[] = [];
   let population = 0n;
   for (let r = 0; r < RUNS; r++) {
     const start = performance.now();
     await using engine = createHashLifeEngine(pattern);
     await engine.step(generations);
     population = engine.exactPopulation();
-    times.push(performance.now() - start);
+    inProcess.push(performance.now() - start);
   }
-  const ours = median(times);
+  const processes = Array.from({ length: RUNS }, () => ourProcess(file, generations));
+  if (processes.some((run) => run.population !== population)) {
+    throw new Error(`${label}: the built package disagrees with the sources`);
+  }
+  const whole = median(processes.map((run) => run.ms));
+  const ours = `${whole.toFixed(0)} ms (in process ${median(inProcess).toFixed(0)} ms)`;
   if (!golly) {
-    rows.push({
-      name: label,
-      ours: `${ours.toFixed(0)} ms`,
-      baseline: 'bgolly not installed',
-      ratio: '-',
-    });
+    rows.push({ name: label, ours, baseline: 'bgolly not installed', ratio: '-' });
     return;
   }
-  const gollyTimes: number[] = [];
-  let gollyPopulation = 0n;
-  for (let r = 0; r < RUNS; r++) {
-    const run = bgolly(['-h'], file, generations);
-    gollyTimes.push(run.ms);
-    gollyPopulation = run.population;
-  }
-  const theirs = median(gollyTimes);
+  const gollyRuns = Array.from({ length: RUNS }, () => bgolly(['-h'], file, generations));
+  const theirs = median(gollyRuns.map((run) => run.ms));
+  const gollyPopulation = gollyRuns[0]!.population;
   const same =
     gollyPopulation === population ? 'same population' : `POPULATION DIFFERS: ${gollyPopulation}`;
   rows.push({
     name: `${label} (pop ${population})`,
-    ours: `${ours.toFixed(0)} ms`,
+    ours,
     baseline: `${theirs.toFixed(0)} ms (bgolly -h, ${same})`,
-    ratio:
-      ours <= theirs
-        ? `${(theirs / ours).toFixed(1)}x faster`
-        : `${(ours / theirs).toFixed(1)}x slower`,
+    ratio: ratio(whole, theirs),
   });
 }
 
+/** One of our engines on the torus soup: runs it and says how long it took. */
+export interface TorusRunner {
+  readonly label: string;
+  readonly run: () => Promise<{ ms: number; population: number }>;
+}
+
 /**
- * The HashLife rows (gun to 10^9, acorn to 10^6, a breeder to 10^9) and the 2048² torus
- * soup row (`bitwise` against QuickLife). `stepTorus` runs the soup on our engine.
+ * The HashLife rows (gun to 10^9, acorn to 10^6, a breeder to 10^9, and against our tile
+ * engine) and the 2048² torus soup rows (each runner against QuickLife).
  */
 export async function hashlifeBench(
-  torus:
-    | { grid: Grid; generations: number; step: () => Promise<{ ms: number; population: number }> }
-    | undefined,
+  torus: { grid: Grid; generations: number; runners: readonly TorusRunner[] } | undefined,
 ): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  const golly = hasBgolly();
+  const gollyHere = hasBgolly();
   const dir = mkdtempSync(join(tmpdir(), 'fanout-hashlife-bench-'));
   try {
     const write = (name: string, pattern: Pattern): string => {
@@ -128,7 +152,7 @@ export async function hashlifeBench(
       gun,
       write('gun.rle', gun),
       '1000000000',
-      golly,
+      gollyHere,
     );
     const acorn = getBuiltinPattern('acorn');
     await hashlifeRow(
@@ -137,7 +161,7 @@ export async function hashlifeBench(
       acorn,
       write('acorn.rle', acorn),
       '1000000',
-      golly,
+      gollyHere,
     );
     // Why hashlife is the CLI's default for --topology unbounded: the tile engine steps
     // every glider every generation.
@@ -160,7 +184,7 @@ export async function hashlifeBench(
         name: `Gosper gun, ${generations} gens: hashlife vs unbounded (tiles)`,
         ours: `${h.toFixed(1)} ms`,
         baseline: `${t.toFixed(1)} ms (unbounded engine)`,
-        ratio: h <= t ? `${(t / h).toFixed(1)}x faster` : `${(h / t).toFixed(1)}x slower`,
+        ratio: ratio(h, t),
       });
     }
     const breederFile = fixture('quadratic-growth-2596x1.rle');
@@ -171,50 +195,49 @@ export async function hashlifeBench(
       breeder,
       breederFile,
       '1000000000',
-      golly,
+      gollyHere,
     );
     if (torus !== undefined) {
       const { grid, generations } = torus;
-      const times: number[] = [];
-      let population = 0;
-      for (let r = 0; r < 3; r++) {
-        const run = await torus.step();
-        times.push(run.ms);
-        population = run.population;
-      }
-      const ours = median(times);
-      const label = `torus ${grid.width}x${grid.height} soup, ${generations} gens (pop ${population})`;
-      if (!golly) {
-        rows.push({
-          name: label,
-          ours: `${ours.toFixed(0)} ms`,
-          baseline: 'bgolly not installed',
-          ratio: '-',
-        });
-      } else {
+      let golly: { ms: number; population: bigint } | undefined;
+      if (gollyHere) {
         // Golly's bounded-grid suffix :T makes the same torus for QuickLife.
         const file = join(dir, 'torus.rle');
         writeFileSync(
           file,
           formatRle(grid).replace(/rule = (\S+)/, `rule = $1:T${grid.width},${grid.height}`),
         );
-        const gollyTimes: number[] = [];
-        let gollyPopulation = 0n;
+        const runs = [0, 1, 2].map(() => bgolly([], file, String(generations)));
+        golly = { ms: median(runs.map((r) => r.ms)), population: runs[0]!.population };
+      }
+      for (const runner of torus.runners) {
+        const times: number[] = [];
+        let population = 0;
         for (let r = 0; r < 3; r++) {
-          const run = bgolly([], file, String(generations));
-          gollyTimes.push(run.ms);
-          gollyPopulation = run.population;
+          const run = await runner.run();
+          times.push(run.ms);
+          population = run.population;
         }
-        const theirs = median(gollyTimes);
+        const ours = median(times);
+        const label = `torus ${grid.width}x${grid.height} soup, ${generations} gens, ${runner.label} (pop ${population})`;
+        if (golly === undefined) {
+          rows.push({
+            name: label,
+            ours: `${ours.toFixed(0)} ms`,
+            baseline: 'bgolly not installed',
+            ratio: '-',
+          });
+          continue;
+        }
         const same =
-          gollyPopulation === BigInt(population)
+          golly.population === BigInt(population)
             ? 'same population'
-            : `POPULATION DIFFERS: ${gollyPopulation}`;
+            : `POPULATION DIFFERS: ${golly.population}`;
         rows.push({
           name: label,
           ours: `${ours.toFixed(0)} ms`,
-          baseline: `${theirs.toFixed(0)} ms (bgolly QuickLife, ${same})`,
-          ratio: `${(theirs / ours).toFixed(1)}x faster`,
+          baseline: `${golly.ms.toFixed(0)} ms (bgolly QuickLife, ${same})`,
+          ratio: `${(golly.ms / ours).toFixed(1)}x faster`,
         });
       }
     }

@@ -15,12 +15,16 @@ for (let y = 0; y < SIZE; y++) {
 const rows = await hashlifeBench({
   grid,
   generations: 1000,
-  step: async () => {
-    const engine = createBitwiseEngine(grid);
-    const start = performance.now();
-    engine.stepSync(1000);
-    const ms = performance.now() - start;
-    return { ms, population: engine.population() };
-  },
+  runners: [
+    {
+      label: 'bitwise',
+      run: async () => {
+        const engine = createBitwiseEngine(grid);
+        const start = performance.now();
+        engine.stepSync(1000);
+        return { ms: performance.now() - start, population: engine.population() };
+      },
+    },
+  ],
 });
 for (const row of rows) console.log([row.name, row.ours, row.baseline, row.ratio].join(' | '));
