@@ -399,15 +399,15 @@ export class Universe {
         const dx = BigInt(k & 1) * half;
         const dy = BigInt(k >> 1) * half;
         const next: BigBox = [a + dx, b + dy, c + dx, d + dy];
-        box =
-          box === undefined
-            ? next
-            : [
-                next[0] < box[0] ? next[0] : box[0],
-                next[1] < box[1] ? next[1] : box[1],
-                next[2] > box[2] ? next[2] : box[2],
-                next[3] > box[3] ? next[3] : box[3],
-              ];
+        if (box === undefined) {
+          box = next;
+          continue;
+        }
+        // Bigints: no Math.min / Math.max.
+        if (next[0] < box[0]) box[0] = next[0];
+        if (next[1] < box[1]) box[1] = next[1];
+        if (next[2] > box[2]) box[2] = next[2];
+        if (next[3] > box[3]) box[3] = next[3];
       }
       bigMemo.set(node, box!);
       return box!;
