@@ -18,6 +18,13 @@ import {
 } from '@fanout/grid';
 import { ConnectionClosedError, GuessTimeoutError, ProtocolError } from '@fanout/guess-protocol';
 import { NaiveTooLargeError, PairsSyntaxError, ResultsMismatchError } from '@fanout/parallel-gcd';
+import {
+  JobAttemptsExceededError,
+  QueueConnectionError,
+  QueueNameError,
+  RedisUrlError,
+  UnsupportedValueError,
+} from '@fanout/queue';
 import { CheckpointError, InputError, OutputWriteError } from '@fanout/tail';
 
 /** Exit codes of the `fanout` command (see CLI.md). */
@@ -34,6 +41,16 @@ export class UsageError extends Error {
   static readonly code = 'FANOUT_USAGE';
   readonly code = UsageError.code;
   override readonly name = 'UsageError';
+}
+
+/**
+ * `fanout gcd --mode queue`: no `fanout worker` serves the queue, so nothing would run the
+ * pairs. Exit 1.
+ */
+export class NoQueueWorkersError extends Error {
+  static readonly code = 'FANOUT_NO_QUEUE_WORKERS';
+  readonly code = NoQueueWorkersError.code;
+  override readonly name = 'NoQueueWorkersError';
 }
 
 /** Why a command was asked to stop: the first SIGINT/SIGTERM (exit 130/143). */
@@ -68,6 +85,8 @@ export const USER_INPUT_CODES: ReadonlySet<string> = new Set([
   InputError.code,
   CheckpointError.code,
   GenerationCountError.code,
+  RedisUrlError.code,
+  QueueNameError.code,
 ]);
 
 /** Codes of runtime failures: exit 1 (see `USER_INPUT_CODES`). */
@@ -84,6 +103,10 @@ export const RUNTIME_CODES: ReadonlySet<string> = new Set([
   ResultsMismatchError.code,
   OutputWriteError.code,
   HashLifeMemoryError.code,
+  NoQueueWorkersError.code,
+  QueueConnectionError.code,
+  JobAttemptsExceededError.code,
+  UnsupportedValueError.code,
 ]);
 
 /** System error codes that come from what the user asked for (a path, an address). */

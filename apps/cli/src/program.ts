@@ -8,6 +8,9 @@ import packageJson from '../package.json' with { type: 'json' };
 import { ENGINE_FLAGS } from './commands/life-engine.js';
 import { decimal, generationCount, integer, nonEmpty, port, size } from './options.js';
 
+/** The queue `fanout worker` and `fanout gcd --mode queue` use unless told otherwise. */
+const DEFAULT_QUEUE = 'fanout';
+
 /** What every command action receives besides its options. */
 export interface CommandContext {
   /** Aborted on SIGINT/SIGTERM. */
@@ -259,9 +262,23 @@ export function createProgram(context: CommandContext): Command {
       ).argParser(nonEmpty),
     )
     .addOption(
-      new Option('--mode <mode>', 'which runs to do')
-        .choices(['serial', 'async', 'workers', 'all'])
+      new Option(
+        '--mode <mode>',
+        'which runs to do (queue: on fanout worker processes, needs --redis)',
+      )
+        .choices(['serial', 'async', 'workers', 'queue', 'all'])
         .default('all'),
+    )
+    .addOption(
+      new Option(
+        '--redis <url>',
+        'Redis of the queue run (redis://[:password@]host:port[/db], rediss:// for TLS); with --mode all, adds the queue row',
+      ).argParser(nonEmpty),
+    )
+    .addOption(
+      new Option('--queue <name>', 'queue the fanout worker processes serve')
+        .argParser(nonEmpty)
+        .default(DEFAULT_QUEUE),
     )
     .addOption(
       new Option(
@@ -283,6 +300,32 @@ export function createProgram(context: CommandContext): Command {
     .action(async (options) => {
       const { runGcd } = await import('./commands/gcd.js');
       await runGcd(options, context);
+    });
+
+  program
+    .command('worker')
+    .description(
+      "serve fanout's module tasks (gcd) from a Redis queue on this machine until SIGINT/SIGTERM",
+    )
+    .addOption(
+      new Option(
+        '--redis <url>',
+        'Redis to take jobs from (redis://[:password@]host:port[/db], rediss:// for TLS)',
+      )
+        .argParser(nonEmpty)
+        .makeOptionMandatory(),
+    )
+    .addOption(
+      new Option('--queue <name>', 'queue to serve').argParser(nonEmpty).default(DEFAULT_QUEUE),
+    )
+    .addOption(
+      new Option('--threads <n>', 'jobs computed at once (worker threads)')
+        .argParser(integer(1, 256))
+        .default(availableParallelism()),
+    )
+    .action(async (options) => {
+      const { runWorker } = await import('./commands/worker.js');
+      await runWorker(options, context);
     });
 
   program
