@@ -7,6 +7,8 @@ import { ExecutorClosedError, QueueFullError, WorkerCrashedError } from '@fanout
 import {
   EngineClosedError,
   EngineWorkerError,
+  GenerationCountError,
+  HashLifeMemoryError,
   PatternSyntaxError,
   PatternTooLargeError,
   PatternUnsupportedError,
@@ -88,6 +90,7 @@ export const USER_INPUT_CODES: ReadonlySet<string> = new Set([
   NaiveTooLargeError.code,
   InputError.code,
   CheckpointError.code,
+  GenerationCountError.code,
   RedisUrlError.code,
   QueueNameError.code,
 ]);
@@ -105,6 +108,7 @@ export const RUNTIME_CODES: ReadonlySet<string> = new Set([
   GuessTimeoutError.code,
   ResultsMismatchError.code,
   OutputWriteError.code,
+  HashLifeMemoryError.code,
   NoQueueWorkersError.code,
   QueueConnectionError.code,
   JobAttemptsExceededError.code,
