@@ -6,19 +6,24 @@ import { compareRank } from './siblings.js';
 export interface Placed {
   gen: Generation;
   view: Candidate;
+  /** Found for the first time by this look (never seen before, or forgotten as empty). */
+  fresh: boolean;
 }
 
 const cmp = (x: bigint, y: bigint) => (x === y ? 0 : x < y ? -1 : 1);
 
 /**
- * Orders unfinished generations oldest first. Each ended when its file was last written: a
- * rotated file is not written after its rotation (renamed, or copied by copytruncate, which
- * writes the copy then), a deleted file we hold not after its deletion, and the file at the
- * path is the newest. So: the path's file last, the others by modification time. Equal times
- * (a coarse clock, rotations within one tick) are told apart by the rotated names: numbered
- * shifting (`.1` newest) or increasing (`.7` newer than `.6`) and date stamps, the direction
- * taken from the names whose times differ (or, without any, shifting when the numbers run
- * `.1`, `.2`… up from 1); then by the order they were found in.
+ * Orders unfinished generations oldest first. The file at the path is the newest. Before it,
+ * what earlier looks knew comes first, in the order they gave it: a generation never seen
+ * came to the path after the last look, so after everything known then (file times cannot
+ * say so: a coarse clock gives files rotated within a few milliseconds the same time).
+ * Generations found for the first time by one look are ordered by when their file was last
+ * written: a rotated file is not written after its rotation (renamed, or copied by
+ * copytruncate, which writes the copy then), a deleted file we hold not after its deletion.
+ * Equal times are told apart by the rotated names: numbered shifting (`.1` newest) or
+ * increasing (`.7` newer than `.6`) and date stamps, the direction taken from the names
+ * whose times differ (or, without any, shifting when the numbers run `.1`, `.2`… up from
+ * 1); then by the order they were found in.
  */
 export function readingOrder(placed: readonly Placed[]): Placed[] {
   const descending = ranksDescend(placed.map((p) => p.view));
@@ -32,6 +37,8 @@ export function readingOrder(placed: readonly Placed[]): Placed[] {
   const index = new Map(placed.map((p, i) => [p, i]));
   return [...placed].sort((a, b) => {
     if (a.view.live !== b.view.live) return a.view.live ? 1 : -1;
+    if (a.fresh !== b.fresh) return a.fresh ? 1 : -1;
+    if (!a.fresh) return (index.get(a) as number) - (index.get(b) as number);
     return (
       cmp(a.view.stats.mtimeNs, b.view.stats.mtimeNs) ||
       byName(a.view, b.view) ||

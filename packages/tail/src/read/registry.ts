@@ -212,7 +212,13 @@ export class Registry {
     }
     this.#prune();
     const order = readingOrder(
-      this.gens.filter((g) => !g.done).map((gen) => ({ gen, view: view.get(gen) as Candidate })),
+      this.gens
+        .filter((g) => !g.done)
+        .map((gen) => ({
+          gen,
+          view: view.get(gen) as Candidate,
+          fresh: !unfinished.includes(gen),
+        })),
     );
     this.gens = [...this.gens.filter((g) => g.done), ...order.map((o) => o.gen)];
     return order[0];
