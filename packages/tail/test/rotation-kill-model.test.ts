@@ -152,7 +152,7 @@ function startMerger(
   });
   proc.stdout?.resume();
   const exited = new Promise<number | null>((resolve) =>
-    proc.on('exit', (code) => {
+    proc.on('close', (code) => {
       running.delete(proc);
       reports.push(...err.split('\n').filter((l) => l !== ''));
       resolve(code);

@@ -531,14 +531,22 @@ export class FileFollower {
       this.#reappear = false;
       this.#emit({ type: 'recreated', path: this.#label, identity: next.gen.identity });
     }
-    this.#open(next.gen, isLive, await this.#tailOf(next.gen));
+    const tail = await this.#tailOf(next.gen);
+    // Its file changed since the look (truncated): look again.
+    if (!tail) return this.#look();
+    this.#open(next.gen, isLive, tail);
     return true;
   }
 
-  async #tailOf(gen: Generation): Promise<Buffer> {
+  /**
+   * The bytes before a generation's offset, as the look found them (the registry keeps them).
+   * Only a digest known: read now and checked against it (undefined when they differ).
+   */
+  async #tailOf(gen: Generation): Promise<Buffer | undefined> {
     if (Buffer.isBuffer(gen.tail)) return gen.tail;
     const n = Math.min(gen.tail.bytes, gen.offset);
-    return gen.fh ? readAt(gen.fh, gen.offset - n, n) : EMPTY;
+    const bytes = gen.fh ? await readAt(gen.fh, gen.offset - n, n) : EMPTY;
+    return tailMatches(gen, bytes) ? bytes : undefined;
   }
 
   #resetLines(offset: number): void {

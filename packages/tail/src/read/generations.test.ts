@@ -1,6 +1,7 @@
 import {
   appendFileSync,
   copyFileSync,
+  readFileSync,
   renameSync,
   truncateSync,
   unlinkSync,
@@ -12,6 +13,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir, waitFor } from '@fanout/test-kit';
 import type { FollowState, TailEvent } from '../types.js';
 import { FileFollower } from './follower.js';
+import { generationOf } from './generations.js';
+import { Registry } from './registry.js';
+import { scan } from './scan.js';
+import { DEFAULT_ROTATED, SiblingMatcher } from './siblings.js';
 
 /**
  * The races of copytruncate and restarts, made deterministic: every change to the files
@@ -170,5 +175,45 @@ describe('generations rotated within one clock tick while down', () => {
     const b = follow(file, { follow: false, from: saved });
     await b.done;
     expect(b.got).toEqual(lines(2, 8));
+  });
+});
+
+describe('a resumed generation truncated between a look and its first read', () => {
+  it('keeps the bytes before its offset as the look checked them, not as the file holds them later', async () => {
+    const file = join(dir, 'a.log');
+    writeFileSync(file, text(lines(0, 200)));
+    const a = follow(file, { follow: false });
+    await a.done;
+    appendFileSync(file, text(lines(200, 202)));
+    // Through JSON, as a checkpoint stores it: only a digest of the bytes before the offset.
+    const saved = JSON.parse(JSON.stringify(a.follower.state())) as FollowState;
+    const [position] = saved.generations;
+    if (!position) throw new Error('no generation in the state');
+    const registry = new Registry(file, file, [generationOf(position, file)], () => {});
+    const target = {
+      dir,
+      path: file,
+      label: file,
+      siblings: new SiblingMatcher('a.log', DEFAULT_ROTATED),
+    };
+    const cands = await scan(target, []);
+    const next = await registry.update(cands, { history: false, fromEnd: false });
+    // copytruncate right after the look, and the file refilled past the old offset.
+    const before = readFileSync(file).subarray(
+      position.offset - (position.tailBytes ?? 0),
+      position.offset,
+    );
+    truncateSync(file, 0);
+    appendFileSync(file, text(lines(1000, 1400)));
+    try {
+      expect(next?.gen.offset).toBe(position.offset);
+      expect(Buffer.isBuffer(next?.gen.tail)).toBe(true);
+      expect(next?.gen.tail).toEqual(before);
+      expect(
+        readFileSync(file).subarray(position.offset - (position.tailBytes ?? 0), position.offset),
+      ).not.toEqual(before);
+    } finally {
+      for (const c of cands) await c.fh.close();
+    }
   });
 });

@@ -102,7 +102,11 @@ export class Registry {
     // 1. Unfinished generations where they were.
     for (const g of unfinished) {
       const c = free().find((x) => sameInode(g.identity, x.identity));
-      if (c && (await continuesIn(g, c))) {
+      const tail = c && (await continuedTail(g, c));
+      if (c && tail) {
+        // Kept as read: later reads are checked against these bytes, not against what the
+        // file holds when it is opened (it may have been truncated since this look).
+        g.tail = tail;
         claimed.set(c, g);
         view.set(g, c);
       }
@@ -121,7 +125,9 @@ export class Registry {
       let copy: Candidate | undefined;
       for (const c of free()) {
         if (c === own || !holdsContentOf(c.head, g)) continue;
-        if (!copy && Number(c.stats.size) >= g.offset && tailMatches(g, await tailAt(c, g))) {
+        const tail = !copy && Number(c.stats.size) >= g.offset ? await tailAt(c, g) : undefined;
+        if (tail && tailMatches(g, tail)) {
+          g.tail = tail;
           copy = c;
           claimed.set(c, g);
           view.set(g, c);
@@ -249,11 +255,15 @@ function tailAt(c: Candidate, gen: Generation): Promise<Buffer> {
   return readAt(c.fh, gen.offset - n, n);
 }
 
-/** `c` (the same inode) still holds `gen`: the same first bytes, and the same bytes before its offset. */
-async function continuesIn(gen: Generation, c: Candidate): Promise<boolean> {
-  if (!headMatches(c.head, gen.identity)) return false;
-  if (Number(c.stats.size) < gen.offset) return false;
-  return tailMatches(gen, await tailAt(c, gen));
+/**
+ * `c` (the same inode) still holds `gen`: the same first bytes, and the same bytes before its
+ * offset — those bytes, or undefined.
+ */
+async function continuedTail(gen: Generation, c: Candidate): Promise<Buffer | undefined> {
+  if (!headMatches(c.head, gen.identity)) return undefined;
+  if (Number(c.stats.size) < gen.offset) return undefined;
+  const tail = await tailAt(c, gen);
+  return tailMatches(gen, tail) ? tail : undefined;
 }
 
 /** The candidate's bytes just before `offset` (up to TAIL_BYTES). */
