@@ -89,6 +89,8 @@ type ReadOutcome = LineBatch | 'eof' | 'more' | 'truncated' | 'look';
 
 const EMPTY = Buffer.alloc(0);
 const SAFETY_MS = 10_000;
+/** Looks made again at most when a file changed under one (see `Registry.changedUnder`). */
+const MAX_LOOKS = 8;
 
 function codeOf(e: unknown): unknown {
   return e !== null && typeof e === 'object' && 'code' in e ? e.code : undefined;
@@ -503,7 +505,11 @@ export class FileFollower {
     const first = this.#firstLook;
     this.#firstLook = false;
     const held = this.#registry.held();
-    const cands = await scan(this.#target, held);
+    let cands = await scan(this.#target, held);
+    for (let again = 0; again < MAX_LOOKS && (await this.#registry.changedUnder(cands)); again++) {
+      for (const c of cands) if (!this.#registry.holds(c.fh)) await c.fh.close().catch(() => {});
+      cands = await scan(this.#target, held);
+    }
     let next: Awaited<ReturnType<Registry['update']>>;
     try {
       if (first && this.#opts.onMismatch) await this.#checkResumed(cands);

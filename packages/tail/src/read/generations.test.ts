@@ -217,3 +217,42 @@ describe('a resumed generation truncated between a look and its first read', () 
     }
   });
 });
+
+describe('a generation truncated between a look and the registry update', () => {
+  it('the look is made again (the copy made after the listing is found) instead of taking the lines for lost', async () => {
+    const file = join(dir, 'a.log');
+    writeFileSync(file, text(lines(0, 200)));
+    const a = follow(file, { follow: false });
+    await a.done;
+    appendFileSync(file, text(lines(200, 210)));
+    const saved = JSON.parse(JSON.stringify(a.follower.state())) as FollowState;
+    const [position] = saved.generations;
+    if (!position) throw new Error('no generation in the state');
+    const events: TailEvent[] = [];
+    const registry = new Registry(file, file, [generationOf(position, file)], (e) =>
+      events.push(e),
+    );
+    const target = {
+      dir,
+      path: file,
+      label: file,
+      siblings: new SiblingMatcher('a.log', DEFAULT_ROTATED),
+    };
+    const first = await scan(target, []);
+    // copytruncate after the listing: the look knows neither the copy nor the truncation.
+    copyFileSync(file, `${file}.1`);
+    truncateSync(file, 0);
+    appendFileSync(file, text(lines(1000, 1400)));
+    const second = await scan(target, []);
+    try {
+      expect(await registry.changedUnder(first)).toBe(true);
+      expect(await registry.changedUnder(second)).toBe(false);
+      const next = await registry.update(second, { history: false, fromEnd: false });
+      expect(next?.view.path).toBe(`${file}.1`);
+      expect(next?.gen.offset).toBe(position.offset);
+      expect(events).toEqual([]);
+    } finally {
+      for (const c of [...first, ...second]) await c.fh.close();
+    }
+  });
+});

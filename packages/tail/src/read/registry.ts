@@ -81,6 +81,26 @@ export class Registry {
   }
 
   /**
+   * True when a file changed between the look that made `cands` and now in a way that would
+   * mislead `update`: a generation's file still held it as the look saw it (same first bytes,
+   * long enough) but holds other bytes before its offset now, and its size or times moved
+   * since (copytruncate just truncated it; its copy was made after the listing, so only a
+   * new look finds it). Such a look is made again instead of taking the lines for lost.
+   */
+  async changedUnder(cands: readonly Candidate[]): Promise<boolean> {
+    for (const g of this.gens) {
+      if (g.done) continue;
+      const c = cands.find((x) => sameInode(g.identity, x.identity));
+      if (!c || !headMatches(c.head, g.identity) || Number(c.stats.size) < g.offset) continue;
+      if (tailMatches(g, await tailAt(c, g))) continue;
+      const now = await c.fh.stat({ bigint: true }).catch(() => undefined);
+      if (!now || now.size !== c.stats.size || now.mtimeNs !== c.stats.mtimeNs) return true;
+      if (now.ctimeNs !== c.stats.ctimeNs) return true;
+    }
+    return false;
+  }
+
+  /**
    * Brings every generation up to date with `cands` and returns the oldest unfinished one
    * with the file to read it from (undefined: nothing to read). Generations found nowhere
    * are finished, reported as `truncated` (their file holds other content now) or
