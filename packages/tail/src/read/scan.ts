@@ -49,8 +49,10 @@ const sameFile = (a: BigIntStats, b: BigIntStats) => a.dev === b.dev && a.ino ==
  * Opens the input's path and its rotated siblings — a consistent picture: after opening
  * every name, the directory is listed and every name is `stat`ed again, and while a name
  * appeared, vanished or now names another file (a rotation renamed files between the
- * listing and the opens, so a file could have been missed or seen twice) everything is
- * looked at again. Files the follower holds are reused (one handle per file), and those
+ * listing and the opens, so a file could have been missed or seen twice), or a file is
+ * shorter or starts with other bytes than when opened (copytruncate, which keeps the inode,
+ * ran after its open and before the listing that shows its copy), everything is looked at
+ * again. Files the follower holds are reused (one handle per file), and those
  * found under no name any more are added as `unnamed` (still readable). Siblings that are
  * not readable regular files are no generations and are left out; for the path itself the
  * `InputError` is thrown.
@@ -179,6 +181,12 @@ async function unchanged(
       continue; // the path itself is always wanted, and may be missing
     }
     if (!c || !sameFile(st, c.stats)) return false;
+    // The same inode, truncated since it was opened (copytruncate keeps the inode): its
+    // first bytes and size as opened are not what it holds now, while the copy listed
+    // beside it already is.
+    if (st.size < c.stats.size) return false;
+    const head = await readAt(c.fh, 0, c.head.length).catch(() => Buffer.alloc(0));
+    if (!head.equals(c.head)) return false;
   }
   return true;
 }
