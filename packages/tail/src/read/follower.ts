@@ -19,7 +19,7 @@ import {
   withHead,
 } from './identity.js';
 import { RecordAssembler } from './records.js';
-import { Registry } from './registry.js';
+import { changedSince, Registry } from './registry.js';
 import { type Candidate, scan, type ScanTarget } from './scan.js';
 import { DEFAULT_ROTATED, SiblingMatcher } from './siblings.js';
 import { type LinePart, LineSplitter } from './splitter.js';
@@ -89,7 +89,7 @@ type ReadOutcome = LineBatch | 'eof' | 'more' | 'truncated' | 'look';
 
 const EMPTY = Buffer.alloc(0);
 const SAFETY_MS = 10_000;
-/** Looks made again at most when a file changed under one (see `Registry.changedUnder`). */
+/** Looks made at most when files keep changing under them (see `Registry.update`). */
 const MAX_LOOKS = 8;
 
 function codeOf(e: unknown): unknown {
@@ -504,24 +504,25 @@ export class FileFollower {
   async #look(): Promise<boolean> {
     const first = this.#firstLook;
     this.#firstLook = false;
-    const held = this.#registry.held();
-    let cands = await scan(this.#target, held);
-    for (let again = 0; again < MAX_LOOKS && (await this.#registry.changedUnder(cands)); again++) {
-      for (const c of cands) if (!this.#registry.holds(c.fh)) await c.fh.close().catch(() => {});
-      cands = await scan(this.#target, held);
-    }
+    let cands: Candidate[] = [];
     let next: Awaited<ReturnType<Registry['update']>>;
-    try {
-      if (first && this.#opts.onMismatch) await this.#checkResumed(cands);
-      next = await this.#registry.update(cands, {
-        history: first && !this.#resumedState,
-        fromEnd: this.#opts.from === 'end',
-      });
-    } finally {
-      // Every file no generation holds any more is closed.
-      for (const fh of new Set([...held.map((h) => h.fh), ...cands.map((c) => c.fh)])) {
-        if (!this.#registry.holds(fh)) await fh.close().catch(() => {});
+    for (let attempt = 1; ; attempt++) {
+      const held = this.#registry.held();
+      cands = await scan(this.#target, held);
+      try {
+        if (first && this.#opts.onMismatch) await this.#checkResumed(cands);
+        next = await this.#registry.update(cands, {
+          history: first && !this.#resumedState,
+          fromEnd: this.#opts.from === 'end',
+          lastTry: attempt >= MAX_LOOKS,
+        });
+      } finally {
+        // Every file no generation holds any more is closed.
+        for (const fh of new Set([...held.map((h) => h.fh), ...cands.map((c) => c.fh)])) {
+          if (!this.#registry.holds(fh)) await fh.close().catch(() => {});
+        }
       }
+      if (next !== 'again') break;
     }
     const live = cands.some((c) => c.live);
     if (!next) {
@@ -585,7 +586,9 @@ export class FileFollower {
           );
         }
         const n = Math.min(g.offset, Buffer.isBuffer(g.tail) ? g.tail.length : g.tail.bytes);
-        if (!tailMatches(g, await readAt(same.fh, g.offset - n, n))) {
+        const before = await readAt(same.fh, g.offset - n, n);
+        // A file truncated since the look is for the next look to judge.
+        if (!tailMatches(g, before) && !(await changedSince(same))) {
           throw fail(
             `input ${this.#label}: the bytes before offset ${g.offset} of ${same.path} are not the recorded ones`,
           );

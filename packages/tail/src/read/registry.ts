@@ -24,6 +24,8 @@ export interface LookOptions {
    */
   history: boolean;
   fromEnd: boolean;
+  /** Never answer `'again'` (the looks made again did not settle). */
+  lastTry?: boolean;
 }
 
 /** The generation to read next and the file it is read from. */
@@ -81,32 +83,32 @@ export class Registry {
   }
 
   /**
-   * True when a file changed between the look that made `cands` and now in a way that would
-   * mislead `update`: a generation's file still held it as the look saw it (same first bytes,
-   * long enough) but holds other bytes before its offset now, and its size or times moved
-   * since (copytruncate just truncated it; its copy was made after the listing, so only a
-   * new look finds it). Such a look is made again instead of taking the lines for lost.
-   */
-  async changedUnder(cands: readonly Candidate[]): Promise<boolean> {
-    for (const g of this.gens) {
-      if (g.done) continue;
-      const c = cands.find((x) => sameInode(g.identity, x.identity));
-      if (!c || !headMatches(c.head, g.identity) || Number(c.stats.size) < g.offset) continue;
-      if (tailMatches(g, await tailAt(c, g))) continue;
-      const now = await c.fh.stat({ bigint: true }).catch(() => undefined);
-      if (!now || now.size !== c.stats.size || now.mtimeNs !== c.stats.mtimeNs) return true;
-      if (now.ctimeNs !== c.stats.ctimeNs) return true;
-    }
-    return false;
-  }
-
-  /**
    * Brings every generation up to date with `cands` and returns the oldest unfinished one
    * with the file to read it from (undefined: nothing to read). Generations found nowhere
    * are finished, reported as `truncated` (their file holds other content now) or
-   * `vanished` (gone) with the bytes that could not be read.
+   * `vanished` (gone) with the bytes that could not be read. `'again'` (nothing changed):
+   * a file changed under the look in a way that would mislead it — a generation's file
+   * still held it when looked at (same first bytes, long enough) but holds other bytes
+   * before its offset now, and has changed since (copytruncate truncated it after the
+   * listing; only a new look sees its copy).
    */
-  async update(cands: readonly Candidate[], options: LookOptions): Promise<Next | undefined> {
+  async update(
+    cands: readonly Candidate[],
+    options: LookOptions,
+  ): Promise<Next | undefined | 'again'> {
+    // The bytes before each generation's offset, read once: what is decided here and every
+    // later read are checked against these (the file may be truncated at any moment).
+    const tails = new Map<Generation, Buffer>();
+    for (const g of this.gens) {
+      if (g.done || (g.offset === 0 && g.identity.fingerprintBytes === 0)) continue;
+      const c = cands.find(
+        (x) => sameInode(g.identity, x.identity) && headMatches(x.head, g.identity),
+      );
+      if (!c || Number(c.stats.size) < g.offset) continue;
+      const tail = await tailAt(c, g);
+      if (tailMatches(g, tail)) tails.set(g, tail);
+      else if (!options.lastTry && (await changedSince(c))) return 'again';
+    }
     // Nothing read and nothing to recognise it by (its file was empty): found again as new
     // (and still reported when it leaves the path, if it was there).
     const forgotten = this.gens.filter(
@@ -122,8 +124,8 @@ export class Registry {
     // 1. Unfinished generations where they were.
     for (const g of unfinished) {
       const c = free().find((x) => sameInode(g.identity, x.identity));
-      const tail = c && (await continuedTail(g, c));
-      if (c && tail) {
+      const tail = tails.get(g);
+      if (c && tail && headMatches(c.head, g.identity)) {
         // Kept as read: later reads are checked against these bytes, not against what the
         // file holds when it is opened (it may have been truncated since this look).
         g.tail = tail;
@@ -276,14 +278,15 @@ function tailAt(c: Candidate, gen: Generation): Promise<Buffer> {
 }
 
 /**
- * `c` (the same inode) still holds `gen`: the same first bytes, and the same bytes before its
- * offset — those bytes, or undefined.
+ * The file changed since it was looked at: another size or times, or other first bytes (a
+ * truncation, even one refilled past the old size).
  */
-async function continuedTail(gen: Generation, c: Candidate): Promise<Buffer | undefined> {
-  if (!headMatches(c.head, gen.identity)) return undefined;
-  if (Number(c.stats.size) < gen.offset) return undefined;
-  const tail = await tailAt(c, gen);
-  return tailMatches(gen, tail) ? tail : undefined;
+export async function changedSince(c: Candidate): Promise<boolean> {
+  const now = await c.fh.stat({ bigint: true }).catch(() => undefined);
+  if (!now || now.size !== c.stats.size || now.mtimeNs !== c.stats.mtimeNs) return true;
+  if (now.ctimeNs !== c.stats.ctimeNs) return true;
+  const head = await readAt(c.fh, 0, c.head.length).catch(() => Buffer.alloc(0));
+  return !head.equals(c.head);
 }
 
 /** The candidate's bytes just before `offset` (up to TAIL_BYTES). */
