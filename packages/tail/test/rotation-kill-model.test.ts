@@ -258,7 +258,7 @@ describe('rotation and kill -9 model (child processes on the built package)', ()
     },
     60_000,
   );
-  it.each([1, 2, 3, 4])(
+  it.each([1, 2, 3, 4, 5, 6])(
     'copytruncate and delete: nothing lost but what the rotation destroys, nothing twice (seed %i)',
     async (seed) => {
       await runModel(seed, 5, ['copytruncate']);
