@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { TransferListItem } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { AsyncPool } from './async-pool.js';
+import { AsyncPool } from './async-pool/async-pool.js';
 import { WorkerCrashedError } from './errors.js';
 import { validateChunkSize } from './map-tasks.js';
 import type { CloseOptions, ExecutorStats } from './types.js';
