@@ -110,10 +110,11 @@ export class TaskClearedError extends Error {
 }
 
 /**
- * The worker thread running a task died before the task settled: `process.exit()` in the
- * worker, an uncaught exception from a timer or event handler, or running out of memory
- * under `resourceLimits`. `cause` holds what the thread reported (an error, or the exit
- * code). The pool replaces the worker; later tasks are unaffected.
+ * The worker (thread or process) running a task died before the task settled:
+ * `process.exit()` in the worker, an uncaught exception from a timer or event handler,
+ * running out of memory under `resourceLimits`, or its `setup` threw; also a result that
+ * cannot be cloned back. `cause` holds what the worker reported (an error, or the exit
+ * code or signal). The pool replaces the worker; later tasks are unaffected.
  */
 export class WorkerCrashedError extends Error {
   static readonly code = 'FANOUT_WORKER_CRASHED';
@@ -140,7 +141,9 @@ function describeCause(cause: unknown): string {
   // the next (an empty object, or a DataCloneError with or without a message).
   if (
     name === 'DataCloneError' ||
-    (typeof stack === 'string' && stack.startsWith('DataCloneError'))
+    (typeof stack === 'string' && stack.startsWith('DataCloneError')) ||
+    // What V8's serializer says between processes.
+    (typeof message === 'string' && message.endsWith('could not be cloned.'))
   ) {
     return ': its result is not cloneable (functions, symbols and class instances with private state cannot cross threads)';
   }

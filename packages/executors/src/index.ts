@@ -7,10 +7,13 @@ export type {
   WatchEventLoopOptions,
 } from './event-loop-watch.js';
 export { closeOffloadPools, offload } from './offload.js';
-export { WorkerPool } from './worker-pool.js';
 export type {
+  WorkerBroadcastOptions,
   WorkerMapOptions,
   WorkerPoolOptions,
   WorkerResourceLimits,
   WorkerRunOptions,
-} from './worker-pool.js';
+  WorkerSetup,
+} from './worker-pool/options.js';
+export type { WorkerRuntime } from './worker-pool/worker-handle.js';
+export { WorkerPool } from './worker-pool/worker-pool.js';

@@ -27,7 +27,7 @@ import {
   type PoolTaskOptions,
   rateLimitOf,
 } from './pool-options.js';
-import { createTask, DONE, type PoolTask, QUEUED, RUNNING } from './pool-task.js';
+import { createTask, DONE, type PoolTask, QUEUED, RUNNING, type TaskExtras } from './pool-task.js';
 import { RoomWaiters } from './room-waiters.js';
 import { SizeWaiters } from './size-waiters.js';
 import { StartWindow } from './start-window.js';
@@ -414,29 +414,20 @@ export class AsyncPool extends PoolEventTarget implements Executor {
       reject(error);
       return;
     }
-    const timed = task.timeoutMs !== Number.POSITIVE_INFINITY;
     const startsNow = this.#canStartNow();
     if (!startsNow && this.#queued >= this.#maxQueue) {
       reject(new QueueFullError(this.#maxQueue));
       return;
     }
-    if (timed && task.timeoutFromSubmit) {
-      task.timer = setTimeout(this.#onTimeout, task.timeoutMs, task);
+    const extras = task.extras;
+    if (extras?.timeoutFromSubmit === true && extras.timeoutMs !== Number.POSITIVE_INFINITY) {
+      extras.timer = setTimeout(this.#onTimeout, extras.timeoutMs, task);
     }
     if (startsNow) {
       this.#launch(task);
       return;
     }
-    if (signal !== undefined) {
-      task.onAbort = () => this.#abortQueued(task);
-      signal.addEventListener('abort', task.onAbort, { once: true });
-    }
-    if (task.id !== undefined) {
-      this.#ids ??= new Map();
-      const same = this.#ids.get(task.id);
-      if (same === undefined) this.#ids.set(task.id, new Set([task]));
-      else same.add(task);
-    }
+    if (extras !== undefined) this.#track(task, extras);
     this.#queue.push(task);
     this.#queued++;
     this.#busy = true;
@@ -457,14 +448,13 @@ export class AsyncPool extends PoolEventTarget implements Executor {
   };
 
   /** The fast path: start a plain task in a free slot (the caller checked) and return its outcome. */
-  #startNow(fn: AnyFn, args: readonly unknown[]): Promise<unknown> {
+  #startNow(fn: AnyFn, args: readonly unknown[], name?: string): Promise<unknown> {
     this.#running++;
     this.#busy = true;
     let result: unknown;
     try {
       const call = taskHooks.call;
-      result =
-        call === undefined ? fn(...(args as never[])) : call(fn, args, this.#name, undefined);
+      result = call === undefined ? fn(...(args as never[])) : call(fn, args, this.#name, name);
     } catch (error) {
       this.#settled(false);
       return Promise.reject(error);
@@ -484,13 +474,43 @@ export class AsyncPool extends PoolEventTarget implements Executor {
     this.#pump();
   }
 
+  /** Listen to a queued task's signal and index it by id. */
+  #track(task: PoolTask, extras: TaskExtras): void {
+    const signal = extras.signal;
+    if (signal !== undefined) {
+      extras.onAbort = () => this.#abortQueued(task);
+      signal.addEventListener('abort', extras.onAbort, { once: true });
+    }
+    if (extras.id !== undefined) {
+      this.#ids ??= new Map();
+      const same = this.#ids.get(extras.id);
+      if (same === undefined) this.#ids.set(extras.id, new Set([task]));
+      else same.add(task);
+    }
+  }
+
   /** Start a task with a record (queued, or with options) and settle its promise. */
   #launch(task: PoolTask): void {
+    task.state = RUNNING;
+    const extras = task.extras;
+    const timeoutMs = extras === undefined ? Number.POSITIVE_INFINITY : extras.timeoutMs;
+    if (timeoutMs === Number.POSITIVE_INFINITY && (this.listened & TASK_EVENTS) === 0) {
+      // Nothing to time or report: the shared settle handlers do, as on the fast path.
+      this.#startNow(task.fn, task.args, extras?.name).then(
+        task.resolve as (value: unknown) => void,
+        task.reject,
+      );
+      task.state = DONE;
+      return;
+    }
     this.#running++;
     this.#busy = true;
-    task.state = RUNNING;
-    if (task.timeoutMs !== Number.POSITIVE_INFINITY && !task.timeoutFromSubmit) {
-      task.timer = setTimeout(this.#onTimeout, task.timeoutMs, task);
+    if (
+      extras !== undefined &&
+      timeoutMs !== Number.POSITIVE_INFINITY &&
+      !extras.timeoutFromSubmit
+    ) {
+      extras.timer = setTimeout(this.#onTimeout, timeoutMs, task);
     }
     if ((this.listened & EVENT_BITS.active) !== 0) this.emit('active', task);
     let result: unknown;
@@ -499,7 +519,7 @@ export class AsyncPool extends PoolEventTarget implements Executor {
       result =
         call === undefined
           ? task.fn(...(task.args as never[]))
-          : call(task.fn, task.args, this.#name, task.name);
+          : call(task.fn, task.args, this.#name, extras?.name);
     } catch (error) {
       this.#finish(task, false, error);
       return;
@@ -519,17 +539,21 @@ export class AsyncPool extends PoolEventTarget implements Executor {
   #finish(task: PoolTask, ok: boolean, value: unknown): void {
     this.#running--;
     task.state = DONE;
-    task.context?.release();
-    if (!task.settled) this.#settle(task, ok, value);
+    const extras = task.extras;
+    extras?.context?.release();
+    if (extras?.settled !== true) this.#settle(task, ok, value);
     this.#pump();
   }
 
   /** Settle the caller's promise once, count it and tell the listeners. */
   #settle(task: PoolTask, ok: boolean, value: unknown): void {
-    task.settled = true;
-    if (task.timer !== undefined) {
-      clearTimeout(task.timer);
-      task.timer = undefined;
+    const extras = task.extras;
+    if (extras !== undefined) {
+      extras.settled = true;
+      if (extras.timer !== undefined) {
+        clearTimeout(extras.timer);
+        extras.timer = undefined;
+      }
     }
     if (ok) {
       this.#completed++;
@@ -543,13 +567,14 @@ export class AsyncPool extends PoolEventTarget implements Executor {
   }
 
   readonly #onTimeout = (task: PoolTask): void => {
-    task.timer = undefined;
-    if (task.settled) return;
+    const extras = task.extras as TaskExtras;
+    extras.timer = undefined;
+    if (extras.settled) return;
     const queued = task.state === QUEUED;
     const error = new TimeoutError(
       task.displayName,
-      task.timeoutMs,
-      task.timeoutFromSubmit ? 'submit' : 'start',
+      extras.timeoutMs,
+      extras.timeoutFromSubmit ? 'submit' : 'start',
       queued,
     );
     if (queued) {
@@ -561,7 +586,7 @@ export class AsyncPool extends PoolEventTarget implements Executor {
       return;
     }
     // Running: the caller hears now; the slot is freed when the function settles.
-    task.context?.abort(error);
+    extras.context?.abort(error);
     this.#settle(task, false, error);
   };
 
@@ -597,24 +622,27 @@ export class AsyncPool extends PoolEventTarget implements Executor {
   /** Bookkeeping of a task that left the queue (started or removed). */
   #leaveQueue(task: PoolTask): void {
     this.#queued--;
-    if (task.onAbort !== undefined) {
-      task.signal?.removeEventListener('abort', task.onAbort);
-      task.onAbort = undefined;
+    const extras = task.extras;
+    if (extras === undefined) return;
+    if (extras.onAbort !== undefined) {
+      extras.signal?.removeEventListener('abort', extras.onAbort);
+      extras.onAbort = undefined;
     }
-    if (task.id !== undefined) {
-      const same = this.#ids?.get(task.id);
+    if (extras.id !== undefined) {
+      const same = this.#ids?.get(extras.id);
       same?.delete(task);
-      if (same?.size === 0) this.#ids?.delete(task.id);
+      if (same?.size === 0) this.#ids?.delete(extras.id);
     }
   }
 
   #abortQueued(task: PoolTask): void {
-    if (task.state !== QUEUED || task.settled) return;
+    const extras = task.extras as TaskExtras;
+    if (task.state !== QUEUED || extras.settled) return;
     task.state = DONE;
     this.#queue.remove(task);
-    task.onAbort = undefined;
+    extras.onAbort = undefined;
     this.#leaveQueue(task);
-    this.#settle(task, false, task.signal?.reason);
+    this.#settle(task, false, extras.signal?.reason);
     this.#notify();
   }
 

@@ -15,6 +15,24 @@ export const RUNNING = 1;
 export const DONE = 2;
 
 /**
+ * What only some tasks need: options (name, id, signal, timeout) and their state. Kept
+ * apart so that a plain queued task is a small object (with 100k tasks queued, allocation
+ * and GC are most of the cost).
+ */
+export class TaskExtras {
+  name: string | undefined = undefined;
+  id: unknown = undefined;
+  signal: AbortSignal | undefined = undefined;
+  onAbort: (() => void) | undefined = undefined;
+  timeoutMs = Number.POSITIVE_INFINITY;
+  timeoutFromSubmit = false;
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  context: AbortableTaskContext | undefined = undefined;
+  /** The caller's promise has settled (a timed-out task may still be running). */
+  settled = false;
+}
+
+/**
  * One task the pool accepted (tasks started at once by `submit` on the fast path have no
  * such record). Every field is set in the constructor so all tasks share one shape.
  */
@@ -24,38 +42,34 @@ export class PoolTask implements QueueEntry {
   place: Place = NOT_QUEUED;
   heapIndex = -1;
   state: typeof QUEUED | typeof RUNNING | typeof DONE = QUEUED;
-  /** The caller's promise has settled (a timed-out task may still be running). */
-  settled = false;
-  name: string | undefined = undefined;
-  id: unknown = undefined;
-  timeoutMs = Number.POSITIVE_INFINITY;
-  timeoutFromSubmit = false;
-  timer: ReturnType<typeof setTimeout> | undefined = undefined;
-  onAbort: (() => void) | undefined = undefined;
-  context: AbortableTaskContext | undefined = undefined;
   readonly fn: (...args: never[]) => unknown;
   readonly args: readonly unknown[];
   readonly resolve: (value: never) => void;
   readonly reject: (reason: unknown) => void;
-  readonly signal: AbortSignal | undefined;
+  readonly extras: TaskExtras | undefined;
 
   constructor(
     fn: (...args: never[]) => unknown,
     args: readonly unknown[],
     resolve: (value: never) => void,
     reject: (reason: unknown) => void,
-    signal: AbortSignal | undefined,
+    extras: TaskExtras | undefined,
   ) {
     this.fn = fn;
     this.args = args;
     this.resolve = resolve;
     this.reject = reject;
-    this.signal = signal;
+    this.extras = extras;
   }
 
   /** The name reports use: the given `name`, else the function's own name, else undefined. */
   get displayName(): string | undefined {
-    return this.name ?? (this.fn.name === '' ? undefined : this.fn.name);
+    return this.extras?.name ?? (this.fn.name === '' ? undefined : this.fn.name);
+  }
+
+  /** The task's `id` option. */
+  get id(): unknown {
+    return this.extras?.id;
   }
 }
 
@@ -82,24 +96,27 @@ export function createTask(
     if (options.timeout !== undefined) timeoutMs = checkTimeout(options.timeout);
     if (options.timeoutFrom !== undefined) from = checkTimeoutFrom(options.timeoutFrom);
   }
-  let context: AbortableTaskContext | undefined;
+  const timed = timeoutMs !== Number.POSITIVE_INFINITY;
+  let extras: TaskExtras | undefined;
+  if (timed || signal !== undefined || options?.name !== undefined || options?.id !== undefined) {
+    extras = new TaskExtras();
+    extras.name = options?.name;
+    extras.id = options?.id;
+    extras.signal = signal;
+    extras.timeoutMs = timeoutMs;
+    extras.timeoutFromSubmit = from === 'submit';
+  }
   let taskArgs = args;
   if (taskArgs === undefined) {
-    if (timeoutMs !== Number.POSITIVE_INFINITY) {
-      context = new AbortableTaskContext(signal);
-      taskArgs = [context];
+    // A `run` task: its one argument is its context.
+    if (extras !== undefined && timed) {
+      extras.context = new AbortableTaskContext(signal);
+      taskArgs = [extras.context];
     } else {
       taskArgs = [contextFor(signal)];
     }
   }
-  const task = new PoolTask(fn, taskArgs, resolve, reject, signal);
+  const task = new PoolTask(fn, taskArgs, resolve, reject, extras);
   task.priority = priority;
-  task.context = context;
-  task.timeoutMs = timeoutMs;
-  task.timeoutFromSubmit = from === 'submit';
-  if (options !== undefined) {
-    task.name = options.name;
-    task.id = options.id;
-  }
   return task;
 }
