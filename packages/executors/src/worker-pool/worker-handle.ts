@@ -43,7 +43,9 @@ export function startWorker(
   limits: WorkerResourceLimits | undefined,
   events: WorkerEvents,
 ): WorkerHandle {
-  return runtime === 'process' ? startProcess(init, limits, events) : startThread(init, limits, events);
+  return runtime === 'process'
+    ? startProcess(init, limits, events)
+    : startThread(init, limits, events);
 }
 
 function startThread(
@@ -86,9 +88,9 @@ function startThread(
 /** V8 flags for the limits a child process can honour; throws for the others. */
 export function processFlags(limits: WorkerResourceLimits | undefined): string[] {
   if (limits === undefined) return [];
-  const unsupported = (['maxYoungGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb'] as const).filter(
-    (key) => limits[key] !== undefined,
-  );
+  const unsupported = (
+    ['maxYoungGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb'] as const
+  ).filter((key) => limits[key] !== undefined);
   if (unsupported.length > 0) {
     throw new RangeError(
       `resourceLimits.${unsupported.join(', ')} cannot be applied with runtime 'process' (only maxOldGenerationSizeMb can)`,

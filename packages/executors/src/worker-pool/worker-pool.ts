@@ -92,7 +92,10 @@ export class WorkerPool implements AsyncDisposable {
       runtime,
       init: {
         module: this.#module,
-        setup: setup === undefined ? undefined : { exportName: setup.exportName, args: [...(setup.args ?? [])] },
+        setup:
+          setup === undefined
+            ? undefined
+            : { exportName: setup.exportName, args: [...(setup.args ?? [])] },
         reportHeap: recycleAboveHeapMb !== undefined,
       },
       resourceLimits: options.resourceLimits,
@@ -151,7 +154,11 @@ export class WorkerPool implements AsyncDisposable {
    * const digest = await pool.run<string>('sha256', [buffer], { transferList: [buffer.buffer] });
    * ```
    */
-  run<R>(exportName: string, args: readonly unknown[] = [], options?: WorkerRunOptions): Promise<R> {
+  run<R>(
+    exportName: string,
+    args: readonly unknown[] = [],
+    options?: WorkerRunOptions,
+  ): Promise<R> {
     let timeoutMs: number;
     try {
       timeoutMs = this.#taskTimeout(options?.timeout);
@@ -181,7 +188,11 @@ export class WorkerPool implements AsyncDisposable {
    * Fail-fast: the first error rejects the map and aborts the other chunks (their workers
    * are terminated and replaced). `timeout` limits each chunk.
    */
-  async map<T, R>(exportName: string, items: Iterable<T>, options?: WorkerMapOptions): Promise<R[]> {
+  async map<T, R>(
+    exportName: string,
+    items: Iterable<T>,
+    options?: WorkerMapOptions,
+  ): Promise<R[]> {
     validateChunkSize(options?.chunkSize);
     const timeoutMs = this.#taskTimeout(options?.timeout);
     const all = Array.from(items);
@@ -190,7 +201,8 @@ export class WorkerPool implements AsyncDisposable {
       options?.chunkSize ??
       Math.min(MAX_AUTO_CHUNK, Math.ceil(all.length / (this.#maxThreads * CHUNKS_PER_THREAD)));
     const chunks: unknown[][] = [];
-    for (let start = 0; start < all.length; start += size) chunks.push(all.slice(start, start + size));
+    for (let start = 0; start < all.length; start += size)
+      chunks.push(all.slice(start, start + size));
     const results = await this.#queue.map(
       (chunk, _index, { signal }) =>
         this.#workers.dispatch(

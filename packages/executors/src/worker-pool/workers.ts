@@ -219,14 +219,19 @@ export class Workers {
       exited,
     };
     this.#exits.add(exited);
-    const handle = startWorker(this.#config.runtime, this.#config.init, this.#config.resourceLimits, {
-      message: (message) => this.#onMessage(slot, message),
-      exit: (cause) => {
-        this.#exits.delete(exited);
-        resolveExit();
-        this.#onExit(slot, cause);
+    const handle = startWorker(
+      this.#config.runtime,
+      this.#config.init,
+      this.#config.resourceLimits,
+      {
+        message: (message) => this.#onMessage(slot, message),
+        exit: (cause) => {
+          this.#exits.delete(exited);
+          resolveExit();
+          this.#onExit(slot, cause);
+        },
       },
-    });
+    );
     (slot as { handle: WorkerHandle }).handle = handle;
     if (!wanted) handle.unref();
     this.#slots.push(slot);
@@ -362,12 +367,7 @@ export class Workers {
   readonly #onTimeout = (call: Call): void => {
     call.timer = undefined;
     if (call.done) return;
-    const error = new TimeoutError(
-      call.body.exportName,
-      call.options.timeoutMs,
-      'start',
-      false,
-    );
+    const error = new TimeoutError(call.body.exportName, call.options.timeoutMs, 'start', false);
     this.#stopRunning(call, error);
   };
 

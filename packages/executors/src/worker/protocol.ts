@@ -46,7 +46,24 @@ export type ToWorker =
 export type FromWorker =
   | { readonly t: 'ready' }
   | { readonly t: 'setup-failed'; readonly thrown: SerializedValue }
-  | { readonly t: 'done'; readonly id: number; readonly ok: true; readonly value: unknown; readonly heap: number }
-  | { readonly t: 'done'; readonly id: number; readonly ok: false; readonly thrown: SerializedValue; readonly heap: number }
-  | { readonly t: 'unclonable'; readonly id: number; readonly thrown: SerializedValue; readonly heap: number }
+  | {
+      readonly t: 'done';
+      readonly id: number;
+      readonly ok: true;
+      readonly value: unknown;
+      readonly heap: number;
+    }
+  | {
+      readonly t: 'done';
+      readonly id: number;
+      readonly ok: false;
+      readonly thrown: SerializedValue;
+      readonly heap: number;
+    }
+  | {
+      readonly t: 'unclonable';
+      readonly id: number;
+      readonly thrown: SerializedValue;
+      readonly heap: number;
+    }
   | { readonly t: 'fatal'; readonly thrown: SerializedValue };

@@ -14,7 +14,11 @@ import { serializeThrown } from './serialize-error.js';
 type ModuleExports = Record<string, unknown>;
 type Send = (message: FromWorker) => void;
 
-function exportOf(exports: ModuleExports, specifier: string, name: string): (...args: unknown[]) => unknown {
+function exportOf(
+  exports: ModuleExports,
+  specifier: string,
+  name: string,
+): (...args: unknown[]) => unknown {
   // A CJS module imported from ESM exposes `module.exports` as `default` (and usually as
   // named exports too); look in both.
   const named = exports[name];
@@ -67,7 +71,11 @@ async function runTask(
 }
 
 /** Loads the module, runs the setup, says ready, then serves tasks from `onMessage`. */
-function serve(init: RunnerInit, send: Send, onMessage: (listener: (m: ToWorker) => void) => void): void {
+function serve(
+  init: RunnerInit,
+  send: Send,
+  onMessage: (listener: (m: ToWorker) => void) => void,
+): void {
   const exportsOf = import(init.module) as Promise<ModuleExports>;
   // A module that fails to load fails every task with its error, not the worker.
   exportsOf.catch(() => {});
@@ -94,9 +102,13 @@ function serve(init: RunnerInit, send: Send, onMessage: (listener: (m: ToWorker)
 
 if (parentPort !== null) {
   const port = parentPort;
-  serve(workerData as RunnerInit, (message) => port.postMessage(message), (listener) => {
-    port.on('message', listener);
-  });
+  serve(
+    workerData as RunnerInit,
+    (message) => port.postMessage(message),
+    (listener) => {
+      port.on('message', listener);
+    },
+  );
 } else if (typeof process.send === 'function') {
   const send: Send = (message) => {
     (process.send as (m: unknown) => boolean)(message);
