@@ -2,6 +2,7 @@ export * from './core.js';
 export { watchEventLoop } from './event-loop-watch.js';
 export type {
   EventLoopDelay,
+  EventLoopUtilization,
   EventLoopWatch,
   SlowCallbackEvent,
   WatchEventLoopOptions,
