@@ -352,6 +352,8 @@ export class Workers {
     if (slot.state === 'gone') return;
     slot.ending = true;
     this.#remove(slot);
+    // Keep the process alive until it is gone, so `close()` can wait for its exit.
+    slot.handle.ref();
     if (busy) slot.handle.kill();
     else slot.handle.stop();
   }

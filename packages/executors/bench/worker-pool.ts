@@ -1,0 +1,145 @@
+/**
+ * WorkerPool: chunked map against one piscina.run per task, CPU-bound speed-up against the
+ * main thread, and the running-task timeout: from the deadline to the rejection, and to a
+ * fresh worker serving the next task (piscina has no running-task timeout: its closest is
+ * an `AbortSignal.timeout` on `run`, which also ends the thread).
+ */
+import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { api, compare, median, type Row } from './harness.js';
+
+const { WorkerPool } = api;
+const workUrl = new URL('./fixtures/work.mjs', import.meta.url);
+const work = (await import(workUrl.href)) as { countPrimes(limit: number): number };
+const THREADS = Math.min(2, availableParallelism());
+const TIMEOUT_MS = 100;
+const TIMEOUT_RUNS = Number(process.env.BENCH_TIMEOUT_RUNS ?? 10);
+
+async function mapRows(): Promise<Row[]> {
+  const tasks = 100_000;
+  const items = Array.from({ length: tasks }, (_, i) => i);
+  const pool = new WorkerPool({ module: workUrl, minThreads: THREADS, maxThreads: THREADS });
+  const piscina = new Piscina({
+    filename: fileURLToPath(workUrl),
+    minThreads: THREADS,
+    maxThreads: THREADS,
+  });
+  const check = await pool.map<number, number>('inc', items);
+  if (check[tasks - 1] !== tasks) throw new Error('WorkerPool.map returned a wrong result');
+  const [o, b] = (await compare(
+    () => pool.map<number, number>('inc', items),
+    () => Promise.all(items.map((i) => piscina.run(i) as Promise<number>)),
+  )) as [number, number];
+  await pool.close();
+  await piscina.close();
+  const perTask = (ms: number): string => `${((ms * 1000) / tasks).toFixed(2)} µs/task`;
+
+  const limits = Array.from({ length: 16 }, () => 400_000);
+  const cpu = new WorkerPool({ module: workUrl, minThreads: THREADS, maxThreads: THREADS });
+  const parallel = await cpu.map<number, number>('countPrimes', limits, { chunkSize: 1 });
+  if (parallel.join() !== limits.map((l) => work.countPrimes(l)).join()) {
+    throw new Error('WorkerPool and serial results differ');
+  }
+  const [c, s] = (await compare(
+    () => cpu.map<number, number>('countPrimes', limits, { chunkSize: 1 }),
+    async () => limits.map((limit) => work.countPrimes(limit)),
+  )) as [number, number];
+  await cpu.close();
+  return [
+    {
+      benchmark: `WorkerPool.map (auto chunks), 100k tiny tasks, ${THREADS} threads`,
+      ours: perTask(o),
+      baseline: `${perTask(b)} (piscina.run per task)`,
+      ratio: `${(b / o).toFixed(1)}× less time ${b / o >= 10 ? '✅' : '❌'}`,
+      target: '≥ 10×',
+    },
+    {
+      benchmark: `CPU-bound: 16 × countPrimes(4e5), ${THREADS} threads`,
+      ours: `${c.toFixed(0)} ms`,
+      baseline: `${s.toFixed(0)} ms (serial, main thread)`,
+      ratio: `${(s / c).toFixed(2)}× faster`,
+      target: '≥ 1.85× (idle machine)',
+    },
+  ];
+}
+
+interface TimeoutTimes {
+  /** Deadline → the caller's promise rejected. */
+  readonly reject: number;
+  /** Deadline → a probe task submitted at the rejection resolved on a fresh worker. */
+  readonly fresh: number;
+}
+
+/** Times one spin-until-timeout and the probe after it; `run` must reject at the deadline. */
+async function timeOnce(
+  spinFor: (timeoutMs: number) => Promise<unknown>,
+  probe: () => Promise<unknown>,
+): Promise<TimeoutTimes> {
+  const sent = performance.now();
+  const deadline = sent + TIMEOUT_MS;
+  await spinFor(TIMEOUT_MS).then(
+    () => {
+      throw new Error('spin returned');
+    },
+    () => {},
+  );
+  const rejected = performance.now();
+  await probe();
+  return { reject: rejected - deadline, fresh: performance.now() - deadline };
+}
+
+async function timeoutSeries(
+  spinFor: (timeoutMs: number) => Promise<unknown>,
+  probe: () => Promise<unknown>,
+): Promise<{ reject: number; fresh: number }> {
+  await probe(); // the first worker is up
+  const runs: TimeoutTimes[] = [];
+  for (let i = 0; i < TIMEOUT_RUNS; i++) runs.push(await timeOnce(spinFor, probe));
+  return { reject: median(runs.map((r) => r.reject)), fresh: median(runs.map((r) => r.fresh)) };
+}
+
+async function timeoutRows(): Promise<Row[]> {
+  const ours = async (runtime: 'thread' | 'process') => {
+    const pool = new WorkerPool({ module: workUrl, minThreads: 1, maxThreads: 1, runtime });
+    try {
+      return await timeoutSeries(
+        (timeout) => pool.run('spin', [], { timeout }),
+        () => pool.run('inc', [1]),
+      );
+    } finally {
+      await pool.close();
+    }
+  };
+  const thread = await ours('thread');
+  const processes = await ours('process');
+  const piscina = new Piscina({ filename: fileURLToPath(workUrl), minThreads: 1, maxThreads: 1 });
+  const baseline = await timeoutSeries(
+    (timeout) => piscina.run(0, { name: 'spin', signal: AbortSignal.timeout(timeout) }),
+    () => piscina.run(1, { name: 'inc' }),
+  );
+  await piscina.close();
+  const ms = (t: { reject: number; fresh: number }): string =>
+    `${t.reject.toFixed(1)} ms to reject, ${t.fresh.toFixed(1)} ms to a fresh worker`;
+  return [
+    {
+      benchmark: `WorkerPool running-task timeout (${TIMEOUT_MS} ms, busy loop), thread`,
+      ours: ms(thread),
+      baseline: `${ms(baseline)} (piscina + AbortSignal.timeout)`,
+      ratio: `${(thread.fresh / baseline.fresh).toFixed(2)} fresh-worker time (ours/baseline)`,
+      target: '(measured; median of runs)',
+    },
+    {
+      benchmark: '  the same with runtime: process',
+      ours: ms(processes),
+      baseline: `${ms(thread)} (ours, thread runtime)`,
+      ratio: `${(processes.fresh / thread.fresh).toFixed(1)}× the thread's fresh-worker time`,
+      target: '(measured)',
+    },
+  ];
+}
+
+export async function workerPoolRows(): Promise<Row[]> {
+  return [...(await mapRows()), ...(await timeoutRows())];
+}
