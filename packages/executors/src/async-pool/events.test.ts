@@ -118,6 +118,30 @@ describe('AsyncPool events', () => {
     }
   });
 
+  it('listeners may change the pool from inside an event: clear on error, submit on completed', async () => {
+    const pool = new AsyncPool({ maxConcurrency: 1 });
+    pool.addEventListener('error', () => pool.clear(), { once: true });
+    let followUp: Promise<string> | undefined;
+    pool.addEventListener(
+      'completed',
+      () => {
+        followUp = pool.run(() => 'follow-up');
+      },
+      { once: true },
+    );
+    const first = pool.run(() => 'first');
+    expect(await first).toBe('first');
+    expect(await followUp).toBe('follow-up');
+    const failing = pool.run(async () => {
+      throw new Error('stop everything');
+    });
+    const rest = [pool.run(() => 1), pool.run(() => 2)].map((p) => p.catch((e: unknown) => e));
+    await expect(failing).rejects.toThrow('stop everything');
+    for (const outcome of await Promise.all(rest)) expect(outcome).toBeInstanceOf(TaskClearedError);
+    expect(pool.stats).toMatchObject({ queued: 0, running: 0, completed: 2, failed: 3 });
+    await pool.close();
+  });
+
   it('honours once and signal, and removeEventListener', async () => {
     const pool = new AsyncPool({ maxConcurrency: 2 });
     let once = 0;
