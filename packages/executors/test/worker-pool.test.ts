@@ -180,6 +180,26 @@ describe.each(['thread', 'process'] as const)('WorkerPool (%s runtime)', (runtim
     expect(await workers.run<number>('add', [5, 5])).toBe(10);
   });
 
+  it('starts queued tasks by priority, then in submission order', async () => {
+    const workers = pool({ maxThreads: 1 });
+    const controller = new AbortController();
+    const blocker = workers.run('never', [], { signal: controller.signal });
+    const done: string[] = [];
+    const order = [
+      ['low', -1],
+      ['first', 0],
+      ['high', 5],
+      ['second', 0],
+    ] as const;
+    const all = order.map(([label, priority]) =>
+      workers.run<string>('echoLater', [label, 0], { priority }).then((v) => done.push(v)),
+    );
+    controller.abort(new Error('unblock'));
+    await expect(blocker).rejects.toThrow('unblock');
+    await Promise.all(all);
+    expect(done).toEqual(['high', 'first', 'second', 'low']);
+  });
+
   it('rejects past maxQueue with QueueFullError', async () => {
     const workers = pool({ maxThreads: 1, maxQueue: 1 });
     const controller = new AbortController();

@@ -125,3 +125,11 @@ export function positiveNumber(value: number | undefined, name: string): number 
   }
   return value;
 }
+
+/** Checks that every given limit is a positive number of MB. */
+export function checkResourceLimits(limits: WorkerResourceLimits | undefined): void {
+  if (limits === undefined) return;
+  for (const [key, value] of Object.entries(limits)) {
+    if (value !== undefined) positiveNumber(value as number, `resourceLimits.${key}`);
+  }
+}

@@ -7,6 +7,7 @@ import type { CloseOptions, ExecutorStats } from '../types.js';
 import type { TaskBody } from '../worker/protocol.js';
 import { moduleSpecifier } from '../worker-paths.js';
 import {
+  checkResourceLimits,
   positiveInteger,
   positiveNumber,
   type WorkerBroadcastOptions,
@@ -76,6 +77,7 @@ export class WorkerPool implements AsyncDisposable {
     this.#timeoutMs = checkTimeout(options.timeout ?? Number.POSITIVE_INFINITY);
     const recycleAfterTasks = positiveInteger(options.recycleAfterTasks, 'recycleAfterTasks');
     const recycleAboveHeapMb = positiveNumber(options.recycleAboveHeapMb, 'recycleAboveHeapMb');
+    checkResourceLimits(options.resourceLimits);
     if (runtime === 'process') processFlags(options.resourceLimits);
     const setup = options.setup;
     if (setup !== undefined && typeof setup.exportName !== 'string') {

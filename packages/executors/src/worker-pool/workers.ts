@@ -55,7 +55,6 @@ interface Slot {
   busySince: number;
   setupError: unknown;
   idleTimer: ReturnType<typeof setTimeout> | undefined;
-  readonly exited: Promise<void>;
 }
 
 const now = (): number => performance.now();
@@ -111,7 +110,16 @@ export class Workers {
   async broadcast(body: TaskBody, options: CallOptions): Promise<unknown[]> {
     if (this.#closed) throw new ExecutorClosedError('executor is closed: broadcast rejected');
     options.signal?.throwIfAborted();
-    while (this.#slots.length < this.#config.maxThreads) this.#start(true);
+    let startError: unknown;
+    while (this.#slots.length < this.#config.maxThreads) {
+      if (!this.#start(true)) {
+        startError = new WorkerCrashedError(this.#config.init.module, body.exportName, {
+          cause: new Error('a worker could not be started'),
+        });
+        break;
+      }
+    }
+    if (this.#slots.length === 0) throw startError;
     const calls = this.#slots.map(
       (slot) =>
         new Promise<unknown>((resolve, reject) => {
@@ -190,7 +198,7 @@ export class Workers {
     // After a failed start, wait for the workers that are up rather than fail again.
     if (this.#startFailed && starting < this.#slots.length) return;
     while (this.#waiting.length > starting && this.#slots.length < this.#config.maxThreads) {
-      this.#start(true);
+      if (!this.#start(true)) return;
       starting++;
     }
   }
@@ -198,14 +206,11 @@ export class Workers {
   /** Keep `minThreads` workers (unless starting them fails). */
   #fill(): void {
     if (this.#closed || this.#startFailed) return;
-    while (this.#slots.length < this.#config.minThreads) this.#start(false);
+    while (this.#slots.length < this.#config.minThreads) if (!this.#start(false)) return;
   }
 
-  #start(wanted: boolean): void {
-    let resolveExit!: () => void;
-    const exited = new Promise<void>((resolve) => {
-      resolveExit = resolve;
-    });
+  /** Starts a worker; false (and the waiting calls failed if none is up) if it cannot start. */
+  #start(wanted: boolean): boolean {
     const slot: Slot = {
       handle: undefined as unknown as WorkerHandle,
       state: 'starting',
@@ -216,25 +221,40 @@ export class Workers {
       busySince: 0,
       setupError: undefined,
       idleTimer: undefined,
-      exited,
     };
-    this.#exits.add(exited);
-    const handle = startWorker(
-      this.#config.runtime,
-      this.#config.init,
-      this.#config.resourceLimits,
-      {
+    let resolveExit!: () => void;
+    const exited = new Promise<void>((resolve) => {
+      resolveExit = resolve;
+    });
+    let handle: WorkerHandle;
+    try {
+      handle = startWorker(this.#config.runtime, this.#config.init, this.#config.resourceLimits, {
         message: (message) => this.#onMessage(slot, message),
         exit: (cause) => {
           this.#exits.delete(exited);
           resolveExit();
           this.#onExit(slot, cause);
         },
-      },
-    );
+      });
+    } catch (error) {
+      // Nothing started (the runtime refused the options): fail like a worker that crashed.
+      this.#startFailed = true;
+      this.#failWaitingIfNoneUp(error);
+      return false;
+    }
+    this.#exits.add(exited);
     (slot as { handle: WorkerHandle }).handle = handle;
     if (!wanted) handle.unref();
     this.#slots.push(slot);
+    return true;
+  }
+
+  /** Starting fails: the waiting calls would wait forever unless a worker is up. */
+  #failWaitingIfNoneUp(cause: unknown, exportName?: string): void {
+    if (this.#slots.some((other) => other.state !== 'starting')) return;
+    for (const call of this.#waiting.splice(0)) {
+      this.#settle(call, false, this.#crash(call, cause, exportName));
+    }
   }
 
   /** Give an idle worker its next call: its own broadcast calls first, then the shared ones. */
@@ -337,11 +357,7 @@ export class Workers {
       const setupName = this.#config.init.setup?.exportName;
       this.#startFailed = true;
       // Starting again would fail the same way: fail the waiting calls unless a worker is up.
-      if (!this.#slots.some((other) => other.state !== 'starting')) {
-        for (const call of this.#waiting.splice(0)) {
-          this.#settle(call, false, this.#crash(call, reason, setupName));
-        }
-      }
+      this.#failWaitingIfNoneUp(reason, setupName);
     }
     this.#fill();
     this.#schedule();
