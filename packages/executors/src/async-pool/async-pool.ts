@@ -376,12 +376,12 @@ export class AsyncPool extends PoolEventTarget implements Executor {
     return this.#maxConcurrency - this.#running + (this.#maxQueue - this.#queued);
   }
 
-  /** A free slot, nothing queued ahead, and the rate limit allows a start (taking it). */
+  /** A free slot, nothing queued ahead, and the rate limit allows a start (reserving it). */
   #canStartNow(): boolean {
     return (
       this.#running < this.#startLimit &&
       this.#queued === 0 &&
-      (this.#window === undefined || this.#window.tryTake(now()))
+      (this.#window === undefined || this.#window.tryReserve(now()))
     );
   }
 
@@ -489,8 +489,22 @@ export class AsyncPool extends PoolEventTarget implements Executor {
     }
   }
 
-  /** Start a task with a record (queued, or with options) and settle its promise. */
+  /** Start a task that holds a start of the rate window (if any), then stamp that start. */
   #launch(task: PoolTask): void {
+    const window = this.#window;
+    if (window === undefined) {
+      this.#launchNow(task);
+      return;
+    }
+    try {
+      this.#launchNow(task);
+    } finally {
+      window.commit(now());
+    }
+  }
+
+  /** Start a task with a record (queued, or with options) and settle its promise. */
+  #launchNow(task: PoolTask): void {
     task.state = RUNNING;
     const extras = task.extras;
     const timeoutMs = extras === undefined ? Number.POSITIVE_INFINITY : extras.timeoutMs;
@@ -602,7 +616,7 @@ export class AsyncPool extends PoolEventTarget implements Executor {
     try {
       const window = this.#window;
       while (this.#running < this.#startLimit && this.#queued > 0) {
-        if (window !== undefined && !window.tryTake(now())) {
+        if (window !== undefined && !window.tryReserve(now())) {
           this.#windowTimer ??= setTimeout(
             this.#onWindowOpen,
             Math.max(1, Math.ceil(window.waitMs(now()))),

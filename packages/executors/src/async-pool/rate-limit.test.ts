@@ -130,6 +130,40 @@ describe('AsyncPool rate limit', () => {
     }
   });
 
+  it('counts a start from when its call returned: a long synchronous start delays the next', async () => {
+    const pool = new AsyncPool({ maxConcurrency: 10, intervalCap: 1, interval: 100 });
+    const origin = performance.now();
+    const starts: number[] = [];
+    const first = pool.submit(() => {
+      starts.push(performance.now() - origin);
+      vi.advanceTimersByTime(30); // 30 ms of synchronous work inside the call
+    });
+    const second = pool.submit(() => {
+      starts.push(performance.now() - origin);
+    });
+    await first;
+    await vi.advanceTimersByTimeAsync(99);
+    expect(starts).toEqual([0]); // 100 ms after the call began, but not after it returned
+    await vi.advanceTimersByTimeAsync(31);
+    expect(starts).toEqual([0, 130]);
+    await second;
+  });
+
+  it('a task that submits from its synchronous start cannot exceed the cap', async () => {
+    const pool = new AsyncPool({ maxConcurrency: 10, intervalCap: 1, interval: 100 });
+    let inner: Promise<unknown> | undefined;
+    let innerRan = false;
+    await pool.submit(() => {
+      inner = pool.submit(() => {
+        innerRan = true;
+      });
+    });
+    expect(innerRan).toBe(false);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(innerRan).toBe(true);
+    await inner;
+  });
+
   it('validates intervalCap and interval together', () => {
     expect(() => new AsyncPool({ maxConcurrency: 1, intervalCap: 2 })).toThrow(/go together/);
     expect(() => new AsyncPool({ maxConcurrency: 1, interval: 100 })).toThrow(/go together/);
@@ -143,16 +177,29 @@ describe('AsyncPool rate limit', () => {
 });
 
 describe('StartWindow', () => {
-  it('allows cap starts per window and says how long to wait for the next', () => {
+  it('allows cap starts per window, counts reserved ones, and says how long to wait', () => {
     const window = new StartWindow(2, 100);
-    expect(window.tryTake(0)).toBe(true);
-    expect(window.tryTake(40)).toBe(true);
-    expect(window.tryTake(50)).toBe(false);
+    const take = (now: number): boolean => {
+      if (!window.tryReserve(now)) return false;
+      window.commit(now);
+      return true;
+    };
+    expect(take(0)).toBe(true);
+    expect(take(40)).toBe(true);
+    expect(take(50)).toBe(false);
     expect(window.waitMs(50)).toBe(50);
-    expect(window.tryTake(100)).toBe(true); // the start at 0 expired
+    expect(take(100)).toBe(true); // the start at 0 expired
     expect(window.count(100)).toBe(2);
     expect(window.waitMs(100)).toBe(40);
     expect(window.count(1_000)).toBe(0);
     expect(window.waitMs(1_000)).toBe(0);
+    // A reserved start counts before its stamp.
+    expect(window.tryReserve(1_000)).toBe(true);
+    expect(window.tryReserve(1_000)).toBe(true);
+    expect(window.tryReserve(1_000)).toBe(false);
+    expect(window.waitMs(1_000)).toBe(100);
+    window.commit(1_010);
+    window.commit(1_020);
+    expect(window.waitMs(1_050)).toBe(60);
   });
 });
