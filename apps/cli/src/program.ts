@@ -3,7 +3,7 @@
  * parsing. Actions live in ./commands; this file only declares the surface.
  */
 import { availableParallelism } from 'node:os';
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
 import { decimal, integer, nonEmpty, port, size } from './options.js';
 
@@ -31,7 +31,13 @@ export function createProgram(context: CommandContext): Command {
     .description(
       'Fan-out/fan-in, pools, coroutines and worker threads as real tools: Life, the guessing game, log tailing, parallel gcd.',
     )
-    .version(packageJson.version, '-V, --version', 'print the version number')
+    .version(packageJson.version, '-v, --version', 'print the version number')
+    // -V stays accepted (commander's default short flag, which fanout had first).
+    .addOption(new Option('-V').hideHelp())
+    .on('option:V', () => {
+      process.stdout.write(`${packageJson.version}\n`);
+      throw new CommanderError(0, 'commander.version', packageJson.version);
+    })
     .helpOption('-h, --help', 'show help for a command')
     .exitOverride()
     .showSuggestionAfterError(true)
