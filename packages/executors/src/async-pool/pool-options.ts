@@ -24,8 +24,9 @@ export interface AsyncPoolOptions {
   readonly timeoutFrom?: TimeoutFrom;
   /**
    * Rate limit: at most `intervalCap` task starts in any `interval` milliseconds, on top of
-   * `maxConcurrency` (a sliding window: each start counts for exactly `interval` ms, then
-   * stops counting; running tasks do not count). Both or neither.
+   * `maxConcurrency` (a sliding window: a start counts from its call until `interval` ms
+   * after the call returned, then stops counting; running tasks do not count). Both or
+   * neither.
    */
   readonly intervalCap?: number;
   /** The rate limit's window in milliseconds; see `intervalCap`. */
