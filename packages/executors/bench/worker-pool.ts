@@ -16,15 +16,23 @@ const work = (await import(workUrl.href)) as { countPrimes(limit: number): numbe
 const THREADS = Math.min(2, availableParallelism());
 const TIMEOUT_MS = 100;
 const TIMEOUT_RUNS = Number(process.env.BENCH_TIMEOUT_RUNS ?? 10);
+// Workers of both sides start as a user's would: without the flags tsx runs this file with.
+const execArgv: string[] = [];
 
 async function mapRows(): Promise<Row[]> {
   const tasks = 100_000;
   const items = Array.from({ length: tasks }, (_, i) => i);
-  const pool = new WorkerPool({ module: workUrl, minThreads: THREADS, maxThreads: THREADS });
+  const pool = new WorkerPool({
+    module: workUrl,
+    minThreads: THREADS,
+    maxThreads: THREADS,
+    execArgv,
+  });
   const piscina = new Piscina({
     filename: fileURLToPath(workUrl),
     minThreads: THREADS,
     maxThreads: THREADS,
+    execArgv,
   });
   const check = await pool.map<number, number>('inc', items);
   if (check[tasks - 1] !== tasks) throw new Error('WorkerPool.map returned a wrong result');
@@ -37,7 +45,12 @@ async function mapRows(): Promise<Row[]> {
   const perTask = (ms: number): string => `${((ms * 1000) / tasks).toFixed(2)} µs/task`;
 
   const limits = Array.from({ length: 16 }, () => 400_000);
-  const cpu = new WorkerPool({ module: workUrl, minThreads: THREADS, maxThreads: THREADS });
+  const cpu = new WorkerPool({
+    module: workUrl,
+    minThreads: THREADS,
+    maxThreads: THREADS,
+    execArgv,
+  });
   const parallel = await cpu.map<number, number>('countPrimes', limits, { chunkSize: 1 });
   if (parallel.join() !== limits.map((l) => work.countPrimes(l)).join()) {
     throw new Error('WorkerPool and serial results differ');
@@ -102,7 +115,13 @@ async function timeoutSeries(
 
 async function timeoutRows(): Promise<Row[]> {
   const ours = async (runtime: 'thread' | 'process') => {
-    const pool = new WorkerPool({ module: workUrl, minThreads: 1, maxThreads: 1, runtime });
+    const pool = new WorkerPool({
+      module: workUrl,
+      minThreads: 1,
+      maxThreads: 1,
+      runtime,
+      execArgv,
+    });
     try {
       return await timeoutSeries(
         (timeout) => pool.run('spin', [], { timeout }),
@@ -114,7 +133,12 @@ async function timeoutRows(): Promise<Row[]> {
   };
   const thread = await ours('thread');
   const processes = await ours('process');
-  const piscina = new Piscina({ filename: fileURLToPath(workUrl), minThreads: 1, maxThreads: 1 });
+  const piscina = new Piscina({
+    filename: fileURLToPath(workUrl),
+    minThreads: 1,
+    maxThreads: 1,
+    execArgv,
+  });
   const baseline = await timeoutSeries(
     (timeout) => piscina.run(0, { name: 'spin', signal: AbortSignal.timeout(timeout) }),
     () => piscina.run(1, { name: 'inc' }),

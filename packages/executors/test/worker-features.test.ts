@@ -138,6 +138,18 @@ describe.each(['thread', 'process'] as const)('WorkerPool features (%s runtime)'
     await expect(workers.run('add', [5, 6])).rejects.toBeInstanceOf(WorkerCrashedError);
   });
 
+  it('starts workers with execArgv, and fails tasks (no hang) when a worker cannot start', async () => {
+    const flagged = pool({ execArgv: ['--no-warnings'] });
+    expect(await flagged.run<string[]>('flags')).toEqual(['--no-warnings']);
+    const broken = pool({ execArgv: ['--definitely-not-a-node-flag'] });
+    const error = await broken.run('add', [1, 2]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkerCrashedError);
+    expect(await broken.run('add', [1, 2]).catch((e: unknown) => e)).toBeInstanceOf(
+      WorkerCrashedError,
+    );
+    expect(() => pool({ execArgv: '--no-warnings' as unknown as string[] })).toThrow(TypeError);
+  });
+
   it('recycles a worker after recycleAfterTasks tasks', async () => {
     const workers = pool({ recycleAfterTasks: 2 });
     const ids: string[] = [];

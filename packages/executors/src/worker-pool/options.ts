@@ -52,6 +52,12 @@ export interface WorkerPoolOptions {
    */
   readonly resourceLimits?: WorkerResourceLimits;
   /**
+   * Node flags of each worker (`execArgv`). Default: the parent's (`process.execArgv`), as
+   * Node does. A thread accepts only the flags Node allows in workers; a worker that cannot
+   * start with them fails the waiting tasks with `WorkerCrashedError`.
+   */
+  readonly execArgv?: readonly string[];
+  /**
    * Default running-time limit of every task in ms (`Infinity`, the default, for none). A
    * task still running at its limit rejects with `TimeoutError` and its worker is ended
    * (the only way to stop code that does not look at a signal); a fresh one replaces it.

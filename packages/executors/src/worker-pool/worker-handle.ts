@@ -40,22 +40,30 @@ export interface WorkerHandle {
 export function startWorker(
   runtime: WorkerRuntime,
   init: RunnerInit,
-  limits: WorkerResourceLimits | undefined,
+  options: WorkerStartOptions,
   events: WorkerEvents,
 ): WorkerHandle {
   return runtime === 'process'
-    ? startProcess(init, limits, events)
-    : startThread(init, limits, events);
+    ? startProcess(init, options, events)
+    : startThread(init, options, events);
+}
+
+/** How a worker is started. */
+export interface WorkerStartOptions {
+  readonly resourceLimits: WorkerResourceLimits | undefined;
+  /** Node flags of the worker; undefined: the parent's (`process.execArgv`). */
+  readonly execArgv: readonly string[] | undefined;
 }
 
 function startThread(
   init: RunnerInit,
-  limits: WorkerResourceLimits | undefined,
+  { resourceLimits, execArgv }: WorkerStartOptions,
   events: WorkerEvents,
 ): WorkerHandle {
   const worker = new Worker(runnerPath(), {
     workerData: init,
-    ...(limits === undefined ? {} : { resourceLimits: { ...limits } }),
+    ...(resourceLimits === undefined ? {} : { resourceLimits: { ...resourceLimits } }),
+    ...(execArgv === undefined ? {} : { execArgv: [...execArgv] }),
   });
   let lastError: Error | undefined;
   worker.on('message', (message: FromWorker) => events.message(message));
@@ -103,12 +111,12 @@ export function processFlags(limits: WorkerResourceLimits | undefined): string[]
 
 function startProcess(
   init: RunnerInit,
-  limits: WorkerResourceLimits | undefined,
+  { resourceLimits, execArgv }: WorkerStartOptions,
   events: WorkerEvents,
 ): WorkerHandle {
   const child: ChildProcess = fork(runnerPath(), [], {
     serialization: 'advanced',
-    execArgv: [...process.execArgv, ...processFlags(limits)],
+    execArgv: [...(execArgv ?? process.execArgv), ...processFlags(resourceLimits)],
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
   });
   let lastError: Error | undefined;

@@ -78,6 +78,13 @@ export class WorkerPool implements AsyncDisposable {
     const recycleAfterTasks = positiveInteger(options.recycleAfterTasks, 'recycleAfterTasks');
     const recycleAboveHeapMb = positiveNumber(options.recycleAboveHeapMb, 'recycleAboveHeapMb');
     checkResourceLimits(options.resourceLimits);
+    const { execArgv } = options;
+    if (
+      execArgv !== undefined &&
+      (!Array.isArray(execArgv) || !execArgv.every((a) => typeof a === 'string'))
+    ) {
+      throw new TypeError('execArgv must be an array of strings');
+    }
     if (runtime === 'process') processFlags(options.resourceLimits);
     const setup = options.setup;
     if (setup !== undefined && typeof setup.exportName !== 'string') {
@@ -101,6 +108,7 @@ export class WorkerPool implements AsyncDisposable {
         reportHeap: recycleAboveHeapMb !== undefined,
       },
       resourceLimits: options.resourceLimits,
+      execArgv: execArgv === undefined ? undefined : [...execArgv],
       minThreads,
       maxThreads,
       idleTimeout,

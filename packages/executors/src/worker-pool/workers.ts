@@ -15,6 +15,7 @@ export interface WorkersConfig {
   readonly runtime: WorkerRuntime;
   readonly init: RunnerInit;
   readonly resourceLimits: WorkerResourceLimits | undefined;
+  readonly execArgv: readonly string[] | undefined;
   readonly minThreads: number;
   readonly maxThreads: number;
   readonly idleTimeout: number;
@@ -228,14 +229,19 @@ export class Workers {
     });
     let handle: WorkerHandle;
     try {
-      handle = startWorker(this.#config.runtime, this.#config.init, this.#config.resourceLimits, {
-        message: (message) => this.#onMessage(slot, message),
-        exit: (cause) => {
-          this.#exits.delete(exited);
-          resolveExit();
-          this.#onExit(slot, cause);
+      handle = startWorker(
+        this.#config.runtime,
+        this.#config.init,
+        { resourceLimits: this.#config.resourceLimits, execArgv: this.#config.execArgv },
+        {
+          message: (message) => this.#onMessage(slot, message),
+          exit: (cause) => {
+            this.#exits.delete(exited);
+            resolveExit();
+            this.#onExit(slot, cause);
+          },
         },
-      });
+      );
     } catch (error) {
       // Nothing started (the runtime refused the options): fail like a worker that crashed.
       this.#startFailed = true;
