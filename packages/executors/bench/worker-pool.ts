@@ -103,48 +103,56 @@ async function timeOnce(
   return { reject: rejected - deadline, fresh: performance.now() - deadline };
 }
 
-async function timeoutSeries(
-  spinFor: (timeoutMs: number) => Promise<unknown>,
-  probe: () => Promise<unknown>,
-): Promise<{ reject: number; fresh: number }> {
-  await probe(); // the first worker is up
-  const runs: TimeoutTimes[] = [];
-  for (let i = 0; i < TIMEOUT_RUNS; i++) runs.push(await timeOnce(spinFor, probe));
-  return { reject: median(runs.map((r) => r.reject)), fresh: median(runs.map((r) => r.fresh)) };
+interface TimeoutSide {
+  readonly spinFor: (timeoutMs: number) => Promise<unknown>;
+  readonly probe: () => Promise<unknown>;
+}
+
+/** Times each side's timeout in turn, round after round, so load changes hit all alike. */
+async function timeoutSeries(sides: readonly TimeoutSide[]): Promise<TimeoutTimes[]> {
+  for (const side of sides) await side.probe(); // the first workers are up
+  const runs: TimeoutTimes[][] = sides.map(() => []);
+  for (let i = 0; i < TIMEOUT_RUNS; i++) {
+    for (const [s, side] of sides.entries())
+      runs[s]?.push(await timeOnce(side.spinFor, side.probe));
+  }
+  return runs.map((r) => ({
+    reject: median(r.map((t) => t.reject)),
+    fresh: median(r.map((t) => t.fresh)),
+  }));
 }
 
 async function timeoutRows(): Promise<Row[]> {
-  const ours = async (runtime: 'thread' | 'process') => {
-    const pool = new WorkerPool({
-      module: workUrl,
-      minThreads: 1,
-      maxThreads: 1,
-      runtime,
-      execArgv,
-    });
-    try {
-      return await timeoutSeries(
-        (timeout) => pool.run('spin', [], { timeout }),
-        () => pool.run('inc', [1]),
-      );
-    } finally {
-      await pool.close();
-    }
-  };
-  const thread = await ours('thread');
-  const processes = await ours('process');
+  const threads = new WorkerPool({ module: workUrl, minThreads: 1, maxThreads: 1, execArgv });
+  const processes = new WorkerPool({
+    module: workUrl,
+    minThreads: 1,
+    maxThreads: 1,
+    runtime: 'process',
+    execArgv,
+  });
   const piscina = new Piscina({
     filename: fileURLToPath(workUrl),
     minThreads: 1,
     maxThreads: 1,
     execArgv,
   });
-  const baseline = await timeoutSeries(
-    (timeout) => piscina.run(0, { name: 'spin', signal: AbortSignal.timeout(timeout) }),
-    () => piscina.run(1, { name: 'inc' }),
-  );
-  await piscina.close();
-  const ms = (t: { reject: number; fresh: number }): string =>
+  const [thread, process, baseline] = (await timeoutSeries([
+    {
+      spinFor: (timeout) => threads.run('spin', [], { timeout }),
+      probe: () => threads.run('inc', [1]),
+    },
+    {
+      spinFor: (timeout) => processes.run('spin', [], { timeout }),
+      probe: () => processes.run('inc', [1]),
+    },
+    {
+      spinFor: (timeout) => piscina.run(0, { name: 'spin', signal: AbortSignal.timeout(timeout) }),
+      probe: () => piscina.run(1, { name: 'inc' }),
+    },
+  ])) as [TimeoutTimes, TimeoutTimes, TimeoutTimes];
+  await Promise.all([threads.close(), processes.close(), piscina.close()]);
+  const ms = (t: TimeoutTimes): string =>
     `${t.reject.toFixed(1)} ms to reject, ${t.fresh.toFixed(1)} ms to a fresh worker`;
   return [
     {
@@ -156,9 +164,9 @@ async function timeoutRows(): Promise<Row[]> {
     },
     {
       benchmark: '  the same with runtime: process',
-      ours: ms(processes),
+      ours: ms(process),
       baseline: `${ms(thread)} (ours, thread runtime)`,
-      ratio: `${(processes.fresh / thread.fresh).toFixed(1)}× the thread's fresh-worker time`,
+      ratio: `${(process.fresh / thread.fresh).toFixed(1)}× the thread's fresh-worker time`,
       target: '(measured)',
     },
   ];
