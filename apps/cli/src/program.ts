@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { Command, CommanderError, Option } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
+import { ENGINE_FLAGS } from './commands/life-engine.js';
 import { decimal, integer, nonEmpty, port, size } from './options.js';
 
 /** What every command action receives besides its options. */
@@ -92,7 +93,7 @@ export function createProgram(context: CommandContext): Command {
         '--engine <name>',
         'cells: one task per cell through an executor (the seed); bitwise: bit-parallel, one thread; workers: bit-parallel on worker threads',
       )
-        .choices(['cells', 'bitwise', 'workers'])
+        .choices(ENGINE_FLAGS)
         .default('cells'),
     )
     .addOption(

@@ -34,11 +34,6 @@ export function run(
   });
 }
 
-/** npm, from the Node.js that runs these tests (so the matrix installs with its own npm). */
-export function npmCommand(): { command: string; prefixArgs: string[] } {
-  return { command: join(process.execPath, '..', 'npm'), prefixArgs: [] };
-}
-
 /** A throw-away npm project outside the workspace: a folder with a bare package.json. */
 export function newProject(label: string, type: 'module' | 'commonjs' = 'module'): string {
   const dir = mkdtempSync(join(tmpdir(), `fanout-consumer-${label}-`));
@@ -55,18 +50,11 @@ export async function npmInstall(
   specs: readonly string[],
   extra: string[] = [],
 ): Promise<void> {
-  const npm = npmCommand();
+  // The npm on PATH (the Node binaries of the matrix ship without one); it runs on the
+  // node first on PATH, which is the Node under test.
   const result = await run(
-    npm.command,
-    [
-      ...npm.prefixArgs,
-      'install',
-      '--no-audit',
-      '--no-fund',
-      '--loglevel=error',
-      ...extra,
-      ...specs,
-    ],
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--loglevel=error', ...extra, ...specs],
     { cwd: dir, timeoutMs: 240_000 },
   );
   if (result.code !== 0) {

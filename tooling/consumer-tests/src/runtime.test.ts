@@ -91,6 +91,11 @@ describe.each(libraries.map((p) => [p.name, p] as const))('%s installed alone', 
     expect(files.filter((f) => /\/(src|test|bench)\//.test(f) || f.endsWith('.test.js'))).toEqual(
       [],
     );
+    // A worker entry ships once, as CommonJS: an ESM twin would be a file nothing loads.
+    for (const worker of WORKER_ENTRIES[name] ?? []) {
+      expect(files).toContain(`package/dist/${worker}.cjs`);
+      expect(files).not.toContain(`package/dist/${worker}.js`);
+    }
   });
 
   it('runs its README example as written (example.mjs)', async () => {
