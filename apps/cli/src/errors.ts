@@ -13,6 +13,8 @@ import {
 import {
   EngineClosedError,
   EngineWorkerError,
+  GenerationCountError,
+  HashLifeMemoryError,
   PatternSyntaxError,
   PatternTooLargeError,
   PatternUnsupportedError,
@@ -22,6 +24,13 @@ import {
 } from '@fanout/grid';
 import { ConnectionClosedError, GuessTimeoutError, ProtocolError } from '@fanout/guess-protocol';
 import { NaiveTooLargeError, PairsSyntaxError, ResultsMismatchError } from '@fanout/parallel-gcd';
+import {
+  JobAttemptsExceededError,
+  QueueConnectionError,
+  QueueNameError,
+  RedisUrlError,
+  UnsupportedValueError,
+} from '@fanout/queue';
 import { CheckpointError, InputError, OutputWriteError } from '@fanout/tail';
 
 /** Exit codes of the `fanout` command (see CLI.md). */
@@ -38,6 +47,16 @@ export class UsageError extends Error {
   static readonly code = 'FANOUT_USAGE';
   readonly code = UsageError.code;
   override readonly name = 'UsageError';
+}
+
+/**
+ * `fanout gcd --mode queue`: no `fanout worker` serves the queue, so nothing would run the
+ * pairs. Exit 1.
+ */
+export class NoQueueWorkersError extends Error {
+  static readonly code = 'FANOUT_NO_QUEUE_WORKERS';
+  readonly code = NoQueueWorkersError.code;
+  override readonly name = 'NoQueueWorkersError';
 }
 
 /** Why a command was asked to stop: the first SIGINT/SIGTERM (exit 130/143). */
@@ -71,6 +90,9 @@ export const USER_INPUT_CODES: ReadonlySet<string> = new Set([
   NaiveTooLargeError.code,
   InputError.code,
   CheckpointError.code,
+  GenerationCountError.code,
+  RedisUrlError.code,
+  QueueNameError.code,
 ]);
 
 /** Codes of runtime failures: exit 1 (see `USER_INPUT_CODES`). */
@@ -88,6 +110,11 @@ export const RUNTIME_CODES: ReadonlySet<string> = new Set([
   GuessTimeoutError.code,
   ResultsMismatchError.code,
   OutputWriteError.code,
+  HashLifeMemoryError.code,
+  NoQueueWorkersError.code,
+  QueueConnectionError.code,
+  JobAttemptsExceededError.code,
+  UnsupportedValueError.code,
 ]);
 
 /** System error codes that come from what the user asked for (a path, an address). */

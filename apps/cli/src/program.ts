@@ -6,7 +6,10 @@ import { availableParallelism } from 'node:os';
 import { Command, CommanderError, Option } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
 import { ENGINE_FLAGS } from './commands/life-engine.js';
-import { decimal, integer, nonEmpty, port, size } from './options.js';
+import { decimal, generationCount, integer, nonEmpty, port, size } from './options.js';
+
+/** The queue `fanout worker` and `fanout gcd --mode queue` use unless told otherwise. */
+const DEFAULT_QUEUE = 'fanout';
 
 /** What every command action receives besides its options. */
 export interface CommandContext {
@@ -54,7 +57,7 @@ export function createProgram(context: CommandContext): Command {
     .addOption(
       new Option(
         '--pattern <file|name>',
-        'pattern file (RLE, .cells, Life 1.06; by content) or built-in: glider, blinker, gosper-gun, r-pentomino, acorn, seed-demo (default seed-demo)',
+        'pattern file (RLE, .cells, Life 1.06, macrocell .mc; by content) or built-in: glider, blinker, gosper-gun, r-pentomino, acorn, seed-demo (default seed-demo)',
       )
         .argParser(nonEmpty)
         .conflicts('random'),
@@ -79,9 +82,18 @@ export function createProgram(context: CommandContext): Command {
         .default('torus'),
     )
     .addOption(
-      new Option('--generations <n>', 'number of steps (prints generations 0..n)')
-        .argParser(integer(0))
-        .default(4),
+      new Option(
+        '--generations <n>',
+        'number of generations (prints generations 0..n); any size with --engine hashlife: 1e12, 2^40',
+      )
+        .argParser(generationCount)
+        .default('4'),
+    )
+    .addOption(
+      new Option(
+        '--step <n>',
+        'generations per step: --print columns shows one column a step (default 1 there, else the whole run)',
+      ).argParser(generationCount),
     )
     .addOption(
       new Option('--rule <rule>', 'birth/survival rule, e.g. B3/S23 or B36/S23')
@@ -91,7 +103,7 @@ export function createProgram(context: CommandContext): Command {
     .addOption(
       new Option(
         '--engine <name>',
-        'cells: one task per cell through an executor (the seed); bitwise: bit-parallel, one thread; workers: bit-parallel on worker threads',
+        'cells: one task per cell through an executor (the seed); bitwise: bit-parallel, one thread; workers: bit-parallel on worker threads; hashlife: HashLife on an unbounded plane (the default for --topology unbounded); unbounded: sparse tiles, one generation at a time',
       )
         .choices(ENGINE_FLAGS)
         .default('cells'),
@@ -127,7 +139,18 @@ export function createProgram(context: CommandContext): Command {
         .choices(['columns', 'final', 'none'])
         .default('final'),
     )
-    .addOption(new Option('--out <file>', 'write the final generation as RLE').argParser(nonEmpty))
+    .addOption(
+      new Option(
+        '--max-memory-mb <n>',
+        'most memory the hashlife node cache may use, in MiB (default 512)',
+      ).argParser(integer(1, 1_000_000)),
+    )
+    .addOption(
+      new Option(
+        '--out <file>',
+        'write the final generation as RLE, or as macrocell when the name ends in .mc',
+      ).argParser(nonEmpty),
+    )
     .option('--json', 'print one JSON summary object instead of the grid')
     .action(async (options, command: Command) => {
       const { runLife } = await import('./commands/life.js');
@@ -239,9 +262,23 @@ export function createProgram(context: CommandContext): Command {
       ).argParser(nonEmpty),
     )
     .addOption(
-      new Option('--mode <mode>', 'which runs to do')
-        .choices(['serial', 'async', 'workers', 'all'])
+      new Option(
+        '--mode <mode>',
+        'which runs to do (queue: on fanout worker processes, needs --redis)',
+      )
+        .choices(['serial', 'async', 'workers', 'queue', 'all'])
         .default('all'),
+    )
+    .addOption(
+      new Option(
+        '--redis <url>',
+        'Redis of the queue run (redis://[:password@]host:port[/db], rediss:// for TLS); with --mode all, adds the queue row',
+      ).argParser(nonEmpty),
+    )
+    .addOption(
+      new Option('--queue <name>', 'queue the fanout worker processes serve')
+        .argParser(nonEmpty)
+        .default(DEFAULT_QUEUE),
     )
     .addOption(
       new Option(
@@ -263,6 +300,32 @@ export function createProgram(context: CommandContext): Command {
     .action(async (options) => {
       const { runGcd } = await import('./commands/gcd.js');
       await runGcd(options, context);
+    });
+
+  program
+    .command('worker')
+    .description(
+      "serve fanout's module tasks (gcd) from a Redis queue on this machine until SIGINT/SIGTERM",
+    )
+    .addOption(
+      new Option(
+        '--redis <url>',
+        'Redis to take jobs from (redis://[:password@]host:port[/db], rediss:// for TLS)',
+      )
+        .argParser(nonEmpty)
+        .makeOptionMandatory(),
+    )
+    .addOption(
+      new Option('--queue <name>', 'queue to serve').argParser(nonEmpty).default(DEFAULT_QUEUE),
+    )
+    .addOption(
+      new Option('--threads <n>', 'jobs computed at once (worker threads)')
+        .argParser(integer(1, 256))
+        .default(availableParallelism()),
+    )
+    .action(async (options) => {
+      const { runWorker } = await import('./commands/worker.js');
+      await runWorker(options, context);
     });
 
   program

@@ -95,7 +95,7 @@ describe.concurrent('fanout gcd', () => {
   it.concurrent.each([
     [
       ['--mode', 'gpu'],
-      /argument 'gpu' is invalid. Allowed choices are serial, async, workers, all/,
+      /argument 'gpu' is invalid. Allowed choices are serial, async, workers, queue, all/,
     ],
     [['--algorithm', 'magic'], /argument 'magic' is invalid/],
     [['--scale', '0'], /option '--scale <k>' argument '0' is invalid/],

@@ -33,6 +33,7 @@ export type {
   Executor,
   ExecutorStats,
   MapOptions,
+  ModuleExecutor,
   TaskContext,
   TaskFunction,
   TaskOptions,

@@ -3,7 +3,7 @@ import { AsyncPool } from '../async-pool/async-pool.js';
 import { checkTimeout } from '../async-pool/pool-options.js';
 import { ExecutorClosedError } from '../errors.js';
 import { validateChunkSize } from '../map-tasks.js';
-import type { CloseOptions, ExecutorStats } from '../types.js';
+import type { CloseOptions, ExecutorStats, ModuleExecutor, WaitForRoomOptions } from '../types.js';
 import type { TaskBody } from '../worker/protocol.js';
 import { moduleSpecifier } from '../worker-paths.js';
 import {
@@ -41,7 +41,7 @@ const MB = 1024 * 1024;
  * const many = await pool.map<number, number>('countPrimes', [1e5, 2e5, 3e5]);
  * ```
  */
-export class WorkerPool implements AsyncDisposable {
+export class WorkerPool implements ModuleExecutor {
   readonly #module: string;
   readonly #runtime: WorkerRuntime;
   readonly #workers: Workers;
@@ -141,6 +141,20 @@ export class WorkerPool implements AsyncDisposable {
   /** Share of the pool's worker capacity spent running tasks since it started, 0 to 1. */
   get utilization(): number {
     return this.#workers.utilization;
+  }
+
+  /** Most tasks that may wait for a worker (the `maxQueue` option; `Infinity` by default). */
+  get maxQueue(): number {
+    return this.#queue.maxQueue;
+  }
+
+  /**
+   * Resolves once `run` would not reject with `QueueFullError` (a worker or a queue place
+   * is free); at once when unbounded. Rejects with `ExecutorClosedError` after `close()`,
+   * `signal.reason` on abort. Not a reservation.
+   */
+  waitForRoom(options?: WaitForRoomOptions): Promise<void> {
+    return this.#queue.waitForRoom(options);
   }
 
   /** Live counters: a `map` chunk counts as one task; broadcast calls are not counted. */
