@@ -14,7 +14,7 @@ export type {
   WorkerPoolOptions,
   WorkerResourceLimits,
   WorkerRunOptions,
+  WorkerRuntime,
   WorkerSetup,
 } from './worker-pool/options.js';
-export type { WorkerRuntime } from './worker-pool/worker-handle.js';
 export { WorkerPool } from './worker-pool/worker-pool.js';

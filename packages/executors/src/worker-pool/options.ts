@@ -1,4 +1,5 @@
-import type { WorkerRuntime } from './worker-handle.js';
+/** Where tasks run: `'thread'` (worker threads on piscina, the default) or `'process'` (child_process.fork). */
+export type WorkerRuntime = 'thread' | 'process';
 
 /**
  * V8 heap limits of a worker thread, as Node's `worker_threads.ResourceLimits` takes them

@@ -14,9 +14,23 @@ import {
   type WorkerMapOptions,
   type WorkerPoolOptions,
   type WorkerRunOptions,
+  type WorkerRuntime,
 } from './options.js';
-import { processFlags, type WorkerRuntime } from './worker-handle.js';
-import { Workers } from './workers.js';
+import type { WorkerBackend } from './backend.js';
+import { processFlags } from './process-handle.js';
+import { ProcessWorkers } from './process-workers.js';
+import { ThreadWorkers } from './thread-workers.js';
+
+/** `setup.args`, checked to be cloneable (every worker gets a copy). */
+function cloneableArgs(args: readonly unknown[]): unknown[] {
+  try {
+    return structuredClone([...args]);
+  } catch (error) {
+    throw new TypeError('setup.args must be cloneable (each worker gets a structured clone)', {
+      cause: error,
+    });
+  }
+}
 
 const MAX_AUTO_CHUNK = 1024;
 const CHUNKS_PER_THREAD = 4;
@@ -44,7 +58,7 @@ const MB = 1024 * 1024;
 export class WorkerPool implements ModuleExecutor {
   readonly #module: string;
   readonly #runtime: WorkerRuntime;
-  readonly #workers: Workers;
+  readonly #workers: WorkerBackend;
   readonly #queue: AsyncPool;
   readonly #maxThreads: number;
   readonly #timeoutMs: number;
@@ -90,6 +104,10 @@ export class WorkerPool implements ModuleExecutor {
     if (setup !== undefined && typeof setup.exportName !== 'string') {
       throw new TypeError('setup.exportName must be the name of an export');
     }
+    const setupCall =
+      setup === undefined
+        ? undefined
+        : { exportName: setup.exportName, args: cloneableArgs(setup.args ?? []) };
     this.#maxThreads = maxThreads;
     // Our own queue in front of the workers: priorities, exact QueueFullError, abort of
     // queued tasks, close({ cancelPending }) and stats; the workers only hold running tasks.
@@ -97,25 +115,37 @@ export class WorkerPool implements ModuleExecutor {
       maxConcurrency: maxThreads,
       ...(options.maxQueue === undefined ? {} : { maxQueue: options.maxQueue }),
     });
-    this.#workers = new Workers({
-      runtime,
-      init: {
-        module: this.#module,
-        setup:
-          setup === undefined
-            ? undefined
-            : { exportName: setup.exportName, args: [...(setup.args ?? [])] },
-        reportHeap: recycleAboveHeapMb !== undefined,
-      },
+    const recycleAfter = recycleAfterTasks ?? Number.POSITIVE_INFINITY;
+    const recycleAboveHeapBytes =
+      recycleAboveHeapMb === undefined ? Number.POSITIVE_INFINITY : recycleAboveHeapMb * MB;
+    const workers = {
       resourceLimits: options.resourceLimits,
       execArgv: execArgv === undefined ? undefined : [...execArgv],
       minThreads,
       maxThreads,
       idleTimeout,
-      recycleAfterTasks: recycleAfterTasks ?? Number.POSITIVE_INFINITY,
-      recycleAboveHeapBytes:
-        recycleAboveHeapMb === undefined ? Number.POSITIVE_INFINITY : recycleAboveHeapMb * MB,
-    });
+    };
+    this.#workers =
+      runtime === 'process'
+        ? new ProcessWorkers({
+            ...workers,
+            init: {
+              module: this.#module,
+              setup: setupCall,
+              reportHeap: recycleAboveHeapMb !== undefined,
+            },
+            recycleAfterTasks: recycleAfter,
+            recycleAboveHeapBytes,
+          })
+        : new ThreadWorkers({
+            ...workers,
+            init: {
+              module: this.#module,
+              setup: setupCall,
+              recycleAfterTasks: recycleAfter,
+              recycleAboveHeapBytes,
+            },
+          });
   }
 
   /** The worker module, as the URL the workers import. */

@@ -1,18 +1,19 @@
 /**
- * The workers of a `WorkerPool` and what runs on each: start, feed, time out, recycle,
- * replace. The pool's own `AsyncPool` in front of this keeps at most `maxThreads` tasks
- * here at once (priorities, `maxQueue`, aborts while queued live there); what waits here
- * waits only for a worker that is starting, or busy with a broadcast call.
+ * The child processes of a `WorkerPool` with `runtime: 'process'` (piscina runs threads
+ * only) and what runs on each: start, feed, time out, recycle, replace. The pool's own
+ * `AsyncPool` in front of this keeps at most `maxThreads` tasks here at once (priorities,
+ * `maxQueue`, aborts while queued live there); what waits here waits only for a process
+ * that is starting, or busy with a broadcast call.
  */
 import { ExecutorClosedError, TimeoutError, WorkerCrashedError } from '../errors.js';
-import type { FromWorker, RunnerInit, TaskBody } from '../worker/protocol.js';
+import type { CallBody, FromWorker, RunnerInit, TaskBody } from '../worker/protocol.js';
 import { deserializeThrown } from '../worker/serialize-error.js';
+import type { CallOptions, WorkerBackend } from './backend.js';
 import type { WorkerResourceLimits } from './options.js';
-import { startWorker, type WorkerHandle, type WorkerRuntime } from './worker-handle.js';
+import { startProcess, type WorkerHandle } from './process-handle.js';
 
-/** How the workers are run. */
-export interface WorkersConfig {
-  readonly runtime: WorkerRuntime;
+/** How the processes are run. */
+export interface ProcessWorkersConfig {
   readonly init: RunnerInit;
   readonly resourceLimits: WorkerResourceLimits | undefined;
   readonly execArgv: readonly string[] | undefined;
@@ -21,13 +22,6 @@ export interface WorkersConfig {
   readonly idleTimeout: number;
   readonly recycleAfterTasks: number;
   readonly recycleAboveHeapBytes: number;
-}
-
-/** Per-call options. */
-export interface CallOptions {
-  readonly signal: AbortSignal | undefined;
-  readonly transferList: readonly object[] | undefined;
-  readonly timeoutMs: number;
 }
 
 interface Call {
@@ -60,8 +54,8 @@ interface Slot {
 
 const now = (): number => performance.now();
 
-export class Workers {
-  readonly #config: WorkersConfig;
+export class ProcessWorkers implements WorkerBackend {
+  readonly #config: ProcessWorkersConfig;
   /** Workers not yet gone, in start order. */
   #slots: Slot[] = [];
   /** Every worker whose exit has not been seen, for `close`. */
@@ -74,7 +68,7 @@ export class Workers {
   #busyMs = 0;
   readonly #createdAt = now();
 
-  constructor(config: WorkersConfig) {
+  constructor(config: ProcessWorkersConfig) {
     this.#config = config;
     this.#fill();
   }
@@ -108,7 +102,7 @@ export class Workers {
    * Resolves with the results in worker start order; rejects with the first failure (after
    * every call settled, so none is left running unobserved).
    */
-  async broadcast(body: TaskBody, options: CallOptions): Promise<unknown[]> {
+  async broadcast(body: CallBody, options: CallOptions): Promise<unknown[]> {
     if (this.#closed) throw new ExecutorClosedError('executor is closed: broadcast rejected');
     options.signal?.throwIfAborted();
     let startError: unknown;
@@ -229,8 +223,7 @@ export class Workers {
     });
     let handle: WorkerHandle;
     try {
-      handle = startWorker(
-        this.#config.runtime,
+      handle = startProcess(
         this.#config.init,
         { resourceLimits: this.#config.resourceLimits, execArgv: this.#config.execArgv },
         {

@@ -1,18 +1,12 @@
 /**
- * One worker of a `WorkerPool`, whatever runs it: a worker thread or a child process. The
- * pool sees the same handle and the same messages from both (see `worker/protocol.ts`), so
- * scheduling, timeouts, recycling and crash handling are written once.
+ * One child process of a `WorkerPool` with `runtime: 'process'`: started with
+ * `child_process.fork` of the worker runner, talked to over IPC with V8 serialization.
  */
 import { type ChildProcess, fork } from 'node:child_process';
-import type { TransferListItem } from 'node:worker_threads';
-import { Worker } from 'node:worker_threads';
 import type { FromWorker, RunnerInit, ToWorker } from '../worker/protocol.js';
 import { deserializeThrown } from '../worker/serialize-error.js';
 import { runnerPath } from '../worker-paths.js';
 import type { WorkerResourceLimits } from './options.js';
-
-/** Where tasks run: `'thread'` (worker_threads, the default) or `'process'` (child_process.fork). */
-export type WorkerRuntime = 'thread' | 'process';
 
 /** What a handle reports. */
 export interface WorkerEvents {
@@ -21,13 +15,13 @@ export interface WorkerEvents {
   exit(cause: Error): void;
 }
 
-/** A started worker. */
+/** A started worker process. */
 export interface WorkerHandle {
-  /** The thread id or the process id. */
+  /** The process id. */
   readonly id: number;
   /** Sends a message; throws if a value cannot be cloned (nothing is sent then). */
   send(message: ToWorker, transferList?: readonly object[]): void;
-  /** Ends the worker now, even in the middle of a task (`terminate()` / SIGKILL). */
+  /** Ends the worker now, even in the middle of a task (SIGKILL). */
   kill(): void;
   /** Ends an idle worker the polite way. */
   stop(): void;
@@ -36,61 +30,11 @@ export interface WorkerHandle {
   unref(): void;
 }
 
-/** Starts a worker of `runtime` running the worker runner with `init`. */
-export function startWorker(
-  runtime: WorkerRuntime,
-  init: RunnerInit,
-  options: WorkerStartOptions,
-  events: WorkerEvents,
-): WorkerHandle {
-  return runtime === 'process'
-    ? startProcess(init, options, events)
-    : startThread(init, options, events);
-}
-
 /** How a worker is started. */
 export interface WorkerStartOptions {
   readonly resourceLimits: WorkerResourceLimits | undefined;
   /** Node flags of the worker; undefined: the parent's (`process.execArgv`). */
   readonly execArgv: readonly string[] | undefined;
-}
-
-function startThread(
-  init: RunnerInit,
-  { resourceLimits, execArgv }: WorkerStartOptions,
-  events: WorkerEvents,
-): WorkerHandle {
-  const worker = new Worker(runnerPath(), {
-    workerData: init,
-    ...(resourceLimits === undefined ? {} : { resourceLimits: { ...resourceLimits } }),
-    ...(execArgv === undefined ? {} : { execArgv: [...execArgv] }),
-  });
-  let lastError: Error | undefined;
-  worker.on('message', (message: FromWorker) => events.message(message));
-  worker.on('error', (error) => {
-    lastError = error;
-  });
-  worker.on('exit', (code) => {
-    events.exit(lastError ?? new Error(`worker thread exited with code ${code}`));
-  });
-  return {
-    id: worker.threadId,
-    send(message, transferList) {
-      worker.postMessage(message, transferList as readonly TransferListItem[] | undefined);
-    },
-    kill() {
-      void worker.terminate();
-    },
-    stop() {
-      void worker.terminate();
-    },
-    ref() {
-      worker.ref();
-    },
-    unref() {
-      worker.unref();
-    },
-  };
 }
 
 /** V8 flags for the limits a child process can honour; throws for the others. */
@@ -109,7 +53,8 @@ export function processFlags(limits: WorkerResourceLimits | undefined): string[]
     : [`--max-old-space-size=${limits.maxOldGenerationSizeMb}`];
 }
 
-function startProcess(
+/** Forks a worker process running the worker runner with `init`. */
+export function startProcess(
   init: RunnerInit,
   { resourceLimits, execArgv }: WorkerStartOptions,
   events: WorkerEvents,
