@@ -198,9 +198,9 @@ describe('WorkerPool under faults', () => {
   });
 
   it.each(['thread', 'process'] as const)(
-    'random storms of ok, throwing, crashing, spinning and aborted tasks all settle as expected (%s)',
+    'random storms of ok, throwing, crashing, spinning and aborted tasks and broadcasts all settle as expected (%s)',
     async (runtime) => {
-      for (const seed of [11, 12, 13]) {
+      for (const seed of [11, 12, 13, 14, 15, 16]) {
         const random = seededRandom(seed);
         const workers = new WorkerPool({
           module: fixture('tasks.mjs'),
@@ -210,7 +210,7 @@ describe('WorkerPool under faults', () => {
           recycleAfterTasks: 3,
         });
         pools.push(workers);
-        const kinds = ['ok', 'ok', 'ok', 'throw', 'crash', 'spin', 'abort'] as const;
+        const kinds = ['ok', 'ok', 'ok', 'throw', 'crash', 'spin', 'abort', 'broadcast'] as const;
         const runs = Array.from({ length: 24 }, (_, i) => {
           const kind = kinds[Math.floor(random() * kinds.length)] as (typeof kinds)[number];
           const controller = new AbortController();
@@ -223,7 +223,9 @@ describe('WorkerPool under faults', () => {
                   ? workers.run('exitWorker')
                   : kind === 'spin'
                     ? workers.run('spin', [], { timeout: 100 })
-                    : workers.run('never', [], { signal: controller.signal });
+                    : kind === 'broadcast'
+                      ? workers.broadcast('whichWorker')
+                      : workers.run('never', [], { signal: controller.signal });
           if (kind === 'abort')
             setTimeout(() => controller.abort(new Error(`abort ${i}`)), random() * 50);
           return {
@@ -243,6 +245,15 @@ describe('WorkerPool under faults', () => {
           if (kind === 'crash') expect(result.error, what).toBeInstanceOf(WorkerCrashedError);
           if (kind === 'spin') expect(result.error, what).toBeInstanceOf(TimeoutError);
           if (kind === 'abort') expect((result.error as Error).message, what).toBe(`abort ${i}`);
+          if (kind === 'broadcast') {
+            // On threads the barrier waits for replacements of the threads that end
+            // meanwhile; a process that ends fails the broadcast call it was to run.
+            if (runtime === 'process' && result.error !== undefined) {
+              expect(result.error, what).toBeInstanceOf(WorkerCrashedError);
+            } else {
+              expect(new Set(result.value as string[]).size, what).toBe(2);
+            }
+          }
         }
         expect(workers.stats).toMatchObject({ queued: 0, running: 0 });
         expect(await workers.run<number>('add', [2, 2])).toBe(4);

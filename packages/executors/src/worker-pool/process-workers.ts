@@ -190,8 +190,9 @@ export class ProcessWorkers implements WorkerBackend {
       // Someone waits for it: it must keep the process alive until it is ready.
       slot.handle.ref();
     }
-    // After a failed start, wait for the workers that are up rather than fail again.
-    if (this.#startFailed && starting < this.#slots.length) return;
+    // After a failed start, wait for the workers that are up or still starting rather
+    // than start more that may fail the same way.
+    if (this.#startFailed && this.#slots.length > 0) return;
     while (this.#waiting.length > starting && this.#slots.length < this.#config.maxThreads) {
       if (!this.#start(true)) return;
       starting++;
@@ -248,9 +249,9 @@ export class ProcessWorkers implements WorkerBackend {
     return true;
   }
 
-  /** Starting fails: the waiting calls would wait forever unless a worker is up. */
+  /** Starting fails: the waiting calls would wait forever unless a worker is up or starting. */
   #failWaitingIfNoneUp(cause: unknown, exportName?: string): void {
-    if (this.#slots.some((other) => other.state !== 'starting')) return;
+    if (this.#slots.length > 0) return;
     for (const call of this.#waiting.splice(0)) {
       this.#settle(call, false, this.#crash(call, cause, exportName));
     }
@@ -330,7 +331,9 @@ export class ProcessWorkers implements WorkerBackend {
           this.#settle(call, false, deserializeThrown(message.thrown));
         }
         const { recycleAfterTasks, recycleAboveHeapBytes } = this.#config;
-        if (slot.tasks >= recycleAfterTasks || message.heap > recycleAboveHeapBytes) {
+        // A broadcast call waiting for this worker runs first: the broadcast reaches it.
+        const recycle = slot.tasks >= recycleAfterTasks || message.heap > recycleAboveHeapBytes;
+        if (recycle && slot.own.length === 0) {
           this.#end(slot, false);
           this.#fill();
           this.#schedule();
@@ -355,7 +358,8 @@ export class ProcessWorkers implements WorkerBackend {
       const reason = slot.setupError ?? cause;
       const setupName = this.#config.init.setup?.exportName;
       this.#startFailed = true;
-      // Starting again would fail the same way: fail the waiting calls unless a worker is up.
+      // Starting again would fail the same way: fail the waiting calls unless a worker is
+      // up or may still come up.
       this.#failWaitingIfNoneUp(reason, setupName);
     }
     this.#fill();

@@ -46,9 +46,14 @@ export class ThreadSetups<Call> {
 
   /** A thread ended (piscina reports it before removing it: look once it has). */
   gone(threadId: number): void {
-    this.#up.delete(threadId);
+    const wasUp = this.#up.delete(threadId);
     this.#down.delete(threadId);
-    queueMicrotask(() => this.#failIfHopeless());
+    queueMicrotask(() => {
+      // The thread they waited for is gone (idle, recycled, crashed): piscina starts
+      // others as needed, which may set up fine, so what waits goes to piscina again.
+      if (wasUp && this.#up.size === 0) this.#resendAll();
+      else this.#failIfHopeless();
+    });
   }
 
   /** A call finished on a thread, which may be free now. */
