@@ -24,7 +24,14 @@ export {
 } from './errors.js';
 export type { TimeoutFrom } from './errors.js';
 export { gather } from './gather.js';
-export type { GatherOptions, GatherSettledOptions, GatherTask } from './gather.js';
+export type {
+  GatherOptions,
+  GatherResult,
+  GatherResults,
+  GatherSettledOptions,
+  GatherSettledResults,
+  GatherTask,
+} from './gather.js';
 export { InlineExecutor } from './inline-executor.js';
 export { createSlicer, DEFAULT_SLICE_MS, yieldToEventLoop } from './slicer.js';
 export type { Slicer, SlicerOptions } from './slicer.js';
