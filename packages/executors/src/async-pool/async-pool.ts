@@ -28,9 +28,9 @@ import {
   rateLimitOf,
 } from './pool-options.js';
 import { createTask, DONE, type PoolTask, QUEUED, RUNNING, type TaskExtras } from './pool-task.js';
-import { RoomWaiters } from './room-waiters.js';
-import { SizeWaiters } from './size-waiters.js';
+import { PoolWaiters } from './pool-waiters.js';
 import { StartWindow } from './start-window.js';
+import { TaskIds } from './task-ids.js';
 import { TaskQueue } from './task-queue.js';
 
 /** Task events that need a task record, so tasks skip the record-free fast path once listened. */
@@ -66,7 +66,7 @@ export class AsyncPool extends PoolEventTarget implements Executor {
   readonly #timeoutFrom: TimeoutFrom;
   readonly #window: StartWindow | undefined;
   readonly #queue = new TaskQueue<PoolTask>();
-  #ids: Map<unknown, Set<PoolTask>> | undefined;
+  #ids: TaskIds<PoolTask> | undefined;
   #queued = 0;
   #running = 0;
   #completed = 0;
@@ -79,14 +79,8 @@ export class AsyncPool extends PoolEventTarget implements Executor {
   #pumping = false;
   #closed = false;
   #closing: Promise<void> | undefined;
-  /** Work was accepted since the pool was last idle (for `idle`). */
-  #busy = false;
-  /** Tasks were queued since the queue was last empty (for `empty`). */
-  #wasQueued = false;
   #windowTimer: ReturnType<typeof setTimeout> | undefined;
-  readonly #roomWaiters = new RoomWaiters();
-  readonly #sizeWaiters = new SizeWaiters();
-  #idleWaiters: (() => void)[] = [];
+  readonly #waiters = new PoolWaiters();
 
   constructor(options: AsyncPoolOptions) {
     super();
@@ -292,7 +286,7 @@ export class AsyncPool extends PoolEventTarget implements Executor {
       );
     }
     if (this.#room() > 0) return Promise.resolve();
-    return this.#roomWaiters.wait(signal);
+    return this.#waiters.room.wait(signal);
   }
 
   /**
@@ -301,9 +295,7 @@ export class AsyncPool extends PoolEventTarget implements Executor {
    */
   onIdle(): Promise<void> {
     if (this.#queued === 0 && this.#running === 0) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      this.#idleWaiters.push(resolve);
-    });
+    return this.#waiters.untilIdle();
   }
 
   /** Resolves when nothing is queued (at once if so); tasks may still be running. */
@@ -321,7 +313,7 @@ export class AsyncPool extends PoolEventTarget implements Executor {
       return Promise.reject(new RangeError(`limit must be a number above 0, got ${String(limit)}`));
     }
     if (this.#queued < limit) return Promise.resolve();
-    return this.#sizeWaiters.wait(limit);
+    return this.#waiters.size.wait(limit);
   }
 
   /**
@@ -335,7 +327,7 @@ export class AsyncPool extends PoolEventTarget implements Executor {
     if (options?.cancelPending === true) this.#cancelQueued();
     if (this.#closing === undefined) {
       this.#closed = true;
-      this.#roomWaiters.rejectAll(
+      this.#waiters.room.rejectAll(
         () => new ExecutorClosedError('executor closed while waiting for room'),
       );
       this.#closing = this.onIdle();
@@ -430,8 +422,8 @@ export class AsyncPool extends PoolEventTarget implements Executor {
     if (extras !== undefined) this.#track(task, extras);
     this.#queue.push(task);
     this.#queued++;
-    this.#busy = true;
-    this.#wasQueued = true;
+    this.#waiters.busy = true;
+    this.#waiters.wasQueued = true;
     this.#pump();
   }
 
@@ -450,7 +442,7 @@ export class AsyncPool extends PoolEventTarget implements Executor {
   /** The fast path: start a plain task in a free slot (the caller checked) and return its outcome. */
   #startNow(fn: AnyFn, args: readonly unknown[], name?: string): Promise<unknown> {
     this.#running++;
-    this.#busy = true;
+    this.#waiters.busy = true;
     let result: unknown;
     try {
       const call = taskHooks.call;
@@ -482,10 +474,8 @@ export class AsyncPool extends PoolEventTarget implements Executor {
       signal.addEventListener('abort', extras.onAbort, { once: true });
     }
     if (extras.id !== undefined) {
-      this.#ids ??= new Map();
-      const same = this.#ids.get(extras.id);
-      if (same === undefined) this.#ids.set(extras.id, new Set([task]));
-      else same.add(task);
+      this.#ids ??= new TaskIds();
+      this.#ids.add(extras.id, task);
     }
   }
 
@@ -518,7 +508,7 @@ export class AsyncPool extends PoolEventTarget implements Executor {
       return;
     }
     this.#running++;
-    this.#busy = true;
+    this.#waiters.busy = true;
     if (
       extras !== undefined &&
       timeoutMs !== Number.POSITIVE_INFINITY &&
@@ -642,11 +632,7 @@ export class AsyncPool extends PoolEventTarget implements Executor {
       extras.signal?.removeEventListener('abort', extras.onAbort);
       extras.onAbort = undefined;
     }
-    if (extras.id !== undefined) {
-      const same = this.#ids?.get(extras.id);
-      same?.delete(task);
-      if (same?.size === 0) this.#ids?.delete(extras.id);
-    }
+    if (extras.id !== undefined) this.#ids?.delete(extras.id, task);
   }
 
   #abortQueued(task: PoolTask): void {
@@ -675,24 +661,15 @@ export class AsyncPool extends PoolEventTarget implements Executor {
 
   /** Wake room, size and idle waiters that can proceed; fire `empty` and `idle`. */
   #notify(): void {
-    if (this.#roomWaiters.length > 0) this.#roomWaiters.wake(this.#room());
+    const waiters = this.#waiters;
+    waiters.wakeRoom(this.#room());
     if (this.#queued > 0) {
-      if (this.#sizeWaiters.length > 0) this.#sizeWaiters.wake(this.#queued);
+      waiters.wakeSize(this.#queued);
       return;
     }
-    if (this.#wasQueued) {
-      this.#wasQueued = false;
-      if (this.#sizeWaiters.length > 0) this.#sizeWaiters.wake(0);
-      if ((this.listened & EVENT_BITS.empty) !== 0) this.emit('empty');
-    }
-    if (this.#running === 0 && this.#busy) {
-      this.#busy = false;
-      if (this.#idleWaiters.length > 0) {
-        const waiters = this.#idleWaiters;
-        this.#idleWaiters = [];
-        for (const resolve of waiters) resolve();
-      }
-      if ((this.listened & EVENT_BITS.idle) !== 0) this.emit('idle');
+    if (waiters.emptied() && (this.listened & EVENT_BITS.empty) !== 0) this.emit('empty');
+    if (this.#running === 0 && waiters.idled() && (this.listened & EVENT_BITS.idle) !== 0) {
+      this.emit('idle');
     }
   }
 }
