@@ -23,7 +23,12 @@ import {
   WorldTooLargeError,
 } from '@fanout/grid';
 import { ConnectionClosedError, GuessTimeoutError, ProtocolError } from '@fanout/guess-protocol';
-import { NaiveTooLargeError, PairsSyntaxError, ResultsMismatchError } from '@fanout/parallel-gcd';
+import {
+  NaiveTooLargeError,
+  PairsSourceError,
+  PairsSyntaxError,
+  ResultsMismatchError,
+} from '@fanout/parallel-gcd';
 import {
   JobAttemptsExceededError,
   QueueConnectionError,
@@ -87,6 +92,7 @@ export const USER_INPUT_CODES: ReadonlySet<string> = new Set([
   RuleSyntaxError.code,
   UnknownPatternError.code,
   PairsSyntaxError.code,
+  PairsSourceError.code,
   NaiveTooLargeError.code,
   InputError.code,
   CheckpointError.code,

@@ -3,6 +3,8 @@
  * parsing. Actions live in ./commands; this file only declares the surface.
  */
 import { availableParallelism } from 'node:os';
+// The gcd choices and default come from the package; its main entry loads no thread library.
+import { defaultParallelism, GCD_ALGORITHMS, RUN_MODES } from '@fanout/parallel-gcd';
 import { Command, CommanderError, Option } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
 import { ENGINE_FLAGS } from './commands/life-engine.js';
@@ -254,11 +256,13 @@ export function createProgram(context: CommandContext): Command {
 
   program
     .command('gcd')
-    .description('greatest common divisors, serial vs async vs worker threads (the seed)')
+    .description(
+      "greatest common divisors, serial vs async vs worker threads (the book chapter's benchmark)",
+    )
     .addOption(
       new Option(
         '--pairs <file>',
-        "pairs file, one 'A B' or 'A,B' per line; '-' for stdin",
+        "pairs file, one 'A B' or 'A,B' per line, read as a stream; '-' for stdin",
       ).argParser(nonEmpty),
     )
     .addOption(
@@ -266,7 +270,7 @@ export function createProgram(context: CommandContext): Command {
         '--mode <mode>',
         'which runs to do (queue: on fanout worker processes, needs --redis)',
       )
-        .choices(['serial', 'async', 'workers', 'queue', 'all'])
+        .choices([...RUN_MODES, 'queue', 'all'])
         .default('all'),
     )
     .addOption(
@@ -283,12 +287,12 @@ export function createProgram(context: CommandContext): Command {
     .addOption(
       new Option(
         '--workers <n>',
-        `threads computing at once, this one included (default ${availableParallelism()})`,
+        `threads computing at once, this one included (default ${defaultParallelism()})`,
       ).argParser(integer(1, 256)),
     )
     .addOption(
-      new Option('--algorithm <name>', "naive is the seed's countdown proxy for heavy CPU work")
-        .choices(['naive', 'euclid', 'binary'])
+      new Option('--algorithm <name>', "naive is the chapter's countdown proxy for heavy CPU work")
+        .choices(GCD_ALGORITHMS)
         .default('naive'),
     )
     .addOption(

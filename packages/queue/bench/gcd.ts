@@ -6,7 +6,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { WorkerPool } from '@fanout/executors';
-import { type GcdPair, seedPairs } from '@fanout/parallel-gcd';
+import { chapterPairs, type GcdPair } from '@fanout/parallel-gcd';
 import { createQueueExecutor } from '../src/index.js';
 
 const TASK = new URL('./gcd-task.mjs', import.meta.url);
@@ -79,4 +79,4 @@ export async function gcdOnPool(
   }
 }
 
-export const SEED_X200: readonly GcdPair[] = seedPairs(200);
+export const CHAPTER_X200: readonly GcdPair[] = chapterPairs(200);

@@ -9,7 +9,7 @@
  */
 import { startRedis } from '@fanout/test-kit';
 import { Redis } from 'ioredis';
-import { gcdOnPool, gcdOnQueue, SEED_X200 } from './gcd.js';
+import { gcdOnPool, gcdOnQueue, CHAPTER_X200 } from './gcd.js';
 import { bullmqDirect, fanoutQueue, type OverheadOptions } from './overhead.js';
 
 function flag(name: string, fallback: number): number {
@@ -111,13 +111,13 @@ try {
   printTable(table1);
 
   console.log(
-    `\n2. NUMBERS × 200 (${SEED_X200.length} pairs, naive gcd), chunks of ${chunk} pairs, medians of ${gcdRounds} rounds`,
+    `\n2. NUMBERS × 200 (${CHAPTER_X200.length} pairs, naive gcd), chunks of ${chunk} pairs, medians of ${gcdRounds} rounds`,
   );
   const gcdRows = {
-    'WorkerPool, 1 thread': () => gcdOnPool(SEED_X200, 1, chunk),
-    'queue, 1 worker process': () => gcdOnQueue(redis.url, SEED_X200, 1, chunk),
-    'WorkerPool, 2 threads': () => gcdOnPool(SEED_X200, 2, chunk),
-    'queue, 2 worker processes': () => gcdOnQueue(redis.url, SEED_X200, 2, chunk),
+    'WorkerPool, 1 thread': () => gcdOnPool(CHAPTER_X200, 1, chunk),
+    'queue, 1 worker process': () => gcdOnQueue(redis.url, CHAPTER_X200, 1, chunk),
+    'WorkerPool, 2 threads': () => gcdOnPool(CHAPTER_X200, 2, chunk),
+    'queue, 2 worker processes': () => gcdOnQueue(redis.url, CHAPTER_X200, 2, chunk),
   };
   const gcdSamples = new Map<string, number[]>();
   let reference: string | undefined;
