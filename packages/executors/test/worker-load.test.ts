@@ -204,6 +204,23 @@ describe('broadcast on piscina threads', () => {
     expect(new Set(ids).size).toBe(2);
   });
 
+  it('tasks queued behind a broadcast still run when every thread retires after it (minThreads 0)', async () => {
+    // Each thread retires after one task, so the broadcast's calls end both threads, and
+    // the tasks that reached piscina's queue behind its barriers find no thread: piscina
+    // itself would start none (it keeps minThreads, 0) until some later run().
+    const workers = pool({ maxThreads: 2, recycleAfterTasks: 1 });
+    const first = [
+      workers.run<string>('echoLater', ['a', 100]),
+      workers.run<string>('echoLater', ['b', 100]),
+    ];
+    const behind = [workers.run<number>('add', [1, 1]), workers.run<number>('add', [2, 1])];
+    const ids = await workers.broadcast<string>('whichWorker');
+    expect(new Set(ids).size).toBe(2);
+    expect(await Promise.all(first)).toEqual(['a', 'b']);
+    expect(await Promise.all(behind)).toEqual([2, 3]);
+    expect(workers.stats).toMatchObject({ completed: 4, failed: 0, queued: 0, running: 0 });
+  });
+
   it('aborting a broadcast that gathers releases the waiting threads instead of ending them', async () => {
     const workers = pool({ maxThreads: 2, minThreads: 2, idleTimeout: 60_000 });
     const before = new Set(await workers.broadcast<string>('whichWorker'));

@@ -5,7 +5,9 @@
  * waits until every slot is claimed (see `worker/barrier.ts`). A thread runs one task at a
  * time, so when the last slot is claimed each thread holds exactly one barrier task, and
  * every thread runs the call exactly once. Broadcasts run one after another: two gathering
- * at once could each hold some threads and wait for the others forever.
+ * at once could each hold some threads and wait for the others forever. A slot whose thread
+ * ended waits in piscina's queue; the thread pool starts a thread for it (see
+ * `ThreadWorkers`: piscina itself would keep only `minThreads`).
  */
 import {
   type BarrierResult,
@@ -28,16 +30,12 @@ export interface BarrierCall {
 /** What a broadcast needs from the thread pool. */
 export interface BarrierHost {
   readonly maxThreads: number;
-  /** Threads alive or starting now. */
-  threads(): number;
   /** Sends a barrier task, built with the id of its call. */
   sendBarrier(
     build: (id: number) => BarrierTask,
     exportName: string,
     options: CallOptions,
   ): BarrierCall;
-  /** Sends a task that does nothing, so that piscina starts a thread for the queued ones. */
-  nudge(): void;
 }
 
 const CALLED_OFF: BarrierResult = { threadId: -1, cancelled: true, value: undefined };
@@ -54,15 +52,6 @@ class Gathering {
 
   get state(): number {
     return Atomics.load(this.cells, BARRIER.state);
-  }
-
-  /** Slots no thread has claimed yet. */
-  get unclaimed(): number {
-    let free = 0;
-    for (let slot = 0; slot < this.count; slot++) {
-      if (Atomics.load(this.cells, BARRIER.slots + slot) === BARRIER.FREE) free++;
-    }
-    return free;
   }
 
   /**
@@ -107,7 +96,6 @@ export class ThreadBroadcasts {
   readonly #host: BarrierHost;
   /** Settles when the last broadcast started is over. */
   #chain: Promise<void> = Promise.resolve();
-  #current: Gathering | undefined;
 
   constructor(host: BarrierHost) {
     this.#host = host;
@@ -128,21 +116,6 @@ export class ThreadBroadcasts {
     const turn = unlessAborted(previous, options.signal).then(() => this.#broadcast(body, options));
     void turn.then(finished, finished);
     return turn;
-  }
-
-  /**
-   * A thread ended. If a broadcast still gathers, piscina may not replace it (it keeps only
-   * `minThreads`), and the slot waiting for a thread would wait forever: ask piscina for
-   * as many threads as are missing (once it has started the replacements it will).
-   */
-  threadGone(): void {
-    if (this.#current === undefined) return;
-    queueMicrotask(() => {
-      const gathering = this.#current;
-      if (gathering === undefined || gathering.state !== BARRIER.GATHERING) return;
-      const missing = Math.min(gathering.unclaimed, this.#host.maxThreads - this.#host.threads());
-      for (let i = 0; i < missing; i++) this.#host.nudge();
-    });
   }
 
   async #broadcast(body: CallBody, options: CallOptions): Promise<unknown[]> {
@@ -171,7 +144,6 @@ export class ThreadBroadcasts {
         for (const call of calls) call.end(reason);
       }
     };
-    this.#current = gathering;
     try {
       for (let slot = 0; slot < count; slot++) {
         calls.push(
@@ -198,7 +170,6 @@ export class ThreadBroadcasts {
       return results.sort((a, b) => a.threadId - b.threadId).map((result) => result.value);
     } finally {
       signal?.removeEventListener('abort', onAbort);
-      this.#current = undefined;
     }
   }
 }

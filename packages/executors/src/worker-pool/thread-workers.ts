@@ -88,6 +88,7 @@ export class ThreadWorkers implements WorkerBackend {
   readonly #setups: ThreadSetups<ThreadCall> | undefined;
   readonly #broadcasts: ThreadBroadcasts;
   #nextId = 0;
+  #closing = false;
 
   constructor(config: ThreadWorkersConfig) {
     this.#config = config;
@@ -105,11 +106,7 @@ export class ThreadWorkers implements WorkerBackend {
           });
     this.#broadcasts = new ThreadBroadcasts({
       maxThreads: config.maxThreads,
-      threads: () => this.count,
       sendBarrier: (build, exportName, options) => this.#barrierCall(build, exportName, options),
-      nudge: () => {
-        this.#piscina?.run({ t: 'noop' }).catch(() => {});
-      },
     });
   }
 
@@ -163,6 +160,7 @@ export class ThreadWorkers implements WorkerBackend {
 
   /** Ends every thread (the pool drained first) and resolves once all have exited. */
   async close(): Promise<void> {
+    this.#closing = true;
     for (const call of [...this.#calls.values()]) {
       this.#stop(call, new ExecutorClosedError('executor closed while the call ran'));
     }
@@ -336,6 +334,21 @@ export class ThreadWorkers implements WorkerBackend {
 
   readonly #onThreadGone = (thread: { readonly id: number }): void => {
     this.#setups?.gone(thread.id);
-    this.#broadcasts.threadGone();
+    // piscina emits this before it forgets the thread: count once it has.
+    queueMicrotask(this.#refill);
+  };
+
+  /**
+   * piscina replaces an ended thread (aborted, timed out, recycled, crashed) only up to
+   * `minThreads`, and starts threads only in `run()`: tasks left in its queue (behind
+   * broadcast barriers, or sent while a retiring thread held its task) would wait for a
+   * `run()` that may never come. Each task that does nothing makes piscina start one
+   * thread, up to `maxThreads`; the started threads take the queued tasks first.
+   */
+  readonly #refill = (): void => {
+    const piscina = this.#piscina;
+    if (piscina === undefined || this.#closing) return;
+    const missing = Math.min(piscina.queueSize, this.#config.maxThreads - piscina.threads.length);
+    for (let i = 0; i < missing; i++) piscina.run({ t: 'noop' }).catch(() => {});
   };
 }
