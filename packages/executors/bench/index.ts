@@ -3,7 +3,7 @@
  * run (see each file for what it measures):
  *   async-pool.ts   AsyncPool vs p-limit (plain submit) and p-queue (priorities + timeout)
  *   rate-limit.ts   rate-limit precision over 10 s vs p-queue (fixed and strict windows)
- *   worker-pool.ts  WorkerPool.map vs piscina.run, CPU speed-up, running-task timeout
+ *   worker-pool.ts  WorkerPool.map and .run vs piscina.run, CPU speed-up, running-task timeout
  *   event-loop.ts   watchEventLoop per callback, and per task with task naming
  * Run (builds first; heavy, so under the machine-wide lock):
  *   pnpm turbo run build --filter=@fanout/executors
