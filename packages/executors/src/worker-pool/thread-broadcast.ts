@@ -9,6 +9,7 @@
  * ended waits in piscina's queue; the thread pool starts a thread for it (see
  * `ThreadWorkers`: piscina itself would keep only `minThreads`).
  */
+import { raceAbort } from '@fanout/internal/abort';
 import {
   type BarrierResult,
   type BarrierTask,
@@ -78,20 +79,6 @@ class Gathering {
   }
 }
 
-/** Resolves when `previous` does; rejects with `signal.reason` if it aborts first. */
-function unlessAborted(previous: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
-  if (signal === undefined) return previous;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    void previous.then(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    });
-  });
-}
-
 export class ThreadBroadcasts {
   readonly #host: BarrierHost;
   /** Settles when the last broadcast started is over. */
@@ -113,7 +100,7 @@ export class ThreadBroadcasts {
       finished = resolve;
     });
     this.#chain = previous.then(() => mine);
-    const turn = unlessAborted(previous, options.signal).then(() => this.#broadcast(body, options));
+    const turn = raceAbort(previous, options.signal).then(() => this.#broadcast(body, options));
     void turn.then(finished, finished);
     return turn;
   }
