@@ -3,6 +3,7 @@
  * parsing. Actions live in ./commands; this file only declares the surface.
  */
 import { availableParallelism } from 'node:os';
+import { STRATEGIES } from '@fanout/guess-protocol';
 import { Command, Option } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
 import { decimal, integer, nonEmpty, port, size } from './options.js';
@@ -140,7 +141,7 @@ export function createProgram(context: CommandContext): Command {
     )
     .addOption(
       new Option('--strategy <name>', 'how the server guesses')
-        .choices(['random', 'bisect'])
+        .choices(STRATEGIES)
         .default('random'),
     )
     .option('--quiet', 'do not print the Server lines')

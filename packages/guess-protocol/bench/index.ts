@@ -120,7 +120,7 @@ async function games(): Promise<void> {
   const ours = pool(runs.ours);
   const naive = pool(runs.naive);
   const minimal = pool(runs.minimal);
-  const seed = await load('seed', { ...config, games: 2 });
+  const asyncio = await load('asyncio', { ...config, games: 2 });
   const base = naive.result.roundTripsPerSecond;
   console.log('\n1) Seed-style games, 100 connections x 20 games, range 1..100, random strategy');
   console.log('   (p50/p99: the worse of the two halves; CPU: µs per round trip)');
@@ -141,7 +141,7 @@ async function games(): Promise<void> {
         ['ours (2 x 100 x 10 games)', ours],
         ['naive readline baseline (same)', naive],
         ['minimal reference: no parsing (same)', minimal],
-        ["seed's asyncio (fixture, 100 x 2 games)", seed],
+        ["seed's asyncio (fixture, 100 x 2 games)", asyncio],
       ].map(([name, m]) => {
         const r = (m as Measured).result;
         return [
@@ -199,7 +199,7 @@ async function concurrent(): Promise<void> {
   };
   const rows: [string, Measured][] = [
     ['ours', await load('ours', config)],
-    ["seed's asyncio (fixture)", await load('seed', config)],
+    ["seed's asyncio (fixture)", await load('asyncio', config)],
   ];
   console.log(
     '\n3) 10,000 concurrent connections opened at once, one game each to Correct, range 1..5',

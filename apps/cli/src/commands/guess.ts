@@ -7,9 +7,9 @@ import {
   createGuessServer,
   formatClientResult,
   type LoadResult,
-  playSeedGames,
+  playChapterGames,
   runLoad,
-  SEED_SESSIONS,
+  CHAPTER_SESSIONS,
   type Strategy,
 } from '@fanout/guess-protocol';
 import { UsageError } from '../errors.js';
@@ -68,7 +68,7 @@ export interface PlayOptions {
 function sessionsFrom(options: PlayOptions): { lower: number; upper: number; secret: number }[] {
   const { lower, upper, secret } = options;
   if (lower === undefined && upper === undefined && secret === undefined) {
-    return [...SEED_SESSIONS];
+    return [...CHAPTER_SESSIONS];
   }
   if (lower === undefined || upper === undefined || secret === undefined) {
     throw new UsageError('a custom session needs all of --lower, --upper and --secret');
@@ -90,9 +90,9 @@ export async function runGuessPlay(options: PlayOptions, context: CommandContext
     signal: context.signal,
   });
   try {
-    // playSeedGames takes no signal: race it, and the finally below closes the connection.
+    // playChapterGames takes no signal: race it, and the finally below closes the connection.
     const results = await raceAbort(
-      playSeedGames(client, {
+      playChapterGames(client, {
         sessions,
         // Guesses per session: the seed asks for 5; a custom range may need every number.
         ...(options.secret !== undefined

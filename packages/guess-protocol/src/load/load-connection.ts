@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { Decision } from './codec.js';
-import { decide } from './decide.js';
+import type { Decision } from '../codec.js';
+import { decide } from '../decide.js';
 import type { LatencyHistogram } from './histogram.js';
 
 /** State shared by every connection of one load run. */

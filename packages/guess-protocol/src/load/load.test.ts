@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { deferred } from '@fanout/test-kit';
 import { LatencyHistogram } from './histogram.js';
 import { runLoad } from './load.js';
-import { createRandom } from './random.js';
-import { createGuessServer } from './server.js';
+import { createRandom } from '../random.js';
+import { createGuessServer } from '../server/server.js';
 
 describe('runLoad', () => {
   it.each(['random', 'bisect'] as const)(

@@ -1,13 +1,13 @@
 import type { Socket } from 'node:net';
-import { type Decision, formatCommand, parseReply } from './codec.js';
-import { decide } from './decide.js';
+import { type Decision, formatCommand, parseReply } from '../codec.js';
+import { decide } from '../decide.js';
 import {
   ConnectionClosedError,
-  ErrorCode,
-  FATAL_ERROR_CODES,
+  WireErrorCode,
+  FATAL_WIRE_ERROR_CODES,
   GuessTimeoutError,
   ProtocolError,
-} from './errors.js';
+} from '../errors.js';
 
 /** One game opened by {@link GuessClient.session}; disposing it ends the game like the seed. */
 export interface GuessGame extends AsyncDisposable {
@@ -182,7 +182,7 @@ export class GuessClient implements AsyncDisposable {
   reportOutcome(number: number): Decision {
     const secret = this.#secret;
     if (secret === undefined) {
-      throw new ProtocolError(ErrorCode.NoGame, 'reportOutcome needs an open session');
+      throw new ProtocolError(WireErrorCode.NoGame, 'reportOutcome needs an open session');
     }
     if (this.#closed || this.#socket.writableEnded) {
       throw new ConnectionClosedError('guess connection is closed', {
@@ -229,7 +229,10 @@ export class GuessClient implements AsyncDisposable {
     }
     this.#carry = data;
     if (this.#carry.length > 4096) {
-      this.#failure ??= new ProtocolError(ErrorCode.BadReply, 'reply line longer than 4096 bytes');
+      this.#failure ??= new ProtocolError(
+        WireErrorCode.BadReply,
+        'reply line longer than 4096 bytes',
+      );
       this.#socket.destroy();
     }
   }
@@ -247,7 +250,7 @@ export class GuessClient implements AsyncDisposable {
     if (pending?.timer !== undefined) clearTimeout(pending.timer);
     if (reply.type === 'number') {
       if (pending === undefined) {
-        this.#failure ??= new ProtocolError(ErrorCode.BadReply, `unexpected reply "${line}"`);
+        this.#failure ??= new ProtocolError(WireErrorCode.BadReply, `unexpected reply "${line}"`);
         this.#socket.destroy();
         return;
       }
@@ -255,7 +258,7 @@ export class GuessClient implements AsyncDisposable {
       return;
     }
     const error = new ProtocolError(reply.code, reply.message, { line });
-    if (FATAL_ERROR_CODES.has(reply.code)) this.#failure ??= error;
+    if (FATAL_WIRE_ERROR_CODES.has(reply.code)) this.#failure ??= error;
     if (pending !== undefined) pending.reject(error);
     else this.#strayError = error;
   }

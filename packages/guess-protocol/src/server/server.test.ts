@@ -1,11 +1,11 @@
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deferred, LineSocket } from '@fanout/test-kit';
-import { connectGuessClient } from './connect.js';
-import { formatClientResult } from './decide.js';
+import { connectGuessClient } from '../client/connect.js';
+import { formatClientResult } from '../decide.js';
 import type { GuessServerEvent } from './events.js';
-import { createRandom } from './random.js';
-import { playSeedGames } from './seed-games.js';
+import { createRandom } from '../random.js';
+import { playChapterGames } from '../client/chapter-games.js';
 import { createGuessServer, type GuessServer, type GuessServerOptions } from './server.js';
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -76,7 +76,7 @@ describe('createGuessServer', () => {
       },
     });
     const client = await connectGuessClient({ port });
-    const results = await playSeedGames(client, { onLine: (line) => log.push(line) });
+    const results = await playChapterGames(client, { onLine: (line) => log.push(line) });
     await client.close();
     const clientLines = results.map((r) => formatClientResult(r.number, r.decision));
     log.push(...clientLines);

@@ -3,8 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { deferred } from '@fanout/test-kit';
 import type { GuessClient } from './client.js';
 import { connectGuessClient } from './connect.js';
-import { ConnectionClosedError, GuessTimeoutError, ProtocolError } from './errors.js';
-import { createGuessServer } from './server.js';
+import { ConnectionClosedError, GuessTimeoutError, ProtocolError } from '../errors.js';
+import { createGuessServer } from '../server/server.js';
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { GuessClient } from './client.js';
-import { GuessTimeoutError } from './errors.js';
+import { GuessTimeoutError } from '../errors.js';
 
 /** Options of {@link connectGuessClient}. */
 export interface GuessClientOptions {

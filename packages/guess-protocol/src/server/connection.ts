@@ -1,10 +1,10 @@
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { formatReply, parseCommandBytes } from './codec.js';
-import { formatServerReport } from './decide.js';
-import { type ErrorCode, ErrorCode as Codes, ProtocolError } from './errors.js';
+import { formatReply, parseCommandBytes } from '../codec.js';
+import { formatServerReport } from '../decide.js';
+import { type WireErrorCode, WireErrorCode as Codes, ProtocolError } from '../errors.js';
 import type { CloseReason, GuessServerEventListener } from './events.js';
-import { GuessSession, type GuessSessionOptions } from './session.js';
+import { GuessSession, type GuessSessionOptions } from '../session.js';
 
 /** How long a connection we are closing may take to flush before it is destroyed. */
 const LINGER_MS = 2_000;
@@ -226,13 +226,13 @@ export class GuessConnection {
   }
 
   /** Marks the connection closing and returns the last ERROR line. */
-  #fatal(code: ErrorCode, message: string, reason: CloseReason): string {
+  #fatal(code: WireErrorCode, message: string, reason: CloseReason): string {
     this.#closeReason = reason;
     this.#emitError(code, message, true);
     return `${formatReply({ type: 'error', code, message })}\n`;
   }
 
-  #emitError(code: ErrorCode, message: string, fatal: boolean): void {
+  #emitError(code: WireErrorCode, message: string, fatal: boolean): void {
     this.#context.onEvent?.({ type: 'error', connectionId: this.id, code, message, fatal });
   }
 

@@ -1,5 +1,5 @@
-import type { Decision } from './codec.js';
-import type { ErrorCode } from './errors.js';
+import type { Decision } from '../codec.js';
+import type { WireErrorCode } from '../errors.js';
 
 /** Why a connection closed. */
 export type CloseReason =
@@ -82,7 +82,7 @@ export type GuessServerEvent =
       /** An ERROR line was sent. `fatal`: the connection closes after it. */
       readonly type: 'error';
       readonly connectionId: number;
-      readonly code: ErrorCode;
+      readonly code: WireErrorCode;
       readonly message: string;
       readonly fatal: boolean;
     }

@@ -1,11 +1,11 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { formatReply } from './codec.js';
+import { formatReply } from '../codec.js';
 import { GuessConnection, type ConnectionContext } from './connection.js';
-import { ErrorCode } from './errors.js';
+import { WireErrorCode } from '../errors.js';
 import type { CloseReason, GuessServerEventListener } from './events.js';
-import { DEFAULT_MAX_RANGE, GuessSession } from './session.js';
-import type { Strategy } from './strategies.js';
+import { DEFAULT_MAX_RANGE, GuessSession } from '../session.js';
+import type { Strategy } from '../strategies.js';
 
 /** Options of {@link createGuessServer}. */
 export interface GuessServerOptions {
@@ -188,7 +188,7 @@ class TcpGuessServer implements GuessServer {
       const remoteAddress = socket.remoteAddress ?? '';
       socket.on('error', () => {});
       socket.end(
-        `${formatReply({ type: 'error', code: ErrorCode.ServerBusy, message: `server at its limit of ${this.#maxConnections} connections` })}\n`,
+        `${formatReply({ type: 'error', code: WireErrorCode.ServerBusy, message: `server at its limit of ${this.#maxConnections} connections` })}\n`,
       );
       setTimeout(() => socket.destroy(), 2_000).unref();
       this.#onEvent?.({ type: 'connection-rejected', remoteAddress, reason: 'max-connections' });

@@ -1,16 +1,16 @@
 import type { GuessClient } from './client.js';
-import type { Decision } from './codec.js';
-import { formatSessionStart } from './decide.js';
+import type { Decision } from '../codec.js';
+import { formatSessionStart } from '../decide.js';
 
-/** One game of the seed's client run. */
-export interface SeedSession {
+/** One game of the chapter's client run (the book's Item 61 example). */
+export interface ChapterSession {
   readonly lower: number;
   readonly upper: number;
   readonly secret: number;
 }
 
-/** The seed's two sessions: 1..5 with secret 3, then 10..15 with secret 12. */
-export const SEED_SESSIONS: readonly SeedSession[] = Object.freeze([
+/** The chapter's two sessions: 1..5 with secret 3, then 10..15 with secret 12. */
+export const CHAPTER_SESSIONS: readonly ChapterSession[] = Object.freeze([
   Object.freeze({ lower: 1, upper: 5, secret: 3 }),
   Object.freeze({ lower: 10, upper: 15, secret: 12 }),
 ]);
@@ -21,11 +21,11 @@ export interface GuessResult {
   readonly decision: Decision;
 }
 
-/** Options of {@link playSeedGames}. */
-export interface PlaySeedGamesOptions {
-  /** Sessions to play; default {@link SEED_SESSIONS}. */
-  readonly sessions?: readonly SeedSession[];
-  /** Guesses asked per session at most; default 5, as in the seed. */
+/** Options of {@link playChapterGames}. */
+export interface PlayChapterGamesOptions {
+  /** Sessions to play; default {@link CHAPTER_SESSIONS}. */
+  readonly sessions?: readonly ChapterSession[];
+  /** Guesses asked per session at most; default 5, as in the chapter. */
   readonly count?: number;
   /** Receives `Guess a number between 1 and 5! Shhhhh, it's 3.` as each session starts. */
   readonly onLine?: (line: string) => void;
@@ -36,24 +36,24 @@ function nextTurn(): Promise<void> {
 }
 
 /**
- * Plays the seed's client run on `client` and returns every guess with its verdict, in
- * order (print them with {@link formatClientResult} for the seed's `Client: N is Decision`
+ * Plays the chapter's client run on `client` and returns every guess with its verdict, in
+ * order (print them with {@link formatClientResult} for the chapter's `Client: N is Decision`
  * lines). Between sessions it yields to the event loop twice so that a server in the same
  * process prints its last `Server:` line before the next `Guess a number` line, as in the
- * seed's transcript.
+ * chapter's transcript.
  *
  * @example
  * ```ts
  * await using client = await connectGuessClient({ port });
- * const results = await playSeedGames(client, { onLine: console.log });
+ * const results = await playChapterGames(client, { onLine: console.log });
  * for (const r of results) console.log(formatClientResult(r.number, r.decision));
  * ```
  */
-export async function playSeedGames(
+export async function playChapterGames(
   client: GuessClient,
-  options: PlaySeedGamesOptions = {},
+  options: PlayChapterGamesOptions = {},
 ): Promise<GuessResult[]> {
-  const sessions = options.sessions ?? SEED_SESSIONS;
+  const sessions = options.sessions ?? CHAPTER_SESSIONS;
   const count = options.count ?? 5;
   const results: GuessResult[] = [];
   for (const { lower, upper, secret } of sessions) {
