@@ -1,8 +1,8 @@
 import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
-import { workerConfigFromEnv } from './cluster-messages.js';
-import { runClusterWorker } from './cluster-worker.js';
-import { startCluster } from './cluster.js';
+import { workerConfigFromEnv } from './cluster/messages.js';
+import { runClusterWorker } from './cluster/worker.js';
+import { startCluster } from './cluster/primary.js';
 import { ConfigError, type ServerConfig, helpText, parseConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';

@@ -4,9 +4,9 @@ import { watchServiceEventLoop } from './event-loop.js';
 import { startGuessService } from './guess-service.js';
 import type { Logger } from './logger.js';
 import { createServiceMetrics } from './metrics.js';
-import { type MetricsPage, type OpsHttpServer, startOpsHttp } from './ops-http.js';
-import { SharedOpsState } from './ops-state.js';
-import { startOpsThread } from './ops-thread.js';
+import { type MetricsPage, type OpsHttpServer, startOpsHttp } from './ops/http.js';
+import { SharedOpsState } from './ops/state.js';
+import { startOpsThread } from './ops/thread.js';
 import { createStaticHandler } from './static-files.js';
 
 /** How often the serving loop proves it is turning, for `/healthz`. */

@@ -1,9 +1,9 @@
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.js';
-import type { OpsHttpServer } from '../src/ops-http.js';
-import { SharedOpsState } from '../src/ops-state.js';
-import { OpsListenError, type OpsThreadOptions, startOpsThread } from '../src/ops-thread.js';
+import type { OpsHttpServer } from '../src/ops/http.js';
+import { SharedOpsState } from '../src/ops/state.js';
+import { OpsListenError, type OpsThreadOptions, startOpsThread } from '../src/ops/thread.js';
 
 // The thread entry exists only in the build, as in production.
 const workerUrl = new URL('../dist/ops-worker.cjs', import.meta.url);

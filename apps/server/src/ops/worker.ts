@@ -1,11 +1,11 @@
 // Entry of the operations thread: the HTTP endpoint on its own event loop, so `/healthz`
 // answers promptly even while the serving loop is saturated by thousands of connections.
 import { parentPort, workerData } from 'node:worker_threads';
-import { createLogger } from './logger.js';
-import { type MetricsPage, startOpsHttp } from './ops-http.js';
-import { SharedOpsState } from './ops-state.js';
-import type { FromOpsThread, OpsThreadData, ToOpsThread } from './ops-thread-messages.js';
-import { createStaticHandler } from './static-files.js';
+import { createLogger } from '../logger.js';
+import { type MetricsPage, startOpsHttp } from './http.js';
+import { SharedOpsState } from './state.js';
+import type { FromOpsThread, OpsThreadData, ToOpsThread } from './thread-messages.js';
+import { createStaticHandler } from '../static-files.js';
 
 /** A metrics page the serving thread did not deliver in this time is answered 500. */
 const METRICS_TIMEOUT_MS = 10_000;

@@ -1,4 +1,4 @@
-import type { ServerConfig } from './config.js';
+import type { ServerConfig } from '../config.js';
 
 /** Environment variable carrying the resolved settings from the primary to its workers. */
 export const WORKER_CONFIG_ENV = 'FANOUT_WORKER_CONFIG';

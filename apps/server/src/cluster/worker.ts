@@ -1,13 +1,13 @@
 import cluster from 'node:cluster';
 import { AggregatorRegistry } from 'prom-client';
-import type { ClusterMessage } from './cluster-messages.js';
-import { isClusterMessage } from './cluster-messages.js';
-import type { ServerConfig } from './config.js';
-import { watchServiceEventLoop } from './event-loop.js';
-import { startGuessService } from './guess-service.js';
-import type { Logger } from './logger.js';
-import { createServiceMetrics } from './metrics.js';
-import { exitOnSignals } from './shutdown.js';
+import type { ClusterMessage } from './messages.js';
+import { isClusterMessage } from './messages.js';
+import type { ServerConfig } from '../config.js';
+import { watchServiceEventLoop } from '../event-loop.js';
+import { startGuessService } from '../guess-service.js';
+import type { Logger } from '../logger.js';
+import { createServiceMetrics } from '../metrics.js';
+import { exitOnSignals } from '../shutdown.js';
 
 /**
  * Runs one cluster worker: the guess server on the port shared through node:cluster, its

@@ -1,4 +1,4 @@
-import type { LogLevelName } from './config.js';
+import type { LogLevelName } from '../config.js';
 
 /** What the operations thread is started with. */
 export interface OpsThreadData {

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from './logger.js';
+import { createLogger } from '../logger.js';
 import {
   type HealthReport,
   type OpsHttpOptions,
   type OpsHttpServer,
   startOpsHttp,
-} from './ops-http.js';
+} from './http.js';
 
 const logger = createLogger({ level: 'silent' });
 const servers: OpsHttpServer[] = [];

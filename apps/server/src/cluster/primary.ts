@@ -1,12 +1,12 @@
 import cluster, { type Worker } from 'node:cluster';
 import { AggregatorRegistry, Counter, Gauge, Registry } from 'prom-client';
-import { WORKER_CONFIG_ENV, isClusterMessage } from './cluster-messages.js';
-import type { ServerConfig } from './config.js';
-import type { Logger } from './logger.js';
-import { type OpsHttpServer, startOpsHttp } from './ops-http.js';
-import type { RunningServer } from './server.js';
-import { defaultWebRoot } from './server.js';
-import { createStaticHandler } from './static-files.js';
+import { WORKER_CONFIG_ENV, isClusterMessage } from './messages.js';
+import type { ServerConfig } from '../config.js';
+import type { Logger } from '../logger.js';
+import { type OpsHttpServer, startOpsHttp } from '../ops/http.js';
+import type { RunningServer } from '../server.js';
+import { defaultWebRoot } from '../server.js';
+import { createStaticHandler } from '../static-files.js';
 
 /** Options of `startCluster` that are not operator settings. */
 export interface StartClusterOptions {

@@ -1,9 +1,9 @@
 import { Worker } from 'node:worker_threads';
-import type { LogLevelName } from './config.js';
-import type { Logger } from './logger.js';
-import type { MetricsPage, OpsHttpServer } from './ops-http.js';
-import type { SharedOpsState } from './ops-state.js';
-import type { FromOpsThread, OpsThreadData, ToOpsThread } from './ops-thread-messages.js';
+import type { LogLevelName } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { MetricsPage, OpsHttpServer } from './http.js';
+import type { SharedOpsState } from './state.js';
+import type { FromOpsThread, OpsThreadData, ToOpsThread } from './thread-messages.js';
 import { workerFileUrl } from '@fanout/internal/worker-file';
 
 /** Options of `startOpsThread`. */

@@ -1,6 +1,6 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from './logger.js';
+import type { Logger } from '../logger.js';
 
 /**
  * What `/healthz` reports. Anything but `ok` answers 503: `draining` so load balancers stop
