@@ -3,11 +3,14 @@ import { performance } from 'node:perf_hooks';
 import { formatReply, parseCommandBytes } from '../codec.js';
 import { formatServerReport } from '../decide.js';
 import { type WireErrorCode, WireErrorCode as Codes, ProtocolError } from '../errors.js';
-import type { CloseReason, GuessServerEventListener } from './events.js';
 import { GuessSession, type GuessSessionOptions } from '../session.js';
+import type { CloseReason, GuessServerEventListener } from './events.js';
+import type { InputScheduler, InputTask } from './input-scheduler.js';
 
 /** How long a connection we are closing may take to flush before it is destroyed. */
 const LINGER_MS = 2_000;
+/** Input queued but not yet handled past which we stop reading from the socket. */
+const MAX_QUEUED_INPUT_BYTES = 64 * 1024;
 const NEWLINE = 0x0a;
 
 /** What a connection needs from its server. */
@@ -17,16 +20,20 @@ export interface ConnectionContext {
   readonly maxLineBytes: number;
   readonly maxConsecutiveErrors: number;
   readonly onEvent: GuessServerEventListener | undefined;
+  /** Runs the connections' input in fair slices (see `InputScheduler`). */
+  readonly scheduler: InputScheduler;
   connectionClosed(connection: GuessConnection, reason: CloseReason): void;
 }
 
 /**
  * One client connection: splits the byte stream into lines itself (no readline, no string
- * split), runs each through the session and answers a whole chunk with one write. Reading
- * pauses while the socket's write buffer is full, so a client that never reads cannot make
- * the server buffer without bound.
+ * split), runs each through the session and answers what arrived with one write. A read
+ * only queues the input; the server's `InputScheduler` runs it soon after, fresh
+ * connections first, so reading 10,000 busy sockets stays quick and the listener is never
+ * starved. Reading pauses while the socket's write buffer is full, or while too much input
+ * waits, so a client that never reads cannot make the server buffer without bound.
  */
-export class GuessConnection {
+export class GuessConnection implements InputTask {
   readonly id: number;
   readonly #socket: Socket;
   readonly #context: ConnectionContext;
@@ -35,6 +42,15 @@ export class GuessConnection {
   #carry: Buffer | undefined;
   /** When the partial line in #carry began: a line must complete within idleTimeoutMs. */
   #carrySince = 0;
+  /** Chunks read but not yet handled, and when the first of them arrived. */
+  #input: Buffer[] = [];
+  #inputBytes = 0;
+  #inputSince = 0;
+  #queued = false;
+  /** No reply written yet: the scheduler runs this connection's input first. */
+  #fresh = true;
+  #pausedForOutput = false;
+  #pausedForInput = false;
   #consecutiveErrors = 0;
   /** Set once we decided to close: no more lines are processed. */
   #closeReason: CloseReason | undefined;
@@ -101,21 +117,44 @@ export class GuessConnection {
 
   #onData = (chunk: Buffer): void => {
     if (this.#closeReason !== undefined) return;
-    this.#lastActivity = performance.now();
+    const now = performance.now();
+    this.#lastActivity = now;
+    if (this.#input.length === 0) this.#inputSince = now;
+    this.#input.push(chunk);
+    this.#inputBytes += chunk.length;
+    if (!this.#queued) {
+      this.#queued = true;
+      this.#context.scheduler.enqueue(this, this.#fresh);
+    }
+    if (this.#inputBytes > MAX_QUEUED_INPUT_BYTES && !this.#pausedForInput) {
+      this.#pausedForInput = true;
+      this.#socket.pause();
+    }
+  };
+
+  /** Handles the input queued since the last run (called by the scheduler). */
+  run(): void {
+    this.#queued = false;
+    const input = this.#input;
+    if (input.length === 0) return;
+    this.#input = [];
+    this.#inputBytes = 0;
+    if (this.#closeReason !== undefined || this.#socket.destroyed) return;
+    const receivedAt = this.#inputSince;
     const maxLineBytes = this.#context.maxLineBytes;
-    let buf = chunk;
+    let buf = input.length === 1 ? input[0]! : Buffer.concat(input);
     let carrySince = 0;
     if (this.#carry !== undefined) {
       // Slowloris: a byte now and then resets the idle timer, so bound the line's age too.
       const idle = this.#context.idleTimeoutMs;
-      if (idle > 0 && this.#lastActivity - this.#carrySince > idle) {
+      if (idle > 0 && receivedAt - this.#carrySince > idle) {
         this.#carry = undefined;
         this.#finish(
           this.#fatal(Codes.IdleTimeout, `line not completed within ${idle} ms`, 'idle-timeout'),
         );
         return;
       }
-      buf = Buffer.concat([this.#carry, chunk]);
+      buf = Buffer.concat([this.#carry, buf]);
       this.#carry = undefined;
       carrySince = this.#carrySince;
     }
@@ -139,23 +178,31 @@ export class GuessConnection {
         if (start < buf.length) {
           this.#carry = Buffer.from(buf.subarray(start));
           // A line continued from before keeps its start time; a new one starts now.
-          this.#carrySince = start === 0 && carrySince !== 0 ? carrySince : this.#lastActivity;
+          this.#carrySince = start === 0 && carrySince !== 0 ? carrySince : receivedAt;
         }
         break;
       }
-      out += this.#line(buf, start, contentEnd);
+      out += this.#line(buf, start, contentEnd, receivedAt);
       start = newline + 1;
     }
+    if (out !== '') this.#fresh = false;
     if (this.#closeReason !== undefined) {
       this.#finish(out);
-    } else if (out !== '' && !this.#socket.write(out)) {
+      return;
+    }
+    if (out !== '' && !this.#socket.write(out) && !this.#pausedForOutput) {
+      this.#pausedForOutput = true;
       this.#socket.pause();
       this.#context.onEvent?.({ type: 'backpressure', connectionId: this.id, paused: true });
     }
-  };
+    if (this.#pausedForInput) {
+      this.#pausedForInput = false;
+      if (!this.#pausedForOutput) this.#socket.resume();
+    }
+  }
 
-  /** Handles one line; returns the reply text (with `\n`), possibly empty. */
-  #line(buf: Buffer, start: number, end: number): string {
+  /** Handles one line (received at `receivedAt`); returns the reply text (with `\n`), possibly empty. */
+  #line(buf: Buffer, start: number, end: number, receivedAt: number): string {
     const session = this.#session;
     const onEvent = this.#context.onEvent;
     try {
@@ -173,7 +220,7 @@ export class GuessConnection {
       if (command.type === 'report') {
         const correctNow = command.decision === 'Correct' && !hadSecret;
         if (onEvent !== undefined) {
-          const now = performance.now();
+          const now = receivedAt;
           const number = session.lastGuess!;
           onEvent({
             type: 'report',
@@ -197,7 +244,7 @@ export class GuessConnection {
       }
       if (session.inGame) {
         if (onEvent !== undefined) {
-          this.#gameStartedAt = performance.now();
+          this.#gameStartedAt = receivedAt;
           onEvent({
             type: 'session-start',
             connectionId: this.id,
@@ -239,6 +286,8 @@ export class GuessConnection {
   /** Sends `out` (if any), half-closes, and destroys the socket if it does not flush soon. */
   #finish(out: string): void {
     this.#carry = undefined;
+    this.#input = [];
+    this.#inputBytes = 0;
     if (this.#socket.destroyed) return;
     if (out === '') this.#socket.end();
     else this.#socket.end(out);
@@ -253,8 +302,9 @@ export class GuessConnection {
 
   #onDrain = (): void => {
     this.#lastActivity = performance.now();
-    if (this.#closeReason !== undefined || !this.#socket.isPaused()) return;
-    this.#socket.resume();
+    if (this.#closeReason !== undefined || !this.#pausedForOutput) return;
+    this.#pausedForOutput = false;
+    if (!this.#pausedForInput) this.#socket.resume();
     this.#context.onEvent?.({ type: 'backpressure', connectionId: this.id, paused: false });
   };
 
@@ -266,6 +316,8 @@ export class GuessConnection {
   #onClose = (): void => {
     if (this.#lingerTimer !== undefined) clearTimeout(this.#lingerTimer);
     this.#carry = undefined;
+    this.#input = [];
+    this.#inputBytes = 0;
     this.#context.connectionClosed(this, this.#closeReason ?? 'end');
   };
 }

@@ -3,9 +3,10 @@ import { performance } from 'node:perf_hooks';
 import { formatReply } from '../codec.js';
 import { GuessConnection, type ConnectionContext } from './connection.js';
 import { WireErrorCode } from '../errors.js';
-import type { CloseReason, GuessServerEventListener } from './events.js';
 import { DEFAULT_MAX_RANGE, GuessSession } from '../session.js';
 import type { Strategy } from '../strategies.js';
+import type { CloseReason, GuessServerEventListener } from './events.js';
+import { InputScheduler } from './input-scheduler.js';
 
 /** Options of {@link createGuessServer}. */
 export interface GuessServerOptions {
@@ -82,6 +83,7 @@ class TcpGuessServer implements GuessServer {
   readonly #onEvent: GuessServerEventListener | undefined;
   readonly #context: ConnectionContext;
   readonly #server: Server;
+  readonly #scheduler = new InputScheduler();
   readonly #live = new Set<GuessConnection>();
   #nextId = 1;
   #address: GuessServerAddress | undefined;
@@ -112,6 +114,7 @@ class TcpGuessServer implements GuessServer {
         options.maxConsecutiveErrors ?? 10,
       ),
       onEvent,
+      scheduler: this.#scheduler,
       connectionClosed(connection: GuessConnection, reason: CloseReason): void {
         if (!live.delete(connection)) return;
         onEvent?.({
@@ -175,6 +178,7 @@ class TcpGuessServer implements GuessServer {
   }
 
   #accept(socket: Socket): void {
+    this.#scheduler.noteArrival();
     if (this.#closing !== undefined) {
       this.#onEvent?.({
         type: 'connection-rejected',
@@ -187,10 +191,16 @@ class TcpGuessServer implements GuessServer {
     if (this.#live.size >= this.#maxConnections) {
       const remoteAddress = socket.remoteAddress ?? '';
       socket.on('error', () => {});
+      // Release the descriptor as soon as the line is handed to the kernel (it still sends
+      // it, then FIN): a flood at the limit must not pile up lingering sockets.
+      const timer = setTimeout(() => socket.destroy(), 2_000).unref();
       socket.end(
         `${formatReply({ type: 'error', code: WireErrorCode.ServerBusy, message: `server at its limit of ${this.#maxConnections} connections` })}\n`,
+        () => {
+          clearTimeout(timer);
+          socket.destroy();
+        },
       );
-      setTimeout(() => socket.destroy(), 2_000).unref();
       this.#onEvent?.({ type: 'connection-rejected', remoteAddress, reason: 'max-connections' });
       return;
     }
