@@ -141,3 +141,27 @@ export async function httpGet(
   const res = await fetch(`http://127.0.0.1:${port}${path}`);
   return { status: res.status, body: await res.text() };
 }
+
+/**
+ * Every sample of the counter and histogram families of a Prometheus text page, by series
+ * (`name{labels}`): the values that must never go down.
+ */
+export function monotonicSamples(page: string): Map<string, number> {
+  const kinds = new Map<string, string>();
+  const samples = new Map<string, number>();
+  for (const line of page.split('\n')) {
+    const type = /^# TYPE (\S+) (\S+)$/.exec(line);
+    if (type !== null) {
+      kinds.set(type[1] as string, type[2] as string);
+      continue;
+    }
+    if (line === '' || line.startsWith('#')) continue;
+    const space = line.lastIndexOf(' ');
+    const key = line.slice(0, space);
+    const bare = key.replace(/\{.*\}$/, '');
+    const family = kinds.has(bare) ? bare : bare.replace(/_(bucket|sum|count)$/, '');
+    const kind = kinds.get(family);
+    if (kind === 'counter' || kind === 'histogram') samples.set(key, Number(line.slice(space + 1)));
+  }
+  return samples;
+}

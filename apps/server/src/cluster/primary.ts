@@ -1,12 +1,15 @@
 import cluster, { type Worker } from 'node:cluster';
-import { AggregatorRegistry, Counter, Gauge, Registry } from 'prom-client';
-import { WORKER_CONFIG_ENV, isClusterMessage } from './messages.js';
-import type { ServerConfig } from '../config.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { ServerConfig } from '../config/config.js';
+import { currentConnectionBudget } from '../fd-limit.js';
 import type { Logger } from '../logger.js';
 import { type OpsHttpServer, startOpsHttp } from '../ops/http.js';
-import type { RunningServer } from '../server.js';
-import { defaultWebRoot } from '../server.js';
+import { defaultWebRoot, type RunningServer } from '../server.js';
 import { createStaticHandler } from '../static-files.js';
+import { WORKER_CONFIG_ENV, isClusterMessage } from './messages.js';
+import { ClusterMetrics } from './metrics.js';
+import { WorkerSupervisor } from './supervisor.js';
 
 /** Options of `startCluster` that are not operator settings. */
 export interface StartClusterOptions {
@@ -17,19 +20,87 @@ export interface StartClusterOptions {
   readonly workerScript?: string;
 }
 
-/** A worker crashing sooner than this after its start counts as a crash loop. */
-const STABLE_AFTER_MS = 10_000;
-const MAX_RESTART_DELAY_MS = 5_000;
-const CLEAN_EXIT_GRACE_MS = 250;
+/** A scrape waits this long for each worker's fresh metrics before using its last push. */
+const SCRAPE_TIMEOUT_MS = 2_000;
+/** Extra time a draining worker gets past the drain timeout before it is killed. */
+const STOP_GRACE_MS = 3_000;
+
+/** The primary's own metrics: the cluster's shape. */
+function clusterRegistry(): {
+  registry: Registry;
+  workersUp: Gauge;
+  restarts: Counter;
+  draining: Gauge;
+} {
+  const registry = new Registry();
+  return {
+    registry,
+    // The workers' gauge of the same name is merged with this one by `max`: the whole
+    // cluster is shutting down from the primary's first signal, delay included.
+    draining: new Gauge({
+      name: 'fanout_draining',
+      help: '1 while the server shuts down (shutdown delay and drain), else 0.',
+      registers: [registry],
+      aggregator: 'max',
+    }),
+    workersUp: new Gauge({
+      name: 'fanout_cluster_workers',
+      help: 'Cluster workers listening on the guess port.',
+      registers: [registry],
+    }),
+    restarts: new Counter({
+      name: 'fanout_cluster_worker_restarts_total',
+      help: 'Workers that died unexpectedly and were replaced.',
+      registers: [registry],
+    }),
+  };
+}
 
 /**
- * Runs the cluster primary: forks `config.workers` processes that share the guess port,
- * serves `/healthz`, `/metrics` (every worker's metrics, labelled `worker="<id>"`, plus the
- * primary's own) and the viewer itself, replaces any worker that dies with a log line, and
- * on `close()` asks every worker to drain and waits for them.
+ * Asks every live worker for its metrics and waits for the answers (which the primary's
+ * message listener records, like the pushes); a worker that does not answer within
+ * `timeoutMs` is represented by its last push.
+ */
+function scrapeWorkers(
+  workers: readonly Worker[],
+  nextId: () => number,
+  timeoutMs: number,
+): Promise<void> {
+  return Promise.all(
+    workers.map(
+      (worker) =>
+        new Promise<void>((resolve) => {
+          const id = nextId();
+          const onMessage = (message: unknown): void => {
+            if (!isClusterMessage(message) || message.type !== 'fanout:metrics') return;
+            if (message.id !== id) return;
+            finish();
+          };
+          const finish = (): void => {
+            clearTimeout(timer);
+            worker.off('message', onMessage);
+            worker.off('exit', finish);
+            resolve();
+          };
+          const timer = setTimeout(finish, timeoutMs);
+          worker.on('message', onMessage);
+          worker.once('exit', finish);
+          if (worker.isConnected()) worker.send({ type: 'fanout:metrics-request', id });
+          else finish();
+        }),
+    ),
+  ).then(() => undefined);
+}
+
+/**
+ * Runs the cluster primary: forks `config.workers` processes that share the guess port
+ * (the primary accepts and hands connections out round-robin), serves the probes,
+ * `/metrics` and the viewer itself, replaces any worker that dies, and on `close()` keeps
+ * serving for `--shutdown-delay` with `/readyz` at 503, then asks every worker to drain
+ * and waits for them.
  *
- * Workers that crash right after starting are replaced with a growing delay (up to 5 s),
- * so a broken deployment does not spin the CPU.
+ * `/metrics` is one page for the whole cluster, counters summed over the workers alive and
+ * those that died (see `ClusterMetrics`), so no counter ever decreases.
  */
 export async function startCluster(
   config: ServerConfig,
@@ -41,109 +112,43 @@ export async function startCluster(
     ...(options.workerScript === undefined ? {} : { exec: options.workerScript }),
     silent: false,
   });
-
-  const aggregator = new AggregatorRegistry();
-  const own = new Registry();
-  const workersUp = new Gauge({
-    name: 'fanout_cluster_workers',
-    help: 'Cluster workers listening on the guess port.',
-    registers: [own],
-  });
-  const restarts = new Counter({
-    name: 'fanout_cluster_worker_restarts_total',
-    help: 'Workers that died unexpectedly and were replaced.',
-    registers: [own],
-  });
-
+  const own = clusterRegistry();
+  const workerMetrics = new ClusterMetrics();
+  let stopping = false;
   let guessPort = config.guessPort;
-  let draining = false;
-  let fastCrashes = 0;
-  const listening = new Set<Worker>();
-  const started = new Map<Worker, number>();
+  let maxConnections = 0;
 
+  cluster.on('message', (worker, message: unknown) => {
+    if (isClusterMessage(message) && message.type === 'fanout:metrics') {
+      workerMetrics.observe(worker.id, message.metrics);
+    }
+  });
   // Every worker, replacements included, asks for the configured port: node:cluster shares
   // one listening handle per (host, port) key, so asking a replacement for the concrete
   // port a `0` turned into would collide with that handle (EADDRINUSE).
-  const workerEnv = { [WORKER_CONFIG_ENV]: JSON.stringify(config) };
-  const fork = (): Worker => {
-    const worker = cluster.fork(workerEnv);
-    started.set(worker, Date.now());
-    return worker;
-  };
-
-  cluster.on('message', (worker, message: unknown) => {
-    if (!isClusterMessage(message) || message.type !== 'fanout:listening') return;
-    if (guessPort !== 0 && message.guessPort !== guessPort) {
-      // Only possible with port 0 after every worker died at once: the OS picked anew.
-      logger.warn({ previous: guessPort, guessPort: message.guessPort }, 'guess port changed');
-    }
-    guessPort = message.guessPort;
-    listening.add(worker);
-    workersUp.set(listening.size);
-  });
-
-  // Initial workers: all must come up, or the start fails (bad port, bad config).
-  await Promise.all(
-    Array.from({ length: config.workers }, () => {
-      const worker = fork();
-      return new Promise<void>((resolve, reject) => {
-        const onMessage = (message: unknown): void => {
-          if (!isClusterMessage(message)) return;
-          if (message.type === 'fanout:listening') done(resolve);
-          if (message.type === 'fanout:start-failed') {
-            done(() => reject(new Error(`worker could not start: ${message.message}`)));
-          }
-        };
-        const onExit = (code: number | null, signal: string | null): void =>
-          done(() => reject(new Error(`worker exited while starting (${signal ?? code})`)));
-        const done = (settle: () => void): void => {
-          worker.off('message', onMessage);
-          worker.off('exit', onExit);
-          settle();
-        };
-        worker.on('message', onMessage);
-        worker.on('exit', onExit);
-      });
-    }),
-  ).catch((error: unknown) => {
-    draining = true;
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGKILL');
-    throw error;
-  });
-
-  cluster.on('exit', (worker, code, signal) => {
-    listening.delete(worker);
-    workersUp.set(listening.size);
-    const lived = Date.now() - (started.get(worker) ?? 0);
-    started.delete(worker);
-    const fields = {
-      workerPid: worker.process.pid,
-      workerId: worker.id,
-      code,
-      signal,
-      livedMs: lived,
-    };
-    if (draining) {
-      logger.info(fields, 'worker stopped');
-      return;
-    }
-    fastCrashes = lived < STABLE_AFTER_MS ? fastCrashes + 1 : 0;
-    const delayMs = restartDelayMs(fastCrashes, code === 0);
-    setTimeout(() => {
-      if (draining) {
-        logger.info(fields, 'worker stopped');
-        return;
+  const supervisor = new WorkerSupervisor({
+    workers: config.workers,
+    env: { [WORKER_CONFIG_ENV]: JSON.stringify(config) },
+    logger,
+    onListening: (_worker, message) => {
+      if (guessPort !== 0 && message.guessPort !== guessPort) {
+        // Only possible with port 0 after every worker died at once: the OS picked anew.
+        logger.warn({ previous: guessPort, guessPort: message.guessPort }, 'guess port changed');
       }
-      restarts.inc();
-      logger.error({ ...fields, delayMs }, 'worker died: replacing it');
-      const replacement = fork();
-      logger.info(
-        { workerPid: replacement.process.pid, workerId: replacement.id },
-        'worker forked',
-      );
-    }, delayMs).unref();
+      guessPort = message.guessPort;
+      maxConnections = message.maxConnections;
+      own.workersUp.set(supervisor.listening);
+    },
+    onExit: (worker) => {
+      workerMetrics.retire(worker.id);
+      own.workersUp.set(supervisor.listening);
+    },
+    onRestart: () => own.restarts.inc(),
   });
+  await supervisor.start();
 
+  let requests = 0;
+  const budget = currentConnectionBudget(undefined, true);
   let ops: OpsHttpServer;
   try {
     ops = await startOpsHttp({
@@ -151,71 +156,46 @@ export async function startCluster(
       port: config.httpPort,
       logger,
       staticFiles: createStaticHandler(options.webRoot ?? defaultWebRoot()),
+      maxConnections: budget.maxHttpConnections,
       health: () => ({
-        status: draining ? 'draining' : 'ok',
+        stopping,
+        stalledMs: undefined, // answered by the primary's own loop: it is turning
+        workers: supervisor.listening,
         uptimeSeconds: Math.round((Date.now() - startedAt) / 100) / 10,
-        workers: listening.size,
+        details: { workers: supervisor.listening },
       }),
       metrics: async () => {
-        let workers = '';
-        try {
-          workers = await aggregator.clusterMetrics();
-        } catch (error) {
-          // A worker that just died leaves the request unanswered: report what we have.
-          logger.warn({ err: error }, 'could not collect metrics from every worker');
-        }
-        return {
-          contentType: own.contentType,
-          body: `${workers.trimEnd()}\n\n${await own.metrics()}`,
-        };
+        await scrapeWorkers(supervisor.alive, () => requests++, SCRAPE_TIMEOUT_MS);
+        return workerMetrics.render(own.registry);
       },
     });
   } catch (error) {
-    draining = true;
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.kill('SIGKILL');
+    supervisor.kill();
     throw error;
   }
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      draining = true;
-      const alive = Object.values(cluster.workers ?? {}).filter(
-        (w): w is Worker => w !== undefined,
-      );
-      await Promise.all(alive.map((worker) => stopWorker(worker, config.drainTimeoutMs + 3_000)));
+      stopping = true;
+      own.draining.set(1);
+      if (config.shutdownDelayMs > 0) {
+        logger.info(
+          { shutdownDelayMs: config.shutdownDelayMs },
+          'shutting down: /readyz answers 503, workers still serving',
+        );
+        await sleep(config.shutdownDelayMs);
+      }
+      await supervisor.stop(config.drainTimeoutMs + STOP_GRACE_MS);
       await ops.close();
     })();
     return closing;
   };
-  return { guessPort, httpPort: ops.port, close, [Symbol.asyncDispose]: close };
-}
-
-/**
- * How long to wait before replacing a dead worker. The first crash is replaced at once;
- * crashes in a row, each within 10 s of the worker's start, wait 400 ms, 800 ms, ... up to
- * 5 s, so a broken deployment does not spin. A clean exit (code 0) means the worker itself
- * was told to stop, e.g. by a signal sent to the whole process group: wait a moment, as the
- * primary's own shutdown signal may be on its way.
- */
-export function restartDelayMs(fastCrashes: number, cleanExit: boolean): number {
-  const backoff = fastCrashes <= 1 ? 0 : Math.min(100 * 2 ** fastCrashes, MAX_RESTART_DELAY_MS);
-  return Math.max(cleanExit ? CLEAN_EXIT_GRACE_MS : 0, backoff);
-}
-
-/** Asks a worker to drain; kills it if it has not exited after `graceMs`. */
-function stopWorker(worker: Worker, graceMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    if (worker.isDead()) {
-      resolve();
-      return;
-    }
-    const timer = setTimeout(() => worker.kill('SIGKILL'), graceMs);
-    worker.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    if (worker.isConnected()) worker.send({ type: 'fanout:drain' });
-    else worker.kill('SIGTERM');
-  });
+  return {
+    guessPort,
+    httpPort: ops.port,
+    maxConnections,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
 }

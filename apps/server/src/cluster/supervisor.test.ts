@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { restartDelayMs } from './primary.js';
+import { restartDelayMs } from './supervisor.js';
 
 describe('restartDelayMs', () => {
   it('replaces a first crash at once, then backs off up to 5 s', () => {

@@ -1,54 +1,72 @@
-import cluster from 'node:cluster';
-import { AggregatorRegistry } from 'prom-client';
-import type { ClusterMessage } from './messages.js';
-import { isClusterMessage } from './messages.js';
-import type { ServerConfig } from '../config.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ServerConfig } from '../config/config.js';
 import { watchServiceEventLoop } from '../event-loop.js';
-import { startGuessService } from '../guess-service.js';
+import { currentConnectionBudget, logConnectionBudget } from '../fd-limit.js';
+import { watchFileDescriptors } from '../fd-watch.js';
+import { type GuessService, startGuessService } from '../guess-service.js';
 import type { Logger } from '../logger.js';
 import { createServiceMetrics } from '../metrics.js';
 import { exitOnSignals } from '../shutdown.js';
+import { type ClusterMessage, isClusterMessage } from './messages.js';
+
+/** How often a worker pushes its metrics, so the primary loses at most this much when it dies. */
+export const METRICS_PUSH_MS = 1_000;
 
 /**
  * Runs one cluster worker: the guess server on the port shared through node:cluster, its
- * metrics labelled `worker="<id>"` and answered to the primary's aggregation requests.
- * Drains and exits 0 when the primary says so, on SIGTERM/SIGINT, or when the primary dies.
+ * metrics sent to the primary on request and pushed every second (so the primary keeps
+ * what it counted if it dies). Drains and exits 0 when the primary says so (at once), on
+ * SIGTERM/SIGINT (after `--shutdown-delay`), or when the primary dies.
  */
 export async function runClusterWorker(config: ServerConfig, logger: Logger): Promise<void> {
   const send = (message: ClusterMessage): void => {
     if (process.connected) process.send?.(message);
   };
-  const workerId = String(cluster.worker?.id ?? 0);
-  const metrics = createServiceMetrics({ defaultLabels: { worker: workerId } });
-  AggregatorRegistry.setRegistries([metrics.registry]);
-  // Constructing one installs prom-client's worker-side listener for metric requests.
-  new AggregatorRegistry();
+  const budget = currentConnectionBudget(config.maxConnections, false);
+  logConnectionBudget(budget, logger);
+  const metrics = createServiceMetrics();
   const loop = watchServiceEventLoop({ metrics, logger, thresholdMs: config.slowCallbackMs });
+  const fds = watchFileDescriptors({ metrics, logger });
+  const sendMetrics = (id: number): void => {
+    metrics.registry.getMetricsAsJSON().then(
+      (snapshot) => send({ type: 'fanout:metrics', id, metrics: snapshot }),
+      (error: unknown) => logger.warn({ err: error }, 'could not collect metrics'),
+    );
+  };
+  const push = setInterval(() => sendMetrics(-1), METRICS_PUSH_MS);
+  push.unref();
 
-  let guess: Awaited<ReturnType<typeof startGuessService>>;
+  let guess: GuessService;
   try {
-    guess = await startGuessService({ config, port: config.guessPort, logger, metrics });
+    guess = await startGuessService({
+      config,
+      port: config.guessPort,
+      maxConnections: budget.maxConnections,
+      logger,
+      metrics,
+    });
   } catch (error) {
     logger.error({ err: error }, 'worker could not start');
     send({ type: 'fanout:start-failed', message: String((error as Error).message ?? error) });
-    loop.stop();
     process.exit(1);
   }
 
   let closing: Promise<void> | undefined;
-  const close = (): Promise<void> => {
+  const drain = (): Promise<void> => {
     closing ??= (async () => {
       metrics.draining.set(1);
       try {
         await guess.close(config.drainTimeoutMs);
       } finally {
+        clearInterval(push);
         loop.stop();
+        fds.stop();
       }
     })();
     return closing;
   };
-  const exitWhenClosed = (): void => {
-    close().then(
+  const exitWhenDrained = (): void => {
+    drain().then(
       () => process.exit(0),
       (error: unknown) => {
         logger.error({ err: error }, 'worker drain failed');
@@ -56,16 +74,28 @@ export async function runClusterWorker(config: ServerConfig, logger: Logger): Pr
       },
     );
   };
-  exitOnSignals({ close, logger, forceAfterMs: config.drainTimeoutMs + 5_000 });
+  // Signalled directly (the whole process group, say): the same delay as the primary's.
+  exitOnSignals({
+    close: async () => {
+      metrics.draining.set(1);
+      if (config.shutdownDelayMs > 0) await sleep(config.shutdownDelayMs);
+      await drain();
+    },
+    logger,
+    forceAfterMs: config.shutdownDelayMs + config.drainTimeoutMs + 5_000,
+  });
   process.on('message', (message: unknown) => {
-    if (isClusterMessage(message) && message.type === 'fanout:drain') exitWhenClosed();
+    if (!isClusterMessage(message)) return;
+    if (message.type === 'fanout:drain') exitWhenDrained();
+    else if (message.type === 'fanout:metrics-request') sendMetrics(message.id);
   });
   // An orphaned worker must not serve on: its primary can neither replace nor stop it.
   process.on('disconnect', () => {
     if (closing === undefined) logger.warn('primary is gone: draining');
-    exitWhenClosed();
+    exitWhenDrained();
   });
 
-  logger.info({ guessPort: guess.port }, 'worker listening');
-  send({ type: 'fanout:listening', guessPort: guess.port });
+  logger.info({ guessPort: guess.port, maxConnections: budget.maxConnections }, 'worker listening');
+  send({ type: 'fanout:listening', guessPort: guess.port, maxConnections: budget.maxConnections });
+  sendMetrics(-1);
 }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../logger.js';
 import {
-  type HealthReport,
+  type HealthSnapshot,
   type OpsHttpOptions,
   type OpsHttpServer,
   startOpsHttp,
@@ -19,7 +19,7 @@ async function start(overrides: Partial<OpsHttpOptions> = {}): Promise<string> {
     host: '127.0.0.1',
     port: 0,
     logger,
-    health: () => ({ status: 'ok', uptimeSeconds: 1.5 }),
+    health: () => snapshot(),
     metrics: async () => ({ contentType: 'text/plain; version=0.0.4', body: 'up 1\n' }),
     ...overrides,
   });
@@ -27,17 +27,58 @@ async function start(overrides: Partial<OpsHttpOptions> = {}): Promise<string> {
   return `http://127.0.0.1:${server.port}`;
 }
 
+function snapshot(overrides: Partial<HealthSnapshot> = {}): HealthSnapshot {
+  return { stopping: false, stalledMs: undefined, uptimeSeconds: 1.5, details: {}, ...overrides };
+}
+
+async function probe(base: string, path: string): Promise<[number, unknown]> {
+  const res = await fetch(`${base}${path}`);
+  expect(res.headers.get('cache-control')).toBe('no-store');
+  return [res.status, await res.json()];
+}
+
 describe('startOpsHttp', () => {
   it('answers /healthz 200 while ok and 503 while draining', async () => {
-    let report: HealthReport = { status: 'ok', uptimeSeconds: 2 };
+    let report = snapshot({ uptimeSeconds: 2 });
     const base = await start({ health: () => report });
-    const ok = await fetch(`${base}/healthz`);
-    expect(ok.status).toBe(200);
-    expect(await ok.json()).toEqual({ status: 'ok', uptimeSeconds: 2 });
-    report = { status: 'draining', uptimeSeconds: 3 };
-    const draining = await fetch(`${base}/healthz?probe=1`);
-    expect(draining.status).toBe(503);
-    expect(await draining.json()).toEqual({ status: 'draining', uptimeSeconds: 3 });
+    expect(await probe(base, '/healthz')).toEqual([200, { status: 'ok', uptimeSeconds: 2 }]);
+    report = snapshot({ stopping: true, uptimeSeconds: 3 });
+    expect(await probe(base, '/healthz?probe=1')).toEqual([
+      503,
+      { status: 'draining', uptimeSeconds: 3 },
+    ]);
+  });
+
+  it('tells readiness from liveness: stopping is alive but not ready, stalled is neither', async () => {
+    let report = snapshot({ details: { connections: 4 } });
+    const base = await start({ health: () => report });
+    expect(await probe(base, '/readyz')).toEqual([
+      200,
+      { status: 'ready', uptimeSeconds: 1.5, connections: 4 },
+    ]);
+    expect(await probe(base, '/livez')).toEqual([
+      200,
+      { status: 'alive', uptimeSeconds: 1.5, connections: 4 },
+    ]);
+    report = snapshot({ stopping: true });
+    expect((await probe(base, '/readyz'))[0]).toBe(503);
+    expect(await probe(base, '/readyz')).toEqual([503, { status: 'stopping', uptimeSeconds: 1.5 }]);
+    expect((await probe(base, '/livez'))[0]).toBe(200);
+    report = snapshot({ stalledMs: 6_000 });
+    for (const path of ['/readyz', '/livez', '/healthz']) {
+      expect(await probe(base, path)).toEqual([
+        503,
+        { status: 'stalled', uptimeSeconds: 1.5, stalledMs: 6_000 },
+      ]);
+    }
+    // A cluster primary with no worker listening takes no traffic, but is alive.
+    report = snapshot({ workers: 0, details: { workers: 0 } });
+    expect(await probe(base, '/readyz')).toEqual([
+      503,
+      { status: 'no-workers', uptimeSeconds: 1.5, workers: 0 },
+    ]);
+    expect((await probe(base, '/livez'))[0]).toBe(200);
+    expect((await probe(base, '/healthz'))[0]).toBe(200);
   });
 
   it('serves /metrics with the registry content type, and HEAD without a body', async () => {
@@ -90,7 +131,7 @@ describe('startOpsHttp', () => {
       host: '127.0.0.1',
       port: 0,
       logger,
-      health: () => ({ status: 'ok', uptimeSeconds: 0 }),
+      health: () => snapshot(),
       metrics: async () => ({ contentType: 'text/plain', body: '' }),
     });
     await fetch(`http://127.0.0.1:${server.port}/healthz`); // leaves a keep-alive connection

@@ -1,16 +1,11 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { MAX_HTTP_CONNECTIONS } from '../fd-limit.js';
 import type { Logger } from '../logger.js';
+import { guardConnections } from './guard.js';
+import { answerProbe, type HealthSnapshot, PROBES, type ProbeName } from './health.js';
 
-/**
- * What `/healthz` reports. Anything but `ok` answers 503: `draining` so load balancers stop
- * sending traffic, `stalled` when the serving loop has stopped turning.
- */
-export interface HealthReport {
-  readonly status: 'ok' | 'draining' | 'stalled';
-  readonly uptimeSeconds: number;
-  readonly [detail: string]: unknown;
-}
+export type { HealthSnapshot } from './health.js';
 
 /** A rendered metrics page. */
 export interface MetricsPage {
@@ -26,10 +21,13 @@ export interface OpsHttpOptions {
   readonly host: string;
   /** 0 picks a free port. */
   readonly port: number;
-  readonly health: () => HealthReport;
+  /** What the probes report; called synchronously for every probe, so keep it cheap. */
+  readonly health: () => HealthSnapshot;
   readonly metrics: () => Promise<MetricsPage>;
   /** Serves every other GET/HEAD (the Life viewer); without it they answer 404. */
   readonly staticFiles?: StaticRequestHandler;
+  /** Connections held at most (the oldest idle one makes room for a new one). Default 256. */
+  readonly maxConnections?: number;
   readonly logger: Logger;
 }
 
@@ -41,48 +39,75 @@ export interface OpsHttpServer extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-/** Open HTTP connections allowed: enough for scrapers, probes and viewers, bounded. */
-const MAX_HTTP_CONNECTIONS = 256;
+/** A connection must send its request head within this long (of connecting, or of its previous response). */
+export const HEADERS_TIMEOUT_MS = 5_000;
+/** From request head to the end of the response, at most. */
+export const REQUEST_TIMEOUT_MS = 10_000;
+/** How often those deadlines are checked: a close comes at most this late. */
+const CHECK_EVERY_MS = 250;
+/** Requests one keep-alive connection may make before it is closed. */
+const MAX_REQUESTS_PER_CONNECTION = 100;
 
 /**
- * Starts the operations HTTP endpoint: `GET /healthz` (JSON, 200 or 503 while draining),
- * `GET /metrics` (Prometheus text format), anything else GET/HEAD goes to the static file
- * handler, then 404. Other methods get 405. Slow or idle clients are cut by timeouts so
- * they cannot pile up.
+ * Starts the operations HTTP endpoint: `GET /healthz`, `/readyz`, `/livez` (JSON, 200 or
+ * 503, answered at once from `health()`), `GET /metrics` (Prometheus text format), anything
+ * else GET/HEAD goes to the static file handler, then 404. Other methods get 405. No client
+ * can shut the probes out: a connection must send its request head within 5 s and be done
+ * within 10 s (checked every 250 ms), and when all 256 connections are taken the oldest
+ * one not being answered makes room for the newcomer.
  *
  * @example
  * ```ts
  * const ops = await startOpsHttp({ host: '127.0.0.1', port: 0, logger,
- *   health: () => ({ status: 'ok', uptimeSeconds: process.uptime() }),
+ *   health: () => ({ stopping: false, stalledMs: undefined, uptimeSeconds: process.uptime(), details: {} }),
  *   metrics: async () => ({ contentType: registry.contentType, body: await registry.metrics() }) });
  * console.log(ops.port);
  * ```
  */
 export async function startOpsHttp(options: OpsHttpOptions): Promise<OpsHttpServer> {
   const { logger } = options;
-  const server = createServer((req, res) => {
-    handle(options, req, res).catch((error: unknown) => {
-      logger.error({ err: error, url: req.url }, 'http request failed');
-      if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error\n');
-      else res.destroy();
-    });
+  const server = createServer(
+    {
+      headersTimeout: HEADERS_TIMEOUT_MS,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      keepAliveTimeout: HEADERS_TIMEOUT_MS,
+      connectionsCheckingInterval: 1_000,
+      maxHeaderSize: 8 * 1024,
+    },
+    (req, res) => {
+      handle(options, req, res).catch((error: unknown) => {
+        logger.error({ err: error, url: req.url }, 'http request failed');
+        if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error\n');
+        else res.destroy();
+      });
+    },
+  );
+  server.maxRequestsPerSocket = MAX_REQUESTS_PER_CONNECTION;
+  const guard = guardConnections(server, {
+    maxConnections: options.maxConnections ?? MAX_HTTP_CONNECTIONS,
+    headersTimeoutMs: HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: REQUEST_TIMEOUT_MS,
+    checkEveryMs: CHECK_EVERY_MS,
+    onClose: (reason) => logger.debug({ reason }, 'http connection closed by the guard'),
   });
-  server.maxConnections = MAX_HTTP_CONNECTIONS;
-  server.headersTimeout = 5_000;
-  server.requestTimeout = 10_000;
-  server.keepAliveTimeout = 5_000;
   server.on('clientError', (error, socket) => {
     logger.debug({ err: error }, 'http client error');
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     else socket.destroy();
   });
 
-  await listen(server, options.host, options.port);
+  try {
+    await listen(server, options.host, options.port);
+  } catch (error) {
+    guard.stop();
+    throw error;
+  }
   const port = (server.address() as AddressInfo).port;
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= new Promise<void>((resolve) => {
+      guard.stop();
       server.close(() => resolve());
       server.closeAllConnections();
     });
@@ -102,15 +127,15 @@ async function handle(
     send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n');
     return;
   }
-  const path = (req.url ?? '/').split(/[?#]/, 1)[0];
-  if (path === '/healthz') {
-    const report = options.health();
+  const path = (req.url ?? '/').split(/[?#]/, 1)[0] ?? '/';
+  if (PROBES.has(path)) {
+    const answer = answerProbe(path.slice(1) as ProbeName, options.health());
     res.setHeader('Cache-Control', 'no-store');
     send(
       res,
-      report.status === 'ok' ? 200 : 503,
+      answer.statusCode,
       'application/json; charset=utf-8',
-      `${JSON.stringify(report)}\n`,
+      `${JSON.stringify(answer.body)}\n`,
     );
     return;
   }

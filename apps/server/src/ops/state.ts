@@ -14,11 +14,11 @@ export class SharedOpsState {
     this.#times = new BigInt64Array(buffer, 8, 1);
   }
 
-  /** True once a shutdown has started. */
-  get draining(): boolean {
+  /** True once a shutdown has started (its delay, then the drain). */
+  get stopping(): boolean {
     return Atomics.load(this.#flags, 0) === 1;
   }
-  set draining(value: boolean) {
+  set stopping(value: boolean) {
     Atomics.store(this.#flags, 0, value ? 1 : 0);
   }
 
@@ -30,6 +30,15 @@ export class SharedOpsState {
   /** Milliseconds (epoch) of the serving loop's last heartbeat. */
   get heartbeatAt(): number {
     return Number(Atomics.load(this.#times, 0));
+  }
+
+  /**
+   * How long the serving loop has not turned, when that is more than `stallAfterMs`;
+   * else undefined.
+   */
+  stalledMs(stallAfterMs: number, now: number = Date.now()): number | undefined {
+    const since = now - this.heartbeatAt;
+    return since > stallAfterMs ? since : undefined;
   }
 
   /** Called from the serving loop: "still turning", with the current connection count. */

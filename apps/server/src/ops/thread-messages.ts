@@ -1,4 +1,4 @@
-import type { LogLevelName } from '../config.js';
+import type { LogLevelName } from '../config/values.js';
 
 /** What the operations thread is started with. */
 export interface OpsThreadData {
@@ -12,6 +12,8 @@ export interface OpsThreadData {
   readonly stallAfterMs: number;
   /** Epoch ms when the service started, for `uptimeSeconds`. */
   readonly startedAt: number;
+  /** HTTP connections held at most. */
+  readonly maxConnections: number;
 }
 
 /** Operations thread → serving thread. */

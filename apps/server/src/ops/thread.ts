@@ -1,5 +1,7 @@
 import { Worker } from 'node:worker_threads';
-import type { LogLevelName } from '../config.js';
+import type { LogLevelName } from '../config/values.js';
+import { OpsListenError } from '../errors.js';
+import { MAX_HTTP_CONNECTIONS } from '../fd-limit.js';
 import type { Logger } from '../logger.js';
 import type { MetricsPage, OpsHttpServer } from './http.js';
 import type { SharedOpsState } from './state.js';
@@ -19,23 +21,12 @@ export interface OpsThreadOptions {
   /** `/healthz` says `stalled` once the heartbeat is this old. */
   readonly stallAfterMs: number;
   readonly startedAt: number;
+  /** HTTP connections held at most; default 256. */
+  readonly maxConnections?: number;
   /** Renders the metrics page, on this (the serving) thread. */
   readonly metrics: () => Promise<MetricsPage>;
   /** The built thread entry. Default: `ops-worker.cjs` beside the built module. */
   readonly workerUrl?: URL;
-}
-
-/** Raised when the operations thread could not bind its port. */
-export class OpsListenError extends Error {
-  static readonly code = 'FANOUT_OPS_LISTEN';
-  readonly code = OpsListenError.code;
-  override readonly name = 'OpsListenError';
-  /** The system error code, e.g. `EADDRINUSE`. */
-  readonly systemCode: string | undefined;
-  constructor(message: string, systemCode: string | undefined) {
-    super(message);
-    this.systemCode = systemCode;
-  }
 }
 
 /**
@@ -54,6 +45,7 @@ export async function startOpsThread(options: OpsThreadOptions): Promise<OpsHttp
     state: options.state.buffer,
     stallAfterMs: options.stallAfterMs,
     startedAt: options.startedAt,
+    maxConnections: options.maxConnections ?? MAX_HTTP_CONNECTIONS,
   };
   const worker = new Worker(options.workerUrl ?? workerFileUrl('ops-worker', import.meta.url), {
     workerData: data,

@@ -55,20 +55,13 @@ async function serve(): Promise<void> {
       logger,
       staticFiles: createStaticHandler(data.webRoot),
       metrics: requestMetrics,
-      health: () => {
-        const sinceBeatMs = Date.now() - state.heartbeatAt;
-        const status = state.draining
-          ? 'draining'
-          : sinceBeatMs > data.stallAfterMs
-            ? 'stalled'
-            : 'ok';
-        return {
-          status,
-          uptimeSeconds: Math.round((Date.now() - data.startedAt) / 100) / 10,
-          connections: state.connections,
-          ...(status === 'stalled' ? { stalledMs: sinceBeatMs } : {}),
-        };
-      },
+      health: () => ({
+        stopping: state.stopping,
+        stalledMs: state.stalledMs(data.stallAfterMs),
+        uptimeSeconds: Math.round((Date.now() - data.startedAt) / 100) / 10,
+        details: { connections: state.connections },
+      }),
+      maxConnections: data.maxConnections,
     });
     port.on('message', (message: ToOpsThread) => {
       if (message.type === 'close') {

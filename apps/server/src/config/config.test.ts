@@ -42,6 +42,8 @@ describe('parseConfig', () => {
       '3',
       '--drain-timeout',
       '2m',
+      '--shutdown-delay',
+      '5s',
       '--slow-callback',
       '250ms',
       '--log-level',
@@ -56,6 +58,7 @@ describe('parseConfig', () => {
       idleTimeoutMs: 30_000,
       maxLineBytes: 64,
       workers: 3,
+      shutdownDelayMs: 5_000,
       drainTimeoutMs: 120_000,
       slowCallbackMs: 250,
       logLevel: 'debug',
@@ -71,6 +74,7 @@ describe('parseConfig', () => {
       FANOUT_IDLE_TIMEOUT: '0',
       LOG_LEVEL: 'warn',
       FANOUT_STRATEGY: '',
+      FANOUT_SHUTDOWN_DELAY: '2s',
     };
     const config = run(['--guess-port', '5000'], env);
     expect(config.host).toBe('::1');
@@ -80,6 +84,21 @@ describe('parseConfig', () => {
     expect(config.idleTimeoutMs).toBe(0);
     expect(config.logLevel).toBe('warn');
     expect(config.strategy).toBe('random'); // empty variable = unset
+    expect(config.shutdownDelayMs).toBe(2_000);
+    expect(config.maxConnections).toBeUndefined(); // derived from the open-file limit
+  });
+
+  it('leaves the real environment alone, and reads only the one it is given', () => {
+    const before = process.env;
+    process.env.FANOUT_WORKERS = '7';
+    try {
+      expect(run([]).workers).toBe(1);
+      expect(run([], { FANOUT_WORKERS: '3' }).workers).toBe(3);
+      expect(process.env).toBe(before);
+      expect(process.env.FANOUT_WORKERS).toBe('7');
+    } finally {
+      delete process.env.FANOUT_WORKERS;
+    }
   });
 
   it.each([
@@ -90,6 +109,10 @@ describe('parseConfig', () => {
     [['--strategy', 'psychic'], '--strategy must be one of random, bisect, got "psychic"'],
     [['--idle-timeout', '5h'], '--idle-timeout must be a duration such as 500, 500ms, 30s or 2m'],
     [['--log-level', 'loud'], '--log-level must be one of fatal, error, warn, info, debug'],
+    [
+      ['--shutdown-delay', 'soon'],
+      '--shutdown-delay must be a duration such as 500, 500ms, 30s or 2m',
+    ],
   ])('rejects %j with a one-line message naming the flag and value', (argv, message) => {
     const error = errorOf(() => parseConfig(argv, {}));
     expect(error.message).toContain(message);
@@ -112,9 +135,13 @@ describe('parseConfig', () => {
   });
 
   it('recognises --help and --version', () => {
-    expect(parseConfig(['--help'], {}).kind).toBe('help');
+    const help = parseConfig(['--help'], {});
+    expect(help.kind).toBe('help');
+    expect(help.kind === 'help' && help.text).toBe(helpText());
     expect(parseConfig(['-v'], {}).kind).toBe('version');
-    expect(helpText()).toContain('--guess-port');
-    expect(helpText()).toContain('FANOUT_GUESS_PORT');
+    expect(parseConfig(['--version'], {}).kind).toBe('version');
+    for (const text of ['--guess-port', 'FANOUT_GUESS_PORT', '--shutdown-delay', 'LOG_LEVEL']) {
+      expect(helpText()).toContain(text);
+    }
   });
 });
