@@ -35,16 +35,26 @@ export async function killAll(): Promise<void> {
 
 /**
  * Spawns `node dist/bin.js` with the given flags (ports default to 0) and waits for its
- * `listening` log line.
+ * `listening` log line; `openFileLimit` runs it under `ulimit -n`.
  */
 export async function spawnServer(
   args: readonly string[] = [],
   env: Readonly<Record<string, string>> = {},
+  options: { readonly openFileLimit?: number } = {},
 ): Promise<SpawnedServer> {
-  const child = spawn(process.execPath, [BIN, '--guess-port', '0', '--http-port', '0', ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const argv = [BIN, '--guess-port', '0', '--http-port', '0', ...args];
+  // With a lower open-file limit: a shell sets it, then becomes node (same pid, signals reach it).
+  const child =
+    options.openFileLimit === undefined
+      ? spawn(process.execPath, argv, {
+          env: { ...process.env, ...env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        })
+      : spawn(
+          'sh',
+          ['-c', `ulimit -n ${options.openFileLimit} && exec "$0" "$@"`, process.execPath, ...argv],
+          { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+        );
   const logs: LogLine[] = [];
   const waiters = new Set<{ test: (line: LogLine) => boolean; resolve: (l: LogLine) => void }>();
   let stderr = '';
