@@ -72,5 +72,11 @@ export {
   playChapterGames,
 } from './client/chapter-games.js';
 // ── the load generator ──
-export { LatencyHistogram } from './load/histogram.js';
+export { LatencyHistogram, type LatencySummary } from './load/histogram.js';
 export { type LoadOptions, type LoadProgress, type LoadResult, runLoad } from './load/load.js';
+export {
+  type OpenLoadOptions,
+  type OpenLoadProgress,
+  type OpenLoadResult,
+  runOpenLoad,
+} from './load/open-loop.js';

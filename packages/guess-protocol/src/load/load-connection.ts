@@ -11,6 +11,10 @@ export interface Shared {
   readonly games: number;
   readonly random: () => number;
   readonly latency: LatencyHistogram;
+  /** Open loop: scheduled start → first guess received, per connection. */
+  readonly firstReply?: LatencyHistogram;
+  /** Open loop: scheduled start → `Correct`, per game. */
+  readonly gameLatency?: LatencyHistogram;
   /**
    * Where every connection of the run reads into (`onread`): replies are handled
    * synchronously as they arrive, and a partial line is copied out, so one buffer serves all.
@@ -74,6 +78,12 @@ export class LoadConnection {
   #finished: (() => void) | undefined;
   /** performance.now() of the last request or reply, for the shared watchdog. */
   lastActivity = performance.now();
+  /**
+   * Open loop: when this connection's game was due to start. Its first-reply and game
+   * latencies count from here, not from when the generator got round to it, so delays are
+   * not hidden (no coordinated omission).
+   */
+  scheduledAt: number | undefined;
 
   constructor(host: string, port: number, shared: Shared) {
     this.#shared = shared;
@@ -186,6 +196,9 @@ export class LoadConnection {
     }
     shared.latency.record(now - this.#sentAt);
     shared.roundTrips++;
+    if (this.#guesses === 0 && this.scheduledAt !== undefined) {
+      shared.firstReply?.record(now - this.scheduledAt);
+    }
     this.#guesses++;
     const decision = decide(guess, this.#secret, this.#lastDistance);
     this.#lastDistance = Math.abs(guess - this.#secret);
@@ -196,6 +209,7 @@ export class LoadConnection {
     }
     shared.gamesDone++;
     shared.guessesInCompletedGames += this.#guesses;
+    if (this.scheduledAt !== undefined) shared.gameLatency?.record(now - this.scheduledAt);
     this.#gamesLeft--;
     if (this.#gamesLeft > 0) {
       this.#startGame(GAME_OVER);
@@ -206,15 +220,20 @@ export class LoadConnection {
   }
 }
 
-/** Connects one load connection; resolves undefined when connecting failed (counted). */
+/**
+ * Connects one load connection; resolves undefined when connecting failed (counted).
+ * `created` sees the connection as soon as it exists, before it is connected.
+ */
 export function openConnection(
   host: string,
   port: number,
   timeoutMs: number,
   shared: Shared,
+  created?: (connection: LoadConnection) => void,
 ): Promise<LoadConnection | undefined> {
   return new Promise((resolve) => {
     const connection = new LoadConnection(host, port, shared);
+    created?.(connection);
     const socket = connection.socket;
     const timer =
       timeoutMs > 0 ? setTimeout(() => connection.fail('timeout'), timeoutMs) : undefined;

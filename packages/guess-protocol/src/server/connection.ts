@@ -5,7 +5,7 @@ import { formatServerReport } from '../decide.js';
 import { type WireErrorCode, WireErrorCode as Codes, ProtocolError } from '../errors.js';
 import { GuessSession, type GuessSessionOptions } from '../session.js';
 import type { CloseReason, GuessServerEventListener } from './events.js';
-import type { InputScheduler, InputTask } from './input-scheduler.js';
+import type { InputQueue, InputTask } from './input-scheduler.js';
 
 /** How long a connection we are closing may take to flush before it is destroyed. */
 const LINGER_MS = 2_000;
@@ -20,8 +20,8 @@ export interface ConnectionContext {
   readonly maxLineBytes: number;
   readonly maxConsecutiveErrors: number;
   readonly onEvent: GuessServerEventListener | undefined;
-  /** Runs the connections' input in fair slices (see `InputScheduler`). */
-  readonly scheduler: InputScheduler;
+  /** Runs the connections' input in fair slices (the server's `InputScheduler`). */
+  readonly scheduler: InputQueue;
   connectionClosed(connection: GuessConnection, reason: CloseReason): void;
 }
 
@@ -51,6 +51,8 @@ export class GuessConnection implements InputTask {
   #fresh = true;
   #pausedForOutput = false;
   #pausedForInput = false;
+  /** The socket failed (reset by the peer, broken pipe). */
+  #peerError = false;
   #consecutiveErrors = 0;
   /** Set once we decided to close: no more lines are processed. */
   #closeReason: CloseReason | undefined;
@@ -70,6 +72,9 @@ export class GuessConnection implements InputTask {
     // No socket.setTimeout: it re-arms a timer on every read and write. The server sweeps
     // all connections now and then instead (see checkIdle).
     socket.on('data', this.#onData);
+    // Before Node's own 'end' handler, which forbids further writes: input that came with
+    // the client's FIN is answered first, as it was when it arrived.
+    socket.prependListener('end', this.#onEnd);
     socket.on('drain', this.#onDrain);
     socket.on('error', this.#onError);
     socket.on('close', this.#onClose);
@@ -139,7 +144,7 @@ export class GuessConnection implements InputTask {
     if (input.length === 0) return;
     this.#input = [];
     this.#inputBytes = 0;
-    if (this.#closeReason !== undefined || this.#socket.destroyed) return;
+    if (this.#closeReason !== undefined) return;
     const receivedAt = this.#inputSince;
     const maxLineBytes = this.#context.maxLineBytes;
     let buf = input.length === 1 ? input[0]! : Buffer.concat(input);
@@ -190,6 +195,8 @@ export class GuessConnection implements InputTask {
       this.#finish(out);
       return;
     }
+    // Closed under us (a reset): the lines still count (events, metrics), the replies cannot.
+    if (this.#socket.destroyed) return;
     if (out !== '' && !this.#socket.write(out) && !this.#pausedForOutput) {
       this.#pausedForOutput = true;
       this.#socket.pause();
@@ -308,16 +315,21 @@ export class GuessConnection implements InputTask {
     this.#context.onEvent?.({ type: 'backpressure', connectionId: this.id, paused: false });
   };
 
+  #onEnd = (): void => {
+    if (this.#input.length > 0) this.run();
+  };
+
   #onError = (): void => {
-    // ECONNRESET and friends: the 'close' event that follows reports the connection.
-    this.#closeReason ??= 'error';
+    // ECONNRESET and friends: the 'close' event that follows reports the connection. Not a
+    // close reason of ours: input that arrived before the reset is still handled.
+    this.#peerError = true;
   };
 
   #onClose = (): void => {
     if (this.#lingerTimer !== undefined) clearTimeout(this.#lingerTimer);
+    // Input read but not yet handled still happened: handle it (no replies) before closing.
+    if (this.#input.length > 0) this.run();
     this.#carry = undefined;
-    this.#input = [];
-    this.#inputBytes = 0;
-    this.#context.connectionClosed(this, this.#closeReason ?? 'end');
+    this.#context.connectionClosed(this, this.#closeReason ?? (this.#peerError ? 'error' : 'end'));
   };
 }

@@ -5,6 +5,12 @@ export interface InputTask {
   run(): void;
 }
 
+/** Where a connection queues its input (the server's `InputScheduler`). */
+export interface InputQueue {
+  /** Queues `task`; `fresh`: the connection has had no reply yet. */
+  enqueue(task: InputTask, fresh: boolean): void;
+}
+
 /** Longest stretch of queued work between two polls of the sockets, while nobody connects. */
 export const STEADY_SLICE_MS = 4;
 /** The same while connections are arriving: the listener is polled (and accepts) that often. */
@@ -54,7 +60,7 @@ class Fifo<T> {
  * not had their first reply yet go first, and slices shrink while connections arrive, so a
  * burst of new clients is accepted within a few hundred polls.
  */
-export class InputScheduler {
+export class InputScheduler implements InputQueue {
   readonly #fresh = new Fifo<InputTask>();
   readonly #established = new Fifo<InputTask>();
   readonly #slicer: Slicer = createSlicer({ sliceMs: STEADY_SLICE_MS });
