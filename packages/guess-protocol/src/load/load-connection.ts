@@ -9,6 +9,8 @@ export interface Shared {
   readonly lower: number;
   readonly upper: number;
   readonly games: number;
+  /** performance.now() after which no connection starts another game (a timed run). */
+  stopAt?: number;
   readonly random: () => number;
   readonly latency: LatencyHistogram;
   /** Open loop: scheduled start → first guess received, per connection. */
@@ -211,7 +213,7 @@ export class LoadConnection {
     shared.guessesInCompletedGames += this.#guesses;
     if (this.scheduledAt !== undefined) shared.gameLatency?.record(now - this.scheduledAt);
     this.#gamesLeft--;
-    if (this.#gamesLeft > 0) {
+    if (this.#gamesLeft > 0 && (shared.stopAt === undefined || now < shared.stopAt)) {
       this.#startGame(GAME_OVER);
     } else {
       this.#socket.write(GAME_OVER);

@@ -1,6 +1,6 @@
 import { createServer, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { deferred } from '@fanout/test-kit';
+import { deferred, waitFor } from '@fanout/test-kit';
 import { LatencyHistogram } from './histogram.js';
 import { runLoad } from './load.js';
 import { createRandom } from '../random.js';
@@ -119,6 +119,28 @@ describe('runLoad', () => {
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => split.close(resolve));
     }
+  });
+
+  it('with durationMs, starts no game after the time is up and finishes those under way', async () => {
+    let completed = 0;
+    await using server = createGuessServer({
+      strategy: 'bisect',
+      onEvent: (event) => {
+        if (event.type === 'game-completed') completed++;
+      },
+    });
+    const { port } = await server.listen();
+    const result = await runLoad({ port, sessions: 4, games: 1_000_000_000, durationMs: 200 });
+    expect(result.failedSessions).toBe(0);
+    expect(result.games).toBeGreaterThan(4);
+    expect(result.games).toBeLessThan(1_000_000_000);
+    expect(result.seconds).toBeGreaterThanOrEqual(0.2);
+    await expect(runLoad({ port, sessions: 1, games: 1, durationMs: -1 })).rejects.toThrow(
+      RangeError,
+    );
+    // Every game it counted was one the server saw through to Correct (a moment later).
+    await waitFor(() => completed >= result.games, 'the server to see the last reports');
+    expect(completed).toBe(result.games);
   });
 
   it('stops when aborted and validates its options', async () => {

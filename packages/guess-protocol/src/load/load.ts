@@ -9,8 +9,13 @@ export interface LoadOptions {
   readonly port: number;
   /** Concurrent connections (all are opened before any game starts). */
   readonly sessions: number;
-  /** Games each connection plays to `Correct`, one after another. */
+  /** Games each connection plays to `Correct`, one after another (at most, with `durationMs`). */
   readonly games: number;
+  /**
+   * Stop after this long (ms from the start of play): no connection starts another game,
+   * each finishes the one it is playing. Default: play every game.
+   */
+  readonly durationMs?: number;
   /** Range of every game; default 1..100. */
   readonly lower?: number;
   readonly upper?: number;
@@ -91,6 +96,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       `lower..upper must be integers with lower <= upper, got ${lower}..${upper}`,
     );
   }
+  if (options.durationMs !== undefined && !(options.durationMs >= 0)) {
+    throw new RangeError(`durationMs must be a non-negative number, got ${options.durationMs}`);
+  }
   const signal = options.signal;
   signal?.throwIfAborted();
   const shared: Shared = {
@@ -154,6 +162,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       Array.from({ length: Math.min(concurrency, options.sessions) }, () => connectWorker()),
     );
     const connectSeconds = (performance.now() - started) / 1000;
+    if (options.durationMs !== undefined) shared.stopAt = performance.now() + options.durationMs;
     await Promise.all(connections.map((connection) => connection.play()));
     if (aborted) signal?.throwIfAborted();
     const seconds = (performance.now() - started) / 1000;
