@@ -78,7 +78,7 @@ describe('InputScheduler', () => {
         false,
       );
     }
-    // Arrivals in every turn: each slice is then at most ARRIVAL_SLICE_MS (0.5 ms: two tasks).
+    // Arrivals in every turn: each slice is then at most ARRIVAL_SLICE_MS (0.25 ms: one task, two at most).
     const turns: number[] = [];
     const arrive = (): void => {
       turns.push(ran.length);

@@ -14,7 +14,7 @@ export interface InputQueue {
 /** Longest stretch of queued work between two polls of the sockets, while nobody connects. */
 export const STEADY_SLICE_MS = 4;
 /** The same while connections are arriving: the listener is polled (and accepts) that often. */
-export const ARRIVAL_SLICE_MS = 0.5;
+export const ARRIVAL_SLICE_MS = 0.25;
 
 /**
  * A first-in first-out queue that reuses its array (no `shift()` over 10,000 entries).
