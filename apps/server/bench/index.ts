@@ -2,7 +2,8 @@
 // For `--workers 1` and `--workers 2` (and, with BENCH_BASELINE_BIN, another build of the
 // bin side by side): how long new connections wait for their first reply (a burst of 300
 // at once, then an open loop of 20 new games a second), how fast /healthz answers
-// meanwhile, and how fast /healthz and /readyz answer while hostile clients hold the
+// meanwhile, then (with 10,000 sessions playing again) how fast /healthz and /readyz
+// answer while hostile clients hold the
 // operations port (250 silent connections, 20 dripping request heads, /metrics scraped
 // back to back). Server, busy sessions, new clients and attackers are separate processes;
 // all on 127.0.0.1; it stops by itself.
@@ -120,22 +121,32 @@ interface Row {
   readonly attack: { silentCut: number; silentHeld: number; cutWithinMs: number; scrapes: number };
 }
 
+/** Starts the busy sessions and resolves once every one is connected and playing a while. */
+async function busySessions(server: Server, durationMs: number) {
+  const busy = startLoad(
+    ['busy', '--port', String(server.guessPort), '--sessions', String(SESSIONS)].concat([
+      '--duration-ms',
+      String(durationMs),
+    ]),
+    10,
+  );
+  await busy.next('connected');
+  await sleep(WARMUP_MS);
+  return busy;
+}
+
+/**
+ * Two phases on one server, each with its own 10,000 busy sessions: (A) new clients and
+ * health probes, nothing else, so the busy throughput is the server's own; (B) hostile
+ * clients on the operations port, with probes.
+ */
 async function measure(label: string, path: string, workers: number): Promise<Row> {
   note(`${label}: starting`);
   const server = await startServer(path, workers);
   try {
     const health = startProber(server.httpPort, '/healthz', PROBE_EVERY_MS, PROBE_BUDGET_MS);
-    const busyMs = WARMUP_MS + OPEN_MS + ATTACK_MS + 6_000;
-    const busy = startLoad(
-      ['busy', '--port', String(server.guessPort), '--sessions', String(SESSIONS)].concat([
-        '--duration-ms',
-        String(busyMs),
-      ]),
-      10,
-    );
-    await busy.next('connected');
-    note(`${label}: ${SESSIONS} sessions connected, playing`);
-    await sleep(WARMUP_MS);
+    const busy = await busySessions(server, WARMUP_MS + OPEN_MS + 3_000);
+    note(`${label}: ${SESSIONS} sessions playing; new clients arrive`);
     const fresh = startLoad(
       ['new', '--port', String(server.guessPort), '--burst', String(BURST)].concat([
         '--rate',
@@ -147,7 +158,9 @@ async function measure(label: string, path: string, workers: number): Promise<Ro
     );
     const freshDone = await fresh.next('done');
     const healthResult = await health.stop();
-    note(`${label}: new connections measured; attacking the operations port`);
+    const busyDone = await busy.next('done');
+    note(`${label}: ${SESSIONS} sessions playing again; attacking the operations port`);
+    const again = await busySessions(server, WARMUP_MS + ATTACK_MS + 3_000);
     const attackHealth = startProber(server.httpPort, '/healthz', PROBE_EVERY_MS, PROBE_BUDGET_MS);
     const attackReady = startProber(server.httpPort, '/readyz', PROBE_EVERY_MS, PROBE_BUDGET_MS);
     const attack = startLoad(
@@ -165,7 +178,7 @@ async function measure(label: string, path: string, workers: number): Promise<Ro
     const attackResult = (await attack.next('done')) as unknown as Row['attack'];
     const attackHealthResult = await attackHealth.stop();
     const attackReadyResult = await attackReady.stop();
-    const busyDone = await busy.next('done');
+    await again.next('done');
     note(`${label}: done`);
     return {
       label,
@@ -224,7 +237,7 @@ const table: string[][] = [
   ['/healthz under attack p50 / p99 / max ms', ...rows.map((r) => probeCell(r.attackHealth))],
   ['/readyz under attack p50 / p99 / max ms', ...rows.map((r) => probeCell(r.attackReady))],
   [
-    'silent connections cut, longest held s',
+    'silent attack connections cut (evicted or timed out), longest held s',
     ...rows.map((r) => `${r.attack.silentCut}, ${(r.attack.cutWithinMs / 1000).toFixed(1)}`),
   ],
   ['/metrics scrapes during attack', ...rows.map((r) => String(r.attack.scrapes))],
