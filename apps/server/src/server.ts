@@ -1,15 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { ServerConfig } from './config/config.js';
-import { watchServiceEventLoop } from './event-loop.js';
-import { currentConnectionBudget, logConnectionBudget } from './fd-limit.js';
-import { watchFileDescriptors } from './fd-watch.js';
-import { type GuessService, startGuessService } from './guess-service.js';
 import type { Logger } from './logger.js';
-import { createServiceMetrics } from './metrics.js';
 import { type MetricsPage, type OpsHttpServer, startOpsHttp } from './ops/http.js';
 import { SharedOpsState } from './ops/state.js';
 import { startOpsThread } from './ops/thread.js';
+import { startServingProcess } from './serving-process.js';
 import { createStaticHandler } from './static-files.js';
 
 /** How often the serving loop proves it is turning, for the probes. */
@@ -71,31 +67,10 @@ export async function startServer(
 ): Promise<RunningServer> {
   const { logger } = options;
   const startedAt = Date.now();
-  const budget = currentConnectionBudget(config.maxConnections, true);
-  logConnectionBudget(budget, logger);
-  const metrics = createServiceMetrics();
-  const loop = watchServiceEventLoop({ metrics, logger, thresholdMs: config.slowCallbackMs });
-  const fds = watchFileDescriptors({ metrics, logger });
   const state = new SharedOpsState();
   state.beat(0, startedAt);
-  const stopWatches = (): void => {
-    loop.stop();
-    fds.stop();
-  };
-
-  let guess: GuessService;
-  try {
-    guess = await startGuessService({
-      config,
-      port: config.guessPort,
-      maxConnections: budget.maxConnections,
-      logger,
-      metrics,
-    });
-  } catch (error) {
-    stopWatches();
-    throw error;
-  }
+  const serving = await startServingProcess(config, logger, { servesHttp: true });
+  const { guess, metrics, budget } = serving;
   const heartbeat = setInterval(() => state.beat(guess.connections), HEARTBEAT_MS);
   heartbeat.unref();
 
@@ -136,8 +111,7 @@ export async function startServer(
           });
   } catch (error) {
     clearInterval(heartbeat);
-    await guess.close(0);
-    stopWatches();
+    await serving.close(0);
     throw error;
   }
 
@@ -154,10 +128,9 @@ export async function startServer(
           );
           await sleep(config.shutdownDelayMs);
         }
-        await guess.close(config.drainTimeoutMs);
+        await serving.close(config.drainTimeoutMs);
       } finally {
         clearInterval(heartbeat);
-        stopWatches();
         await ops.close();
       }
     })();

@@ -13,8 +13,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LatencyHistogram } from '../src/load/histogram.js';
-import { type LoadConnection, openConnection, type Shared } from '../src/load/load-connection.js';
+import { type LoadConnection, openConnection } from '../src/load/load-connection.js';
+import { createShared } from '../src/load/run-parts.js';
 import { createRandom } from '../src/random.js';
 
 const SERVE = fileURLToPath(new URL('./fixtures/serve.mjs', import.meta.url));
@@ -57,19 +57,7 @@ function firstReply(port: number, onStart: () => void): Promise<void> {
 describe('a server busy with thousands of sessions', () => {
   it('answers new connections without waiting for a pass over every busy session', async () => {
     const port = await startServer();
-    const shared: Shared = {
-      lower: 1,
-      upper: 100,
-      games: 1_000_000_000,
-      random: createRandom(7),
-      latency: new LatencyHistogram(),
-      readBuffer: Buffer.allocUnsafe(64 * 1024),
-      errors: {},
-      gamesDone: 0,
-      guessesInCompletedGames: 0,
-      roundTrips: 0,
-      failed: 0,
-    };
+    const shared = createShared({ lower: 1, upper: 100, games: 1e9, random: createRandom(7) });
     const busy: LoadConnection[] = [];
     for (let i = 0; i < BUSY_SESSIONS; i += 100) {
       const batch = await Promise.all(

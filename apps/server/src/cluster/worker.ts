@@ -1,11 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ServerConfig } from '../config/config.js';
-import { watchServiceEventLoop } from '../event-loop.js';
-import { currentConnectionBudget, logConnectionBudget } from '../fd-limit.js';
-import { watchFileDescriptors } from '../fd-watch.js';
-import { type GuessService, startGuessService } from '../guess-service.js';
 import type { Logger } from '../logger.js';
-import { createServiceMetrics } from '../metrics.js';
+import { type ServingProcess, startServingProcess } from '../serving-process.js';
 import { exitOnSignals } from '../shutdown.js';
 import { type ClusterMessage, isClusterMessage } from './messages.js';
 
@@ -22,11 +18,15 @@ export async function runClusterWorker(config: ServerConfig, logger: Logger): Pr
   const send = (message: ClusterMessage): void => {
     if (process.connected) process.send?.(message);
   };
-  const budget = currentConnectionBudget(config.maxConnections, false);
-  logConnectionBudget(budget, logger);
-  const metrics = createServiceMetrics();
-  const loop = watchServiceEventLoop({ metrics, logger, thresholdMs: config.slowCallbackMs });
-  const fds = watchFileDescriptors({ metrics, logger });
+  let serving: ServingProcess;
+  try {
+    serving = await startServingProcess(config, logger, { servesHttp: false });
+  } catch (error) {
+    logger.error({ err: error }, 'worker could not start');
+    send({ type: 'fanout:start-failed', message: String((error as Error).message ?? error) });
+    process.exit(1);
+  }
+  const { guess, metrics, budget } = serving;
   const sendMetrics = (id: number): void => {
     metrics.registry.getMetricsAsJSON().then(
       (snapshot) => send({ type: 'fanout:metrics', id, metrics: snapshot }),
@@ -36,31 +36,14 @@ export async function runClusterWorker(config: ServerConfig, logger: Logger): Pr
   const push = setInterval(() => sendMetrics(-1), METRICS_PUSH_MS);
   push.unref();
 
-  let guess: GuessService;
-  try {
-    guess = await startGuessService({
-      config,
-      port: config.guessPort,
-      maxConnections: budget.maxConnections,
-      logger,
-      metrics,
-    });
-  } catch (error) {
-    logger.error({ err: error }, 'worker could not start');
-    send({ type: 'fanout:start-failed', message: String((error as Error).message ?? error) });
-    process.exit(1);
-  }
-
   let closing: Promise<void> | undefined;
   const drain = (): Promise<void> => {
     closing ??= (async () => {
       metrics.draining.set(1);
       try {
-        await guess.close(config.drainTimeoutMs);
+        await serving.close(config.drainTimeoutMs);
       } finally {
         clearInterval(push);
-        loop.stop();
-        fds.stop();
       }
     })();
     return closing;

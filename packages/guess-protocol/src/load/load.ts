@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { LatencyHistogram } from './histogram.js';
-import { type LoadConnection, openConnection, type Shared } from './load-connection.js';
+import { type LoadConnection, openConnection } from './load-connection.js';
+import { checkRange, createShared, startRunTimers } from './run-parts.js';
 
 /** Options of {@link runLoad}. */
 export interface LoadOptions {
@@ -91,29 +91,18 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       throw new RangeError(`${name} must be a positive integer, got ${value}`);
     }
   }
-  if (!Number.isSafeInteger(lower) || !Number.isSafeInteger(upper) || lower > upper) {
-    throw new RangeError(
-      `lower..upper must be integers with lower <= upper, got ${lower}..${upper}`,
-    );
-  }
+  checkRange(lower, upper);
   if (options.durationMs !== undefined && !(options.durationMs >= 0)) {
     throw new RangeError(`durationMs must be a non-negative number, got ${options.durationMs}`);
   }
   const signal = options.signal;
   signal?.throwIfAborted();
-  const shared: Shared = {
+  const shared = createShared({
     lower,
     upper,
     games: options.games,
-    random: options.random ?? Math.random,
-    latency: new LatencyHistogram(),
-    readBuffer: Buffer.allocUnsafe(64 * 1024),
-    errors: {},
-    gamesDone: 0,
-    guessesInCompletedGames: 0,
-    roundTrips: 0,
-    failed: 0,
-  };
+    random: options.random,
+  });
   const connections: LoadConnection[] = [];
   let connected = 0;
   const progress = (): LoadProgress => ({
@@ -122,29 +111,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     roundTrips: shared.roundTrips,
     failedSessions: shared.failed,
   });
-  const onProgress = options.onProgress;
-  const ticker =
-    onProgress === undefined ? undefined : setInterval(() => onProgress(progress()), 250).unref();
   let aborted = false;
   const onAbort = (): void => {
     aborted = true;
     for (const connection of connections) connection.fail('aborted');
   };
   signal?.addEventListener('abort', onAbort, { once: true });
-  // One watchdog for all connections instead of a timer refreshed on every read and write.
-  const watchdog =
-    timeoutMs > 0
-      ? setInterval(
-          () => {
-            const deadline = performance.now() - timeoutMs;
-            for (const connection of connections) {
-              if (connection.active && connection.lastActivity < deadline)
-                connection.fail('timeout');
-            }
-          },
-          Math.min(1_000, Math.max(10, timeoutMs / 4)),
-        ).unref()
-      : undefined;
+  const onProgress = options.onProgress;
+  const stopTimers = startRunTimers(connections, timeoutMs, onProgress, progress);
   const started = performance.now();
   try {
     let next = 0;
@@ -186,8 +160,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     onProgress?.(progress());
     return result;
   } finally {
-    if (ticker !== undefined) clearInterval(ticker);
-    if (watchdog !== undefined) clearInterval(watchdog);
+    stopTimers();
     signal?.removeEventListener('abort', onAbort);
   }
 }

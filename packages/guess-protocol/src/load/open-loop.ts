@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import { LatencyHistogram, type LatencySummary } from './histogram.js';
-import { countError, type LoadConnection, openConnection, type Shared } from './load-connection.js';
+import type { LatencySummary } from './histogram.js';
+import { countError, type LoadConnection, openConnection } from './load-connection.js';
+import { checkRange, createShared, startRunTimers } from './run-parts.js';
 
 /** Options of {@link runOpenLoad}. */
 export interface OpenLoadOptions {
@@ -102,28 +103,16 @@ export async function runOpenLoad(options: OpenLoadOptions): Promise<OpenLoadRes
   check('rate', rate, Number.isFinite(rate) && rate > 0);
   check('durationMs', durationMs, Number.isFinite(durationMs) && durationMs > 0);
   check('maxInFlight', maxInFlight, Number.isSafeInteger(maxInFlight) && maxInFlight > 0);
-  if (!Number.isSafeInteger(lower) || !Number.isSafeInteger(upper) || lower > upper) {
-    throw new RangeError(
-      `lower..upper must be integers with lower <= upper, got ${lower}..${upper}`,
-    );
-  }
+  checkRange(lower, upper);
   const signal = options.signal;
   signal?.throwIfAborted();
-  const shared: Shared = {
+  const shared = createShared({
     lower,
     upper,
     games: 1,
-    random: options.random ?? Math.random,
-    latency: new LatencyHistogram(),
-    firstReply: new LatencyHistogram(),
-    gameLatency: new LatencyHistogram(),
-    readBuffer: Buffer.allocUnsafe(64 * 1024),
-    errors: {},
-    gamesDone: 0,
-    guessesInCompletedGames: 0,
-    roundTrips: 0,
-    failed: 0,
-  };
+    random: options.random,
+    openLoop: true,
+  });
   const scheduled = Math.max(1, Math.round((rate * durationMs) / 1000));
   const inFlight = new Set<LoadConnection>();
   const games: Promise<void>[] = [];
@@ -161,17 +150,7 @@ export async function runOpenLoad(options: OpenLoadOptions): Promise<OpenLoadRes
     failed: shared.failed,
   });
   const onProgress = options.onProgress;
-  const ticker =
-    onProgress === undefined ? undefined : setInterval(() => onProgress(progress()), 250).unref();
-  const watchdog = setInterval(
-    () => {
-      const deadline = performance.now() - timeoutMs;
-      for (const connection of inFlight) {
-        if (connection.active && connection.lastActivity < deadline) connection.fail('timeout');
-      }
-    },
-    Math.min(1_000, Math.max(10, timeoutMs / 4)),
-  ).unref();
+  const stopTimers = startRunTimers(inFlight, timeoutMs, onProgress, progress);
   const onAbort = (): void => {
     aborted = true;
     for (const connection of inFlight) connection.fail('aborted');
@@ -225,8 +204,7 @@ export async function runOpenLoad(options: OpenLoadOptions): Promise<OpenLoadRes
     onProgress?.(progress());
     return result;
   } finally {
-    if (ticker !== undefined) clearInterval(ticker);
-    clearInterval(watchdog);
+    stopTimers();
     signal?.removeEventListener('abort', onAbort);
   }
 }

@@ -17,32 +17,30 @@ export const STEADY_SLICE_MS = 4;
 export const ARRIVAL_SLICE_MS = 0.25;
 
 /**
- * A first-in first-out queue that reuses its array (no `shift()` over 10,000 entries).
+ * Tasks in arrival order: `now` is worked through by index while new ones gather in
+ * `later`, and the two swap when `now` runs out, so no array is shifted or grows forever.
  */
-class Fifo<T> {
-  #items: (T | undefined)[] = [];
-  #head = 0;
+class Lane {
+  #now: InputTask[] = [];
+  #at = 0;
+  #later: InputTask[] = [];
 
   get size(): number {
-    return this.#items.length - this.#head;
+    return this.#now.length - this.#at + this.#later.length;
   }
 
-  push(item: T): void {
-    this.#items.push(item);
+  push(task: InputTask): void {
+    this.#later.push(task);
   }
 
-  shift(): T | undefined {
-    if (this.#head === this.#items.length) return undefined;
-    const item = this.#items[this.#head];
-    this.#items[this.#head++] = undefined;
-    if (this.#head === this.#items.length) {
-      this.#items = [];
-      this.#head = 0;
-    } else if (this.#head >= 1024 && this.#head * 2 >= this.#items.length) {
-      this.#items = this.#items.slice(this.#head);
-      this.#head = 0;
+  take(): InputTask | undefined {
+    if (this.#at === this.#now.length) {
+      if (this.#later.length === 0) return undefined;
+      this.#now = this.#later;
+      this.#later = [];
+      this.#at = 0;
     }
-    return item;
+    return this.#now[this.#at++];
   }
 }
 
@@ -61,8 +59,8 @@ class Fifo<T> {
  * burst of new clients is accepted within a few hundred polls.
  */
 export class InputScheduler implements InputQueue {
-  readonly #fresh = new Fifo<InputTask>();
-  readonly #established = new Fifo<InputTask>();
+  readonly #fresh = new Lane();
+  readonly #established = new Lane();
   readonly #slicer: Slicer = createSlicer({ sliceMs: STEADY_SLICE_MS });
   #running = false;
   #arrivals = false;
@@ -98,7 +96,7 @@ export class InputScheduler implements InputQueue {
         this.#slicer.sliceMs = this.#arrivals ? ARRIVAL_SLICE_MS : STEADY_SLICE_MS;
         this.#arrivals = false;
         for (;;) {
-          const task = this.#fresh.shift() ?? this.#established.shift();
+          const task = this.#fresh.take() ?? this.#established.take();
           if (task === undefined) break;
           task.run();
           if (this.#slicer.due) break;
