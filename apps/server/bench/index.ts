@@ -9,6 +9,7 @@
 // all on 127.0.0.1; it stops by itself.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { cpus, setPriority } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +46,23 @@ interface Server {
   readonly child: ChildProcess;
   readonly guessPort: number;
   readonly httpPort: number;
+  /** The server's processes: the bin, and its cluster workers once they log that they listen. */
+  readonly pids: number[];
+}
+
+/** CPU seconds (user + system) the processes have used so far, from /proc (Linux). */
+function cpuSeconds(pids: readonly number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+    } catch {
+      // gone, or not Linux
+    }
+  }
+  return ticks / 100; // USER_HZ
 }
 
 async function startServer(path: string, workers: number): Promise<Server> {
@@ -59,6 +77,7 @@ async function startServer(path: string, workers: number): Promise<Server> {
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let buffered = '';
+  const pids = child.pid === undefined ? [] : [child.pid];
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`server exited early (${code})`)));
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -68,11 +87,13 @@ async function startServer(path: string, workers: number): Promise<Server> {
       for (const line of lines) {
         const entry = JSON.parse(line) as { msg: string; level: string; [k: string]: unknown };
         if (entry.level === 'error' || entry.level === 'fatal') process.stderr.write(`${line}\n`);
+        if (entry.msg === 'worker listening' && typeof entry.pid === 'number') pids.push(entry.pid);
         if (entry.msg === 'listening') {
           resolve({
             child,
             guessPort: entry.guessPort as number,
             httpPort: entry.httpPort as number,
+            pids,
           });
         }
       }
@@ -113,6 +134,8 @@ function startLoad(args: string[], niceness: number, script = loadScript) {
 interface Row {
   readonly label: string;
   readonly busy: LoadResult;
+  /** Server CPU (all its processes) per busy round trip during phase A, µs. */
+  readonly cpuMicrosPerRoundTrip: number;
   readonly burst: OpenLoadResult;
   readonly open: OpenLoadResult;
   readonly health: Awaited<ReturnType<ReturnType<typeof startProber>['stop']>>;
@@ -145,6 +168,7 @@ async function measure(label: string, path: string, workers: number): Promise<Ro
   const server = await startServer(path, workers);
   try {
     const health = startProber(server.httpPort, '/healthz', PROBE_EVERY_MS, PROBE_BUDGET_MS);
+    const cpuBefore = cpuSeconds(server.pids);
     const busy = await busySessions(server, WARMUP_MS + OPEN_MS + 3_000);
     note(`${label}: ${SESSIONS} sessions playing; new clients arrive`);
     const fresh = startLoad(
@@ -159,6 +183,23 @@ async function measure(label: string, path: string, workers: number): Promise<Ro
     const freshDone = await fresh.next('done');
     const healthResult = await health.stop();
     const busyDone = await busy.next('done');
+    const busyResult = busyDone.result as LoadResult;
+    const cpuMicrosPerRoundTrip =
+      ((cpuSeconds(server.pids) - cpuBefore) * 1e6) / Math.max(1, busyResult.roundTrips);
+    if (process.env.BENCH_SKIP_ATTACK === '1') {
+      const none = { latency: emptySummary(), failures: 0, overBudget: 0 };
+      return {
+        label,
+        busy: busyResult,
+        cpuMicrosPerRoundTrip,
+        burst: freshDone.burst as OpenLoadResult,
+        open: freshDone.open as OpenLoadResult,
+        health: healthResult,
+        attackHealth: none,
+        attackReady: none,
+        attack: { silentCut: 0, silentHeld: 0, cutWithinMs: 0, scrapes: 0 },
+      };
+    }
     note(`${label}: ${SESSIONS} sessions playing again; attacking the operations port`);
     const again = await busySessions(server, WARMUP_MS + ATTACK_MS + 3_000);
     const attackHealth = startProber(server.httpPort, '/healthz', PROBE_EVERY_MS, PROBE_BUDGET_MS);
@@ -182,7 +223,8 @@ async function measure(label: string, path: string, workers: number): Promise<Ro
     note(`${label}: done`);
     return {
       label,
-      busy: busyDone.result as LoadResult,
+      busy: busyResult,
+      cpuMicrosPerRoundTrip,
       burst: freshDone.burst as OpenLoadResult,
       open: freshDone.open as OpenLoadResult,
       health: healthResult,
@@ -196,6 +238,10 @@ async function measure(label: string, path: string, workers: number): Promise<Ro
     server.child.kill('SIGTERM');
     await exited;
   }
+}
+
+function emptySummary(): LatencySummary {
+  return { count: 0, mean: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0 };
 }
 
 const ms = (value: number): string => (Number.isFinite(value) ? value.toFixed(1) : '-');
@@ -220,6 +266,7 @@ const table: string[][] = [
     ...rows.map((r) => `${count(r.busy.sessions)} / ${r.busy.failedSessions}`),
   ],
   ['busy round trips/s', ...rows.map((r) => count(r.busy.roundTripsPerSecond))],
+  ['server CPU µs per busy round trip', ...rows.map((r) => ms(r.cpuMicrosPerRoundTrip))],
   [
     'busy round trip p50 / p99 ms',
     ...rows.map((r) => `${ms(r.busy.p50RoundTripMs)} / ${ms(r.busy.p99RoundTripMs)}`),
