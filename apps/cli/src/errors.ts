@@ -8,8 +8,11 @@ import {
   EngineClosedError,
   EngineWorkerError,
   PatternSyntaxError,
+  PatternTooLargeError,
+  PatternUnsupportedError,
   RuleSyntaxError,
   UnknownPatternError,
+  WorldTooLargeError,
 } from '@fanout/grid';
 import { ConnectionClosedError, GuessTimeoutError, ProtocolError } from '@fanout/guess-protocol';
 import { NaiveTooLargeError, PairsSyntaxError, ResultsMismatchError } from '@fanout/parallel-gcd';
@@ -53,6 +56,9 @@ export class InterruptedError extends Error {
 export const USER_INPUT_CODES: ReadonlySet<string> = new Set([
   UsageError.code,
   PatternSyntaxError.code,
+  PatternTooLargeError.code,
+  PatternUnsupportedError.code,
+  WorldTooLargeError.code,
   RuleSyntaxError.code,
   UnknownPatternError.code,
   PairsSyntaxError.code,

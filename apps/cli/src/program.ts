@@ -4,8 +4,9 @@
  */
 import { availableParallelism } from 'node:os';
 import { STRATEGIES } from '@fanout/guess-protocol';
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
+import { ENGINE_FLAGS } from './commands/life-engine.js';
 import { decimal, duration, integer, nonEmpty, port, size } from './options.js';
 
 /** What every command action receives besides its options. */
@@ -32,7 +33,13 @@ export function createProgram(context: CommandContext): Command {
     .description(
       'Fan-out/fan-in, pools, coroutines and worker threads as real tools: Life, the guessing game, log tailing, parallel gcd.',
     )
-    .version(packageJson.version, '-V, --version', 'print the version number')
+    .version(packageJson.version, '-v, --version', 'print the version number')
+    // -V stays accepted (commander's default short flag, which fanout had first).
+    .addOption(new Option('-V').hideHelp())
+    .on('option:V', () => {
+      process.stdout.write(`${packageJson.version}\n`);
+      throw new CommanderError(0, 'commander.version', packageJson.version);
+    })
     .helpOption('-h, --help', 'show help for a command')
     .exitOverride()
     .showSuggestionAfterError(true)
@@ -87,7 +94,7 @@ export function createProgram(context: CommandContext): Command {
         '--engine <name>',
         'cells: one task per cell through an executor (the seed); bitwise: bit-parallel, one thread; workers: bit-parallel on worker threads',
       )
-        .choices(['cells', 'bitwise', 'workers'])
+        .choices(ENGINE_FLAGS)
         .default('cells'),
     )
     .addOption(

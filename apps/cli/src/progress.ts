@@ -1,7 +1,8 @@
 /**
  * A tiny progress line on stderr: a spinner, a label and an optional fraction. It draws only
- * when enabled (stderr is a TTY and the command is not in --json mode); otherwise every call
- * is a no-op, so commands can report progress unconditionally.
+ * when enabled (stderr is a terminal that can draw, and the command is not in --json mode);
+ * otherwise every call is a no-op, so commands can report progress unconditionally. It uses
+ * no colour, so `NO_COLOR` has nothing to turn off.
  */
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
@@ -14,9 +15,12 @@ export interface Progress {
   stop(): void;
 }
 
-/** Whether progress should be drawn: stderr is a terminal and output is not JSON. */
-export function progressEnabled(json: boolean): boolean {
-  return !json && process.stderr.isTTY === true;
+/**
+ * Whether progress should be drawn: output is not JSON, stderr is a terminal, and that
+ * terminal can move its cursor (`TERM=dumb` cannot: a spinner there is a stream of junk).
+ */
+export function progressEnabled(json: boolean, env: NodeJS.ProcessEnv = process.env): boolean {
+  return !json && process.stderr.isTTY === true && env.TERM !== 'dumb';
 }
 
 /** Starts a progress line; a no-op object when `enabled` is false. */

@@ -4,11 +4,15 @@ import { killAll, runCli } from './helpers.js';
 afterAll(killAll);
 
 describe.concurrent('fanout (top level)', () => {
-  it('prints the version from package.json', async () => {
-    const result = await runCli(['--version']);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
-  });
+  it.concurrent.each([['--version'], ['-v'], ['-V']])(
+    'prints the version from package.json for %s',
+    async (flag) => {
+      const result = await runCli([flag]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+      expect(result.stderr).toBe('');
+    },
+  );
 
   it('prints help listing every command, exit 0', async () => {
     const result = await runCli(['--help']);

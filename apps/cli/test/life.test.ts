@@ -1,6 +1,7 @@
 import { type TempDir, tempDir } from '@fanout/test-kit';
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   killAll,
@@ -10,6 +11,12 @@ import {
   startCli,
   waitForCpuTime,
 } from './helpers.js';
+
+/** Files written by Golly (bgolly), kept with the grid package's tests. */
+const GOLLY = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../../packages/grid/test/fixtures/golly',
+);
 
 const SEED_FINAL = ['---------', '----*----', '-----*---', '---***---', '---------'].join('\n');
 
@@ -99,7 +106,8 @@ describe.concurrent('fanout life', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(['-----', '--*--', '--*--', '--*--', '-----', ''].join('\n'));
     const rle = await readFile(output, 'utf8');
-    expect(rle).toMatch(/^x = 5, y = 5, rule = B3\/S23\n/m);
+    // The world's topology and size go with it, as Golly writes a bounded grid.
+    expect(rle).toMatch(/^x = 5, y = 5, rule = B3\/S23:T5,5\n/m);
     expect(rle.trimEnd().endsWith('!')).toBe(true);
   });
 
@@ -220,5 +228,190 @@ describe.concurrent('fanout life', () => {
     expect(result.stderr).toMatch(message);
     expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits 2 naming the flag and the path when --pattern is a directory', async () => {
+    const folder = join(dir.dir, 'patterns-folder');
+    await mkdir(folder, { recursive: true });
+    const result = await runCli(['life', '--pattern', folder]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(`error: --pattern '${folder}' is a directory, not a pattern file\n`);
+  });
+});
+
+describe.concurrent("fanout life with Golly's bounded grids", () => {
+  it('loads the header Golly writes for a 2048x2048 torus, as that world', async () => {
+    const input = join(dir.dir, 'golly-2048.rle');
+    await writeFile(input, 'x = 2048, y = 2048, rule = B3/S23:T2048,2048\n3o!\n');
+    for (const engine of ['cells', 'bitwise']) {
+      const result = await runCli([
+        'life',
+        '--pattern',
+        input,
+        '--engine',
+        engine,
+        '--generations',
+        engine === 'cells' ? '0' : '3',
+        '--json',
+      ]);
+      expect(result.stderr).toBe('');
+      expect(parseOneJson(result.stdout)).toMatchObject({
+        width: 2048,
+        height: 2048,
+        population: 3,
+      });
+    }
+  });
+
+  it('runs a file Golly wrote in its own topology and writes it back with its grid and comments', async () => {
+    const output = join(dir.dir, 'glider-out.rle');
+    const result = await runCli([
+      'life',
+      '--pattern',
+      join(GOLLY, 'torus-glider.rle'),
+      '--generations',
+      '40',
+      '--engine',
+      'bitwise',
+      '--print',
+      'none',
+      '--out',
+      output,
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/^40 generations of 10x12 \(bitwise\): population 5,/);
+    const rle = await readFile(output, 'utf8');
+    // Golly places the 3x3 box at (5, 4) of the 12x10 torus; 40 generations move the glider
+    // 10 cells down and right: back to the same rows, 10 columns on (2 to the left, wrapped).
+    expect(rle).toBe(
+      [
+        '#N Glider on a torus',
+        '#O fanout',
+        '#C A glider on a 12 by 10 torus.',
+        'x = 12, y = 10, rule = B3/S23:T12,10',
+        '4$4bo$5bo$3b3o!',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('takes --size and --topology over the file, and keeps the plane of a plane file', async () => {
+    const plane = join(GOLLY, 'plane-glider.rle');
+    const own = parseOneJson(
+      (await runCli(['life', '--pattern', plane, '--generations', '40', '--json'])).stdout,
+    );
+    expect(own).toMatchObject({ width: 8, height: 8, population: 4 }); // a block in a corner
+    const torus = parseOneJson(
+      (
+        await runCli([
+          'life',
+          '--pattern',
+          plane,
+          '--generations',
+          '40',
+          '--topology',
+          'torus',
+          '--json',
+        ])
+      ).stdout,
+    );
+    expect(torus).toMatchObject({ width: 8, height: 8, population: 5 }); // still a glider
+    const sized = parseOneJson(
+      (await runCli(['life', '--pattern', plane, '--size', '20x30', '--json'])).stdout,
+    );
+    expect(sized).toMatchObject({ width: 30, height: 20 });
+  });
+
+  it.concurrent.each([
+    ['K30*,20', /Golly's Klein bottle grid \(:K30\*,20\) is not supported/],
+    ['C30,20', /cross-surface/],
+    ['S30', /sphere/],
+    ['T30+5,20', /shifted edges/],
+    ['P0,20', /infinite width/],
+  ])(
+    'exits 2 naming the file, line and column of an unsupported grid :%s',
+    async (suffix, message) => {
+      const input = join(dir.dir, `grid-${suffix.replace(/\W/g, '_')}.rle`);
+      await writeFile(input, `x = 3, y = 1, rule = B3/S23:${suffix}\n3o!\n`);
+      const result = await runCli(['life', '--pattern', input]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(
+        new RegExp(`^error: ${input.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:1:29: `),
+      );
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    },
+  );
+});
+
+describe.concurrent('fanout life refuses inputs larger than the engine holds, before allocating', () => {
+  const files: Record<string, string> = {
+    'many-cells.rle': 'x = 3, y = 3\n999999999o!\n',
+    'long-run.rle': 'x = 3, y = 3\no$12345678901234567890123o!\n',
+    'huge-header.rle': 'x = 1000000000, y = 1000000000\no!\n',
+    'far-row.rle': '999999999$o!\n',
+  };
+  const path = (name: string): string => join(dir.dir, name);
+  beforeAll(async () => {
+    for (const [name, text] of Object.entries(files)) await writeFile(path(name), text);
+  });
+
+  it.concurrent.each([
+    [
+      ['--pattern', 'many-cells.rle'],
+      /many-cells\.rle:2:1: the pattern has more than 16777216 live cells/,
+    ],
+    [
+      ['--pattern', 'long-run.rle'],
+      /long-run\.rle:2:3: a run of 12345678901234567890123 cells reaches column/,
+    ],
+    [
+      ['--random', '0.5', '--size', '100000x100000', '--engine', 'bitwise'],
+      /^error: --size 100000x100000: a 100000x100000 world is more than --engine bitwise holds \(at most 1073741824 cells\); give a smaller --size\n$/,
+    ],
+    [
+      ['--pattern', 'huge-header.rle'],
+      /huge-header\.rle \(a pattern 1000000000 cells high and 1000000000 wide\): a 1000000000x1000000000 world is more than --engine cells holds/,
+    ],
+    [
+      ['--pattern', 'far-row.rle', '--engine', 'workers'],
+      /far-row\.rle \(a pattern 1000000000 cells high and 1 wide\): a 1000000000x64 world is more than --engine workers holds .*or --topology unbounded/,
+    ],
+    [
+      ['--size', '1000000x1000000'],
+      /^error: --size 1000000x1000000: a 1000000x1000000 world is more than --engine cells holds/,
+    ],
+    [
+      ['--size', '100000x100000', '--engine', 'bitwise'],
+      /--size 100000x100000: .* --engine bitwise holds/,
+    ],
+    [
+      ['--pattern', 'huge-header.rle', '--topology', 'unbounded'],
+      /huge-header\.rle .*: a 1000000000x1000000000 window of the unbounded world is more than can be shown.*--print none/,
+    ],
+  ])('exits 2 for %j', async (flags, message) => {
+    const args = flags.map((flag) => (flag in files ? path(flag) : flag));
+    const result = await runCli(['life', ...args], { cwd: dir.dir });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.replaceAll(`${dir.dir}/`, '')).toMatch(message);
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(result.stderr).not.toMatch(/\n\s+at |Invalid typed array length/);
+  });
+
+  it('runs the same far-apart cells in an unbounded world, which holds them', async () => {
+    const result = await runCli([
+      'life',
+      '--pattern',
+      path('huge-header.rle'),
+      '--topology',
+      'unbounded',
+      '--generations',
+      '1',
+      '--json',
+    ]);
+    expect(result.stderr).toBe('');
+    expect(parseOneJson(result.stdout)).toMatchObject({ engine: 'unbounded', population: 0 });
   });
 });

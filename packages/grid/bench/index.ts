@@ -1,11 +1,11 @@
 // `pnpm --filter @fanout/grid bench`: ours against the seed's figures and against each
 // other, side by side. Run it under the bench lock (2 shared cores):
-//   flock /tmp/fanout-cpu.lock pnpm --filter @fanout/grid bench
+//   flock /tmp/fanout-heavy.lock pnpm --filter @fanout/grid bench
 import { availableParallelism } from 'node:os';
 import { AsyncPool, type Executor, InlineExecutor } from '@fanout/executors';
 import type * as Main from '../src/index.js';
 import type { LifeLogic } from '../src/index.js';
-import type * as Workers from '../src/workers/index.js';
+import type * as Workers from '../src/engines/workers/index.js';
 
 // The built package (the workers engine needs dist/grid-worker.js); types from the sources.
 const distMain: string = '../dist/index.js';
@@ -118,7 +118,7 @@ const speedVs = (baselineMs: number, oursMs: number): string =>
 {
   const unbounded = await msPerGeneration(undefined, 7, 5);
   rows.push({
-    name: 'I/O 100x100, cells, unbounded gather (ms/gen)',
+    name: 'I/O 100x100, per-cell, unbounded gather (ms/gen)',
     ours: fmt(unbounded),
     baseline: `${SEED_ASYNCIO_MS} (seed asyncio)`,
     ratio: speedVs(SEED_ASYNCIO_MS, unbounded),
@@ -135,7 +135,7 @@ const speedVs = (baselineMs: number, oursMs: number): string =>
     const ms = await msPerGeneration(pool, generations, limit >= 1000 ? 2 : 0);
     const seed = limit === 10 ? SEED_POOL10_MS : SEED_ASYNCIO_MS;
     rows.push({
-      name: `I/O 100x100, cells, AsyncPool(${limit}) (ms/gen)`,
+      name: `I/O 100x100, per-cell, AsyncPool(${limit}) (ms/gen)`,
       ours: fmt(ms),
       baseline:
         limit === 10 ? `${SEED_POOL10_MS} (seed pool of 10)` : `${SEED_ASYNCIO_MS} (seed asyncio)`,
@@ -145,12 +145,12 @@ const speedVs = (baselineMs: number, oursMs: number): string =>
 }
 
 // --- The per-cell engine on the CPU world (the baseline of the bitwise row), last. ---
-let cellsRate: number;
+let perCellRate: number;
 {
   const inline = new InlineExecutor();
   const start = performance.now();
   await simulate(world, { executor: inline });
-  cellsRate = cellsPerGen / ((performance.now() - start) / 1000);
+  perCellRate = cellsPerGen / ((performance.now() - start) / 1000);
   await inline.close();
 }
 
@@ -159,8 +159,8 @@ let cellsRate: number;
   rows.push({
     name: 'bitwise 2048x2048, 1 thread (cell updates/s)',
     ours: bitwise.toExponential(2),
-    baseline: `${cellsRate.toExponential(2)} (cells + InlineExecutor)`,
-    ratio: `${fmt(bitwise / cellsRate, 0)}x faster`,
+    baseline: `${perCellRate.toExponential(2)} (per-cell + InlineExecutor)`,
+    ratio: `${fmt(bitwise / perCellRate, 0)}x faster`,
   });
   rows.push({
     name: 'workers 2048x2048, 2 threads (cell updates/s)',

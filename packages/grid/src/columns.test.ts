@@ -1,7 +1,7 @@
 import { AsyncPool, InlineExecutor } from '@fanout/executors';
 import { describe, expect, it } from 'vitest';
-import { getBuiltinPattern } from './builtins.js';
-import { simulate } from './simulate.js';
+import { getBuiltinPattern } from './formats/builtins.js';
+import { simulate } from './engines/simulate.js';
 import { formatColumns } from './columns.js';
 import type { Grid } from './grid.js';
 import { placePattern } from './place.js';

@@ -4,8 +4,8 @@
  * underlying error as `cause` where there is one. Invalid arguments (a negative size, a
  * density above 1) are `RangeError`s: bugs in the caller, not conditions to handle.
  */
-import type { EngineKind } from './engine.js';
-import type { PatternFormat } from './pattern.js';
+import type { EngineKind } from './engines/engine.js';
+import type { PatternFormat } from './formats/pattern.js';
 
 /** Where in a pattern file a problem is: 1-based line and column, and the file's name. */
 export interface PatternPosition {
@@ -15,14 +15,10 @@ export interface PatternPosition {
 }
 
 /**
- * A malformed pattern file. `problem` says what is wrong, `line` and `column` (1-based)
- * where; the message reads `file:line:column: problem`. Fix the file, or read it with the
- * format it really has.
+ * What the three pattern-file errors share: the file, the 1-based position and what is
+ * wrong there; the message reads `file:line:column: problem`.
  */
-export class PatternSyntaxError extends Error {
-  static readonly code = 'FANOUT_PATTERN_SYNTAX';
-  readonly code = PatternSyntaxError.code;
-  override readonly name = 'PatternSyntaxError';
+abstract class PatternFileError extends Error {
   readonly format: PatternFormat;
   /** What is wrong, without the position (`header y must be a non-negative integer…`). */
   readonly problem: string;
@@ -45,6 +41,86 @@ export class PatternSyntaxError extends Error {
     this.line = position.line;
     this.column = position.column;
     this.fileName = position.fileName;
+  }
+}
+
+/**
+ * A malformed pattern file. `problem` says what is wrong, `line` and `column` (1-based)
+ * where; the message reads `file:line:column: problem`. Fix the file, or read it with the
+ * format it really has.
+ */
+export class PatternSyntaxError extends PatternFileError {
+  static readonly code = 'FANOUT_PATTERN_SYNTAX';
+  readonly code = PatternSyntaxError.code;
+  override readonly name = 'PatternSyntaxError';
+}
+
+/**
+ * A well-formed pattern file that asks for something fanout does not run, such as one of
+ * Golly's bounded grids other than a torus or a plane (`:K` Klein bottle, `:C`
+ * cross-surface, `:S` sphere, shifted or half-infinite grids). Same fields as
+ * `PatternSyntaxError`. Convert the file, or run it in Golly.
+ */
+export class PatternUnsupportedError extends PatternFileError {
+  static readonly code = 'FANOUT_PATTERN_UNSUPPORTED';
+  readonly code = PatternUnsupportedError.code;
+  override readonly name = 'PatternUnsupportedError';
+}
+
+/**
+ * A pattern file larger than a pattern may be: a run count or header size that puts cells
+ * past `limit` (coordinates from 0 to 2^30 - 1), or more live cells than
+ * `ParsePatternOptions.maxLiveCells`. Thrown while reading, before the cells are stored.
+ * Same fields as `PatternSyntaxError`, plus `limit`.
+ */
+export class PatternTooLargeError extends PatternFileError {
+  static readonly code = 'FANOUT_PATTERN_TOO_LARGE';
+  readonly code = PatternTooLargeError.code;
+  override readonly name = 'PatternTooLargeError';
+  /** The limit the file went past (the largest coordinate or number of live cells allowed). */
+  readonly limit: number;
+
+  constructor(
+    format: PatternFormat,
+    problem: string,
+    position: PatternPosition & { readonly limit: number },
+    options?: ErrorOptions,
+  ) {
+    super(format, problem, position, options);
+    this.limit = position.limit;
+  }
+}
+
+/**
+ * A world larger than the engine asked for can hold (`engine`; undefined for a plain
+ * `Grid`), checked before anything is allocated: `height × width` cells against
+ * `maxCells` (see `worldLimit`). Choose a smaller size, or an engine that holds more
+ * (`unbounded` stores only live cells).
+ */
+export class WorldTooLargeError extends Error {
+  static readonly code = 'FANOUT_WORLD_TOO_LARGE';
+  readonly code = WorldTooLargeError.code;
+  override readonly name = 'WorldTooLargeError';
+  /** The engine whose limit was passed; undefined for a `Grid`. */
+  readonly engine: EngineKind | undefined;
+  readonly height: number;
+  readonly width: number;
+  /** The most cells that engine (or a `Grid`) holds. */
+  readonly maxCells: number;
+
+  constructor(
+    world: { readonly height: number; readonly width: number },
+    engine: EngineKind | undefined,
+    maxCells: number,
+  ) {
+    const holder = engine === undefined ? 'a Grid holds' : `the ${engine} engine holds`;
+    super(
+      `a ${world.height}x${world.width} world (${world.height * world.width} cells) is larger than ${holder} (at most ${maxCells} cells)`,
+    );
+    this.engine = engine;
+    this.height = world.height;
+    this.width = world.width;
+    this.maxCells = maxCells;
   }
 }
 

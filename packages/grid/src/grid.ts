@@ -1,3 +1,5 @@
+import { checkWorldSize } from './limits.js';
+
 /** How the edges of a bounded world behave. */
 export type Topology = 'torus' | 'plane';
 
@@ -26,6 +28,7 @@ function checkSize(height: number, width: number): void {
       throw new RangeError(`grid ${label} must be a positive integer, got ${value}`);
     }
   }
+  checkWorldSize({ height, width });
 }
 
 /**
@@ -52,6 +55,10 @@ export class Grid {
   readonly topology: Topology;
   readonly #cells: Uint8Array;
 
+  /**
+   * @throws {RangeError} for a size that is not two positive integers, or an unknown topology.
+   * @throws {WorldTooLargeError} past `MAX_GRID_CELLS` cells (checked before allocating).
+   */
   constructor(height: number, width: number, options: GridOptions = {}) {
     checkSize(height, width);
     const topology = options.topology ?? 'torus';
@@ -151,13 +158,23 @@ export class Grid {
 
   /** Rows of `*` (alive) and `-` (empty) joined by `\n`, no trailing newline (the seed's `str(grid)`). */
   toString(): string {
-    const rows: string[] = [];
+    return [...this.rows()].join('\n');
+  }
+
+  /**
+   * The rows of `toString()` one at a time (`*` alive, `-` empty), so a large grid can be
+   * printed without building one string.
+   *
+   * @example
+   * for (const row of grid.rows()) process.stdout.write(`${row}\n`);
+   */
+  *rows(): Generator<string> {
+    const width = this.width;
     for (let y = 0; y < this.height; y++) {
       let row = '';
-      for (let x = 0; x < this.width; x++) row += this.#cells[y * this.width + x] ? ALIVE : EMPTY;
-      rows.push(row);
+      for (let x = 0; x < width; x++) row += this.#cells[y * width + x] ? ALIVE : EMPTY;
+      yield row;
     }
-    return rows.join('\n');
   }
 
   /** Same size, topology and cells. */

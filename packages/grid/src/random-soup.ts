@@ -1,6 +1,7 @@
 import { seededRandom } from '@fanout/internal/random';
-import type { XY } from './grid.js';
-import type { Pattern } from './pattern.js';
+import { cellBytes, Grid, type Topology, type XY } from './grid.js';
+import { checkWorldSize, DEFAULT_MAX_LIVE_CELLS } from './limits.js';
+import type { Pattern } from './formats/pattern.js';
 
 /** Options of `randomSoup`. */
 export interface RandomSoupOptions {
@@ -24,17 +25,55 @@ export interface RandomSoupOptions {
  * ```
  */
 export function randomSoup(options: RandomSoupOptions): Pattern {
-  const { height, width, density, seed } = options;
+  const { height, width, density, seed } = checkSoup(options);
+  checkWorldSize({ height, width });
+  const next = seededRandom(seed);
+  const liveCells: XY[] = [];
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) if (next() < density) liveCells.push([x, y]);
+    if (liveCells.length > DEFAULT_MAX_LIVE_CELLS) {
+      throw new RangeError(
+        `a ${height}x${width} soup of density ${density} has more than ${DEFAULT_MAX_LIVE_CELLS} live cells; use randomGrid`,
+      );
+    }
+  }
+  return { width, height, liveCells, comments: [] };
+}
+
+function checkSoup(options: RandomSoupOptions): RandomSoupOptions {
+  const { height, width, density } = options;
   if (!Number.isInteger(height) || height < 1 || !Number.isInteger(width) || width < 1) {
     throw new RangeError(`soup size must be positive integers, got ${height}x${width}`);
   }
   if (!(density >= 0 && density <= 1)) {
     throw new RangeError(`density must be between 0 and 1, got ${density}`);
   }
+  return options;
+}
+
+/** Options of `randomGrid`. */
+export interface RandomGridOptions extends RandomSoupOptions {
+  /** Default `torus`. */
+  readonly topology?: Topology;
+}
+
+/**
+ * The same soup as `randomSoup` (cell for cell, for the same seed), written straight into
+ * a new `Grid` without a list of cells: a large random world costs one byte per cell.
+ *
+ * @example
+ * const grid = randomGrid({ height: 2048, width: 2048, density: 0.5, seed: 1 });
+ * @throws {WorldTooLargeError} past `MAX_GRID_CELLS` (checked before allocating).
+ */
+export function randomGrid(options: RandomGridOptions): Grid {
+  const { height, width, density, seed } = checkSoup(options);
+  const grid = new Grid(
+    height,
+    width,
+    options.topology === undefined ? {} : { topology: options.topology },
+  );
+  const cells = cellBytes(grid);
   const next = seededRandom(seed);
-  const cells: XY[] = [];
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) if (next() < density) cells.push([x, y]);
-  }
-  return { width, height, cells, comments: [] };
+  for (let i = 0; i < cells.length; i++) if (next() < density) cells[i] = 1;
+  return grid;
 }

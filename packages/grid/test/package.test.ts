@@ -1,33 +1,54 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 
-/** Every file reachable from an entry through relative imports (ESM build). */
+/** The one package the main entry may import at run time: executors' browser-safe part. */
+const BROWSER_SAFE_DEPENDENCY = '@fanout/executors/core';
+
+/** Every file reachable from an entry through relative imports (ESM build), absolute paths. */
 function reachable(entry: string): string[] {
   const seen = new Set<string>();
   const visit = (file: string): void => {
     if (seen.has(file)) return;
     seen.add(file);
-    const text = readFileSync(join(dist, file), 'utf8');
+    const text = readFileSync(file, 'utf8');
     for (const match of text.matchAll(/from\s*["'](\.\/[^"']+)["']/g))
-      visit((match[1] as string).slice(2));
+      visit(join(dirname(file), match[1] as string));
   };
   visit(entry);
   return [...seen];
 }
 
+function bareImports(text: string): string[] {
+  return [...text.matchAll(/(?:from|import)\s*\(?\s*["']([^"'.][^"']*)["']/g)].map(
+    (match) => match[1] as string,
+  );
+}
+
 describe('the built package', () => {
-  it('keeps the main entry browser-safe: no node: or bare imports reachable from index.js', () => {
-    for (const file of reachable('index.js')) {
-      const text = readFileSync(join(dist, file), 'utf8');
-      expect(text, file).not.toMatch(/from\s*["'](node:|[a-z@][^"'.]*["'])/);
+  it('keeps the main entry browser-safe: no node: imports reachable from index.js, in grid or in executors/core', () => {
+    const ours = reachable(join(dist, 'index.js'));
+    const theirs = reachable(
+      createRequire(join(root, 'package.json'))
+        .resolve(BROWSER_SAFE_DEPENDENCY)
+        .replace(/\.cjs$/, '.js'),
+    );
+    for (const file of [...ours, ...theirs]) {
+      const text = readFileSync(file, 'utf8');
+      const allowed = ours.includes(file) ? [BROWSER_SAFE_DEPENDENCY] : [];
+      expect(
+        bareImports(text).filter((name) => !allowed.includes(name)),
+        file,
+      ).toEqual([]);
       expect(text, file).not.toMatch(/require\(/);
     }
+    expect(theirs.length).toBeGreaterThan(0);
   });
 
   it('ships one worker entry, CommonJS only (the ESM and CJS builds of ./workers start it)', () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type * as Main from '../src/index.js';
-import type * as Workers from '../src/workers/index.js';
+import type * as Workers from '../src/engines/workers/index.js';
 import { fillSoup } from './soup.js';
 
 // Tests the built worker entry: the engine resolves dist/grid-worker.js next to itself.
@@ -10,7 +10,7 @@ const distWorkers: string = '../dist/workers.js';
 const { createBitwiseEngine, EngineClosedError, Grid, parseRule } = (await import(
   distMain
 )) as typeof Main;
-const { createWorkersEngine } = (await import(distWorkers)) as typeof Workers;
+const { createEngine, createWorkersEngine } = (await import(distWorkers)) as typeof Workers;
 type Grid = Main.Grid;
 type Topology = Main.Topology;
 type WorkersEngine = Workers.WorkersEngine;
@@ -110,6 +110,44 @@ describe('workers engine lifecycle', () => {
     expected.stepSync(done + 3);
     await engine.step(3);
     expect(engine.snapshot().equals(expected.snapshot())).toBe(true);
+  });
+
+  it('reports progress while the threads run, and a throwing callback stops the step', async () => {
+    const grid = soup(256, 256, 4, 'torus');
+    const engine = await workers(grid, { threads: 2 });
+    const reports: { done: number; total: number; generation: number }[] = [];
+    const stop = new Error('stop here');
+    const running = engine.step(10_000_000, {
+      onProgress: (progress) => {
+        reports.push(progress);
+        if (reports.length === 3) throw stop;
+      },
+    });
+    await expect(running).rejects.toBe(stop);
+    expect(reports).toHaveLength(3);
+    const dones = reports.map((report) => report.done);
+    expect(dones).toEqual([...dones].sort((a, b) => a - b));
+    expect(reports.every((report) => report.total === 10_000_000)).toBe(true);
+    // Stopped like an abort: a whole generation, at least as far as the last report.
+    expect(engine.generation).toBeGreaterThanOrEqual(dones[2]!);
+    const expected = createBitwiseEngine(grid);
+    expected.stepSync(engine.generation);
+    expect(engine.snapshot().equals(expected.snapshot())).toBe(true);
+    const after: number[] = [];
+    await engine.step(5, { onProgress: ({ done }) => after.push(done) });
+    expect(after).toEqual([5]);
+  });
+
+  it('is built by createEngine of the workers entry, which builds the other kinds too', async () => {
+    const grid = soup(40, 40, 2, 'plane');
+    const engine = await createEngine(grid, { kind: 'workers', threads: 2 });
+    open.push(engine);
+    expect([engine.kind, engine.threads]).toEqual(['workers', 2]);
+    const bitwise = await createEngine(grid, { kind: 'bitwise' });
+    await engine.step(9);
+    await bitwise.step(9);
+    expect(engine.snapshot().equals(bitwise.snapshot())).toBe(true);
+    await expect(createEngine(grid, { kind: 'bitwise', threads: 2 })).rejects.toThrow(RangeError);
   });
 
   it('closes idempotently; steps after close reject', async () => {

@@ -1,5 +1,5 @@
 import { ResultsMismatchError } from './errors.js';
-import type { GcdRun, GcdWorkersRun, RunMode } from './run-types.js';
+import type { GcdRun, GcdWorkersRun } from './run-types.js';
 import type { GcdAlgorithm, GcdValue } from './types.js';
 
 /** The runs to compare; any subset, at least one. */

@@ -1,6 +1,5 @@
 import { NaiveTooLargeError } from './errors.js';
 import { absPair } from './integers.js';
-import type { GcdValue } from './types.js';
 
 /**
  * Largest min(|a|, |b|) that `gcdNaive` accepts: 10^8. The countdown takes up to that many

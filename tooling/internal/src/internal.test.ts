@@ -1,6 +1,6 @@
-import { once } from 'node:events';
+import { getMaxListeners } from 'node:events';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { allowManyListeners } from './listeners.js';
 import { seededRandom, seededUint32 } from './random.js';
 import { isThenable } from './thenable.js';
@@ -51,17 +51,14 @@ describe('workerFileUrl', () => {
 });
 
 describe('allowManyListeners', () => {
-  it('keeps Node from warning about more than ten abort listeners on one signal', async () => {
-    const warned = vi.fn();
-    process.on('warning', warned);
+  it("lifts Node's ten-listener warning limit on that signal only", () => {
+    // Whether Node prints the warning at eleven listeners differs between versions; the
+    // limit itself is what each version checks before warning.
     const controller = new AbortController();
-    allowManyListeners(controller.signal);
-    for (let i = 0; i < 50; i++) controller.signal.addEventListener('abort', () => {});
     const other = new AbortController();
-    for (let i = 0; i < 11; i++) other.signal.addEventListener('abort', () => {});
-    await once(process, 'warning');
-    process.off('warning', warned);
-    expect(warned).toHaveBeenCalledTimes(1);
-    expect(String(warned.mock.calls[0]?.[0])).toMatch(/MaxListeners/);
+    allowManyListeners(controller.signal);
+    expect(getMaxListeners(controller.signal)).toBe(Number.POSITIVE_INFINITY);
+    // The default differs (10 on Node 20 and 26, 0 = no warning on 22 and 24): untouched.
+    expect(getMaxListeners(other.signal)).not.toBe(Number.POSITIVE_INFINITY);
   });
 });

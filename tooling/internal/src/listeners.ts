@@ -15,5 +15,5 @@ const setMaxListeners: SetMaxListeners | undefined = (
  * there is no such warning (browsers).
  */
 export function allowManyListeners(signal: AbortSignal): void {
-  setMaxListeners?.(0, signal);
+  setMaxListeners?.(Number.POSITIVE_INFINITY, signal);
 }

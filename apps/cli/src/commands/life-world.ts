@@ -1,29 +1,45 @@
 /**
  * Turns `fanout life` flags into a starting world: a pattern (built-in name or file, read by
- * the grid package) or the grid package's seeded random soup, with the size and rule.
+ * the grid package) or the grid package's seeded random soup, with its size, topology and
+ * rule. Sizes are checked against what the chosen engine holds before anything is built;
+ * an oversized world fails naming where its size came from.
  */
 import { readFile } from 'node:fs/promises';
 import {
   builtinPatternNames,
+  checkWorldSize,
+  type EngineKind,
+  formatBoundedGrid,
   getBuiltinPattern,
+  type Grid,
+  isBuiltinPatternName,
   type LifeRule,
   type Pattern,
   parsePattern,
   parseRule,
-  randomSoup,
+  randomGrid,
+  type Topology,
+  WorldTooLargeError,
 } from '@fanout/grid';
 import { UsageError } from '../errors.js';
 import type { Size } from '../options.js';
+import { engineName } from './life-engine.js';
 
-/** The default world size when neither --size nor the seed-demo box applies. */
+/** The default world size when neither --size, the file's bounded grid nor the seed-demo box applies. */
 const DEFAULT_SIZE: Size = { height: 64, width: 64 };
 
-/** Where the starting cells come from. */
+/** Where the starting cells come from, ready for `createEngine`. */
 export interface WorldSource {
-  pattern: Pattern;
-  /** The size to place it in (torus/plane), or the window shown for unbounded. */
+  /** A random soup's grid, or a pattern that `createEngine` places. */
+  world: Grid | Pattern;
+  /** The bounded world's size, or the window shown of an unbounded world. */
   size: Size;
+  topology: Topology | 'unbounded';
+  /** Where a pattern goes in a bounded world: Golly's place when the file gave the grid. */
+  at: 'center' | 'golly';
   rule: LifeRule;
+  /** Where `size` came from, for messages (`--size 64x64`, `glider.rle`, …). */
+  sizeFrom: string;
 }
 
 /** Flags that choose the world. */
@@ -32,15 +48,16 @@ export interface WorldFlags {
   random?: number;
   seed?: number;
   size?: Size;
+  topology: Topology | 'unbounded';
+  /** Whether --topology was given on the command line (a file's bounded grid applies otherwise). */
+  topologyGiven: boolean;
   rule: string;
   /** Whether --rule was given on the command line (a pattern's own rule applies otherwise). */
   ruleGiven: boolean;
 }
 
 async function loadPattern(value: string): Promise<Pattern> {
-  if ((builtinPatternNames as readonly string[]).includes(value)) {
-    return getBuiltinPattern(value);
-  }
+  if (isBuiltinPatternName(value)) return getBuiltinPattern(value);
   let text: string;
   try {
     text = await readFile(value, 'utf8');
@@ -52,37 +69,89 @@ async function loadPattern(value: string): Promise<Pattern> {
         { cause: error },
       );
     }
+    if (code === 'EISDIR') {
+      throw new UsageError(`--pattern '${value}' is a directory, not a pattern file`, {
+        cause: error,
+      });
+    }
     throw error;
   }
   return parsePattern(text, { fileName: value });
 }
 
-/** Resolves the starting pattern, the world size and the rule from the flags. */
-export async function resolveWorld(flags: WorldFlags): Promise<WorldSource> {
+/** What a size is checked for: a world on an engine, or the window of an unbounded world shown. */
+export type SizeUse = { readonly engine: EngineKind; readonly random: boolean } | 'window';
+
+/** `checkWorldSize`, failing with a one-line message naming where the size came from. */
+export function checkSize(size: Size, use: SizeUse, sizeFrom: string): void {
+  try {
+    checkWorldSize(size, use === 'window' ? undefined : use.engine);
+  } catch (error) {
+    if (!(error instanceof WorldTooLargeError)) throw error;
+    const cells = `${size.height}x${size.width}`;
+    const most = `at most ${error.maxCells} cells`;
+    const message =
+      use === 'window'
+        ? `a ${cells} window of the unbounded world is more than can be shown (${most}); give a smaller --size or --print none`
+        : `a ${cells} world is more than --engine ${engineName(use.engine)} holds (${most}); give a smaller --size${use.random ? '' : ' or --topology unbounded'}`;
+    throw new UsageError(`${sizeFrom}: ${message}`, { cause: error });
+  }
+}
+
+/**
+ * Resolves the starting world, its size, topology and rule from the flags, for an engine
+ * of `kind` (`unbounded` for `--topology unbounded`).
+ */
+export async function resolveWorld(flags: WorldFlags, kind: EngineKind): Promise<WorldSource> {
+  const topology = flags.topology;
   if (flags.random !== undefined) {
     const size = flags.size ?? DEFAULT_SIZE;
-    return {
-      pattern: randomSoup({ ...size, density: flags.random, seed: flags.seed ?? 1 }),
-      size,
-      rule: parseRule(flags.rule),
-    };
+    const sizeFrom =
+      flags.size === undefined ? 'the default 64x64 world' : `--size ${size.height}x${size.width}`;
+    if (topology === 'unbounded') throw new UsageError('--random needs a bounded world');
+    // Before the soup is drawn: a world the engine cannot hold is never allocated.
+    checkSize(size, { engine: kind, random: true }, sizeFrom);
+    const world = randomGrid({ ...size, density: flags.random, seed: flags.seed ?? 1, topology });
+    return { world, size, topology, at: 'center', rule: parseRule(flags.rule), sizeFrom };
   }
   const name = flags.pattern ?? 'seed-demo';
   const pattern = await loadPattern(name);
-  const size =
-    flags.size ??
-    (name === 'seed-demo'
-      ? { height: pattern.height, width: pattern.width }
-      : {
-          // 64x64, grown when a pattern file is larger than that.
-          height: Math.max(DEFAULT_SIZE.height, pattern.height),
-          width: Math.max(DEFAULT_SIZE.width, pattern.width),
-        });
-  if (pattern.height > size.height || pattern.width > size.width) {
-    throw new UsageError(
-      `--size ${size.height}x${size.width} is smaller than the pattern (${pattern.height}x${pattern.width})`,
-    );
-  }
   const rule = !flags.ruleGiven && pattern.rule ? pattern.rule : parseRule(flags.rule);
-  return { pattern, size, rule };
+  const grid = pattern.boundedGrid;
+  let size: Size;
+  let sizeFrom: string;
+  let at: WorldSource['at'] = 'center';
+  let worldTopology = topology;
+  if (flags.size !== undefined) {
+    size = flags.size;
+    sizeFrom = `--size ${size.height}x${size.width}`;
+  } else if (grid !== undefined && topology !== 'unbounded') {
+    // Golly's bounded grid is the world, unless the flags say otherwise.
+    size = { height: grid.height, width: grid.width };
+    sizeFrom = `${name} (its bounded grid ${formatBoundedGrid(grid)})`;
+    at = 'golly';
+    if (!flags.topologyGiven) worldTopology = grid.topology;
+  } else if (name === 'seed-demo') {
+    size = { height: pattern.height, width: pattern.width };
+    sizeFrom = name;
+  } else {
+    // 64x64, grown when a pattern file is larger than that.
+    size = {
+      height: Math.max(DEFAULT_SIZE.height, pattern.height),
+      width: Math.max(DEFAULT_SIZE.width, pattern.width),
+    };
+    sizeFrom =
+      size.height === DEFAULT_SIZE.height && size.width === DEFAULT_SIZE.width
+        ? 'the default 64x64 world'
+        : `${name} (a pattern ${pattern.height} cells high and ${pattern.width} wide)`;
+  }
+  if (worldTopology !== 'unbounded') {
+    if (pattern.height > size.height || pattern.width > size.width) {
+      throw new UsageError(
+        `${sizeFrom} is smaller than the pattern (${pattern.height}x${pattern.width})`,
+      );
+    }
+    checkSize(size, { engine: kind, random: false }, sizeFrom);
+  }
+  return { world: pattern, size, topology: worldTopology, at, rule, sizeFrom };
 }

@@ -3,27 +3,17 @@
  * bounded pool (ThreadPoolExecutor(max_workers=10)), then gathered like asyncio coroutines.
  * Every cell's rule call awaits a short delay, the seed's socket read.
  */
-import { setTimeout as delay } from 'node:timers/promises';
 import { AsyncPool, type Executor } from '@fanout/executors';
 import {
-  CONWAY,
-  createCellsEngine,
+  createEngine,
+  delayedLogic,
   formatColumns,
   getBuiltinPattern,
   type Grid,
-  type LifeLogic,
-  placePattern,
-  ruleLogic,
 } from '@fanout/grid';
 
 const GENERATIONS = 4;
 const IO_MS = 1;
-
-const slowLogic: LifeLogic = async (alive, neighbors, cell) => {
-  await delay(IO_MS);
-  cell.signal.throwIfAborted();
-  return ruleLogic(CONWAY)(alive, neighbors, cell);
-};
 
 /** Runs the seed demo through `executor` (none: gather all cells) and returns the columns. */
 export async function lifeColumns(
@@ -31,9 +21,10 @@ export async function lifeColumns(
   signal: AbortSignal,
 ): Promise<string> {
   const pattern = getBuiltinPattern('seed-demo');
-  const grid = placePattern(pattern, { height: pattern.height, width: pattern.width });
-  const engine = createCellsEngine(grid, {
-    logic: slowLogic,
+  const engine = await createEngine(pattern, {
+    kind: 'per-cell',
+    size: { height: pattern.height, width: pattern.width },
+    logic: delayedLogic(IO_MS),
     ...(executor ? { executor } : {}),
   });
   try {

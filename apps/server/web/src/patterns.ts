@@ -62,7 +62,7 @@ export function parseUserPattern(text: string, source: string): NamedPattern {
     }
     throw error;
   }
-  if (pattern.cells.length === 0) {
+  if (pattern.liveCells.length === 0) {
     throw new PatternLoadError(`${source}: the pattern has no live cells`);
   }
   return { ...pattern, label: pattern.name ?? source };

@@ -10,8 +10,8 @@ import {
 import { type Palette, paintPacked } from './palette.js';
 
 /**
- * The world the page shows: a torus stepped by `@fanout/grid`'s bit-parallel engine, plus
- * the generation count across edits (editing a cell starts a new engine from a snapshot).
+ * The world the page shows: a torus stepped by `@fanout/grid`'s bit-parallel engine, edited
+ * in place (a click sets one cell of the engine's current generation).
  */
 export interface World {
   readonly width: number;
@@ -50,9 +50,7 @@ class BitwiseWorld implements World {
   readonly width: number;
   readonly height: number;
   readonly rule: LifeRule;
-  #engine: BitwiseEngine;
-  // Generations run by engines replaced after an edit.
-  #earlier = 0;
+  readonly #engine: BitwiseEngine;
 
   constructor(grid: Grid, rule: LifeRule) {
     this.width = grid.width;
@@ -62,7 +60,7 @@ class BitwiseWorld implements World {
   }
 
   get generation(): number {
-    return this.#earlier + this.#engine.generation;
+    return this.#engine.generation;
   }
 
   step(): void {
@@ -71,9 +69,16 @@ class BitwiseWorld implements World {
 
   paint(pixels: Uint32Array, palette: Palette): number {
     const engine = this.#engine;
-    // Buffer row 0 is the engine's ghost row: world row y is buffer row y + 1.
-    const perRow = engine.wordsPerRow;
-    return paintPacked(engine.words, perRow, perRow, this.width, this.height, pixels, palette);
+    const { words, wordsPerRow } = engine;
+    return paintPacked(
+      words,
+      engine.rowStart(0),
+      wordsPerRow,
+      this.width,
+      this.height,
+      pixels,
+      palette,
+    );
   }
 
   isAlive(x: number, y: number): boolean {
@@ -81,11 +86,7 @@ class BitwiseWorld implements World {
   }
 
   toggle(x: number, y: number): void {
-    const grid = this.#engine.snapshot();
-    grid.set(y, x, !grid.get(y, x));
-    this.#earlier += this.#engine.generation;
-    void this.#engine.close();
-    this.#engine = createBitwiseEngine(grid, { rule: this.rule });
+    this.#engine.set(y, x, !this.#engine.isAlive(y, x));
   }
 
   liveCells(): Array<[number, number]> {
