@@ -43,7 +43,7 @@ export class GuessConnection implements InputTask {
   /** When the partial line in #carry began: a line must complete within idleTimeoutMs. */
   #carrySince = 0;
   /** Chunks read but not yet handled, and when the first of them arrived. */
-  #input: Buffer[] = [];
+  readonly #input: Buffer[] = [];
   #inputBytes = 0;
   #inputSince = 0;
   #queued = false;
@@ -142,12 +142,12 @@ export class GuessConnection implements InputTask {
     this.#queued = false;
     const input = this.#input;
     if (input.length === 0) return;
-    this.#input = [];
+    let buf = input.length === 1 ? input[0]! : Buffer.concat(input);
+    input.length = 0; // the one array is reused: no allocation per read
     this.#inputBytes = 0;
     if (this.#closeReason !== undefined) return;
     const receivedAt = this.#inputSince;
     const maxLineBytes = this.#context.maxLineBytes;
-    let buf = input.length === 1 ? input[0]! : Buffer.concat(input);
     let carrySince = 0;
     if (this.#carry !== undefined) {
       // Slowloris: a byte now and then resets the idle timer, so bound the line's age too.
@@ -293,7 +293,7 @@ export class GuessConnection implements InputTask {
   /** Sends `out` (if any), half-closes, and destroys the socket if it does not flush soon. */
   #finish(out: string): void {
     this.#carry = undefined;
-    this.#input = [];
+    this.#input.length = 0;
     this.#inputBytes = 0;
     if (this.#socket.destroyed) return;
     if (out === '') this.#socket.end();
