@@ -18,7 +18,7 @@ function errorOf(fn: () => unknown): ConfigError {
 }
 
 describe('parseConfig', () => {
-  it('uses the defaults: loopback, seed port 1234, one process', () => {
+  it("uses the defaults: loopback, the chapter's port 1234, one process", () => {
     expect(run([])).toEqual(DEFAULT_CONFIG);
     expect(DEFAULT_CONFIG.host).toBe('127.0.0.1');
     expect(DEFAULT_CONFIG.guessPort).toBe(1234);
