@@ -34,8 +34,8 @@ describe('connectionBudget', () => {
       openNow: 30,
       servesHttp: true,
     });
-    expect(small.maxHttpConnections).toBe(50);
-    expect(small.maxConnections).toBe(400 - 30 - 50 - SPARE_FILES);
+    expect(small.maxHttpConnections).toBe(25);
+    expect(small.maxConnections).toBe(400 - 30 - 25 - SPARE_FILES);
     const worker = connectionBudget({
       requested: undefined,
       openFileLimit: 400,
@@ -59,7 +59,7 @@ describe('connectionBudget', () => {
       openNow: 30,
       servesHttp: true,
     });
-    expect(tooMany).toMatchObject({ maxConnections: 19_650, honoured: false, requested: 50_000 });
+    expect(tooMany).toMatchObject({ maxConnections: 18_882, honoured: false, requested: 50_000 });
     // Even a tiny limit leaves at least one connection (the start-up warning tells why).
     const tiny = connectionBudget({
       requested: 10,

@@ -91,8 +91,11 @@ export interface ConnectionBudgetOptions {
   readonly servesHttp: boolean;
 }
 
-/** The operations port's usual connection limit: scrapers, probes and a few viewers. */
-export const MAX_HTTP_CONNECTIONS = 256;
+/**
+ * The operations port's usual connection limit: scrapers, probes, viewers, and room enough
+ * that a few hundred idle or hostile connections do not even force evictions.
+ */
+export const MAX_HTTP_CONNECTIONS = 1024;
 
 /**
  * Splits the open-file limit between guess connections and the service's own files, so
@@ -114,7 +117,7 @@ export function connectionBudget(options: ConnectionBudgetOptions): ConnectionBu
     };
   }
   const maxHttpConnections = options.servesHttp
-    ? Math.min(MAX_HTTP_CONNECTIONS, Math.max(16, Math.floor(openFileLimit / 8)))
+    ? Math.min(MAX_HTTP_CONNECTIONS, Math.max(16, Math.floor(openFileLimit / 16)))
     : 0;
   const reserved = (options.openNow ?? 32) + maxHttpConnections + SPARE_FILES;
   const room = Math.max(1, openFileLimit - reserved);

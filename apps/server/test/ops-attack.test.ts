@@ -7,7 +7,7 @@ import { killAll, spawnServer } from './helpers.js';
 
 afterEach(killAll);
 
-const SILENT = 300; // more than the 256 connections the port holds
+const SILENT = 300; // more than the 256 connections the port used to hold
 /** Documented: the head within 5 s. Generous here (a slow machine), yet well under 30 s. */
 const CUT_WITHIN_MS = 20_000;
 

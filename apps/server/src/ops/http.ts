@@ -26,7 +26,7 @@ export interface OpsHttpOptions {
   readonly metrics: () => Promise<MetricsPage>;
   /** Serves every other GET/HEAD (the Life viewer); without it they answer 404. */
   readonly staticFiles?: StaticRequestHandler;
-  /** Connections held at most (the oldest idle one makes room for a new one). Default 256. */
+  /** Connections held at most (the oldest idle one makes room for a new one). Default 1024. */
   readonly maxConnections?: number;
   readonly logger: Logger;
 }
@@ -53,7 +53,7 @@ const MAX_REQUESTS_PER_CONNECTION = 100;
  * 503, answered at once from `health()`), `GET /metrics` (Prometheus text format), anything
  * else GET/HEAD goes to the static file handler, then 404. Other methods get 405. No client
  * can shut the probes out: a connection must send its request head within 5 s and be done
- * within 10 s (checked every 250 ms), and when all 256 connections are taken the oldest
+ * within 10 s (checked every 250 ms), and when all 1024 connections are taken the oldest
  * one not being answered makes room for the newcomer.
  *
  * @example

@@ -21,7 +21,7 @@ export interface OpsThreadOptions {
   /** `/healthz` says `stalled` once the heartbeat is this old. */
   readonly stallAfterMs: number;
   readonly startedAt: number;
-  /** HTTP connections held at most; default 256. */
+  /** HTTP connections held at most; default 1024. */
   readonly maxConnections?: number;
   /** Renders the metrics page, on this (the serving) thread. */
   readonly metrics: () => Promise<MetricsPage>;
