@@ -2,6 +2,7 @@ import * as executors from '@fanout/executors';
 import * as grid from '@fanout/grid';
 import * as guess from '@fanout/guess-protocol';
 import * as gcd from '@fanout/parallel-gcd';
+import * as queue from '@fanout/queue';
 import * as tail from '@fanout/tail';
 import { errorClassesOf } from '@fanout/test-kit';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +10,7 @@ import * as cli from './errors.js';
 import { describeError, RUNTIME_CODES, USER_INPUT_CODES, UsageError } from './errors.js';
 
 /** Every error class of every package the CLI runs, and the CLI's own. */
-const everyErrorClass = [executors, grid, guess, gcd, tail, cli].flatMap((api) => [
+const everyErrorClass = [executors, grid, guess, gcd, queue, tail, cli].flatMap((api) => [
   ...errorClassesOf(api),
 ]);
 

@@ -7,6 +7,8 @@ import { ExecutorClosedError, QueueFullError, WorkerCrashedError } from '@fanout
 import {
   EngineClosedError,
   EngineWorkerError,
+  GenerationCountError,
+  HashLifeMemoryError,
   PatternSyntaxError,
   PatternTooLargeError,
   PatternUnsupportedError,
@@ -15,7 +17,19 @@ import {
   WorldTooLargeError,
 } from '@fanout/grid';
 import { ConnectionClosedError, GuessTimeoutError, ProtocolError } from '@fanout/guess-protocol';
-import { NaiveTooLargeError, PairsSyntaxError, ResultsMismatchError } from '@fanout/parallel-gcd';
+import {
+  NaiveTooLargeError,
+  PairsSourceError,
+  PairsSyntaxError,
+  ResultsMismatchError,
+} from '@fanout/parallel-gcd';
+import {
+  JobAttemptsExceededError,
+  QueueConnectionError,
+  QueueNameError,
+  RedisUrlError,
+  UnsupportedValueError,
+} from '@fanout/queue';
 import { CheckpointError, InputError, OutputWriteError } from '@fanout/tail';
 
 /** Exit codes of the `fanout` command (see CLI.md). */
@@ -32,6 +46,16 @@ export class UsageError extends Error {
   static readonly code = 'FANOUT_USAGE';
   readonly code = UsageError.code;
   override readonly name = 'UsageError';
+}
+
+/**
+ * `fanout gcd --mode queue`: no `fanout worker` serves the queue, so nothing would run the
+ * pairs. Exit 1.
+ */
+export class NoQueueWorkersError extends Error {
+  static readonly code = 'FANOUT_NO_QUEUE_WORKERS';
+  readonly code = NoQueueWorkersError.code;
+  override readonly name = 'NoQueueWorkersError';
 }
 
 /** Why a command was asked to stop: the first SIGINT/SIGTERM (exit 130/143). */
@@ -62,9 +86,13 @@ export const USER_INPUT_CODES: ReadonlySet<string> = new Set([
   RuleSyntaxError.code,
   UnknownPatternError.code,
   PairsSyntaxError.code,
+  PairsSourceError.code,
   NaiveTooLargeError.code,
   InputError.code,
   CheckpointError.code,
+  GenerationCountError.code,
+  RedisUrlError.code,
+  QueueNameError.code,
 ]);
 
 /** Codes of runtime failures: exit 1 (see `USER_INPUT_CODES`). */
@@ -80,6 +108,11 @@ export const RUNTIME_CODES: ReadonlySet<string> = new Set([
   GuessTimeoutError.code,
   ResultsMismatchError.code,
   OutputWriteError.code,
+  HashLifeMemoryError.code,
+  NoQueueWorkersError.code,
+  QueueConnectionError.code,
+  JobAttemptsExceededError.code,
+  UnsupportedValueError.code,
 ]);
 
 /** System error codes that come from what the user asked for (a path, an address). */

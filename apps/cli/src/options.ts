@@ -77,3 +77,19 @@ export function duration(value: string): number {
   }
   return ms;
 }
+
+const FACTOR = String.raw`\d[\d_]*(?:(?:\.\d+)?[eE]\+?\d+|\^\d+)?`;
+const COUNT = new RegExp(`^${FACTOR}(?:\\s*\\*\\s*${FACTOR})*$`);
+
+/**
+ * A generation count of any size, kept as text for the grid package's `parseGenerations`
+ * (`1000`, `1_000_000`, `1e12`, `2^40`, `3*2^20`); only its shape is checked here, so the
+ * command tree loads nothing.
+ */
+export function generationCount(value: string): string {
+  const trimmed = value.trim();
+  if (!COUNT.test(trimmed)) {
+    throw new InvalidArgumentError('Expected a whole number such as 1000, 1e12, 2^40 or 3*2^20.');
+  }
+  return trimmed;
+}

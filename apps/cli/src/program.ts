@@ -4,10 +4,15 @@
  */
 import { availableParallelism } from 'node:os';
 import { STRATEGIES } from '@fanout/guess-protocol';
+// The gcd choices and default come from the package; its main entry loads no thread library.
+import { defaultParallelism, GCD_ALGORITHMS, RUN_MODES } from '@fanout/parallel-gcd';
 import { Command, CommanderError, Option } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
 import { ENGINE_FLAGS } from './commands/life-engine.js';
-import { decimal, duration, integer, nonEmpty, port, size } from './options.js';
+import { decimal, duration, generationCount, integer, nonEmpty, port, size } from './options.js';
+
+/** The queue `fanout worker` and `fanout gcd --mode queue` use unless told otherwise. */
+const DEFAULT_QUEUE = 'fanout';
 
 /** What every command action receives besides its options. */
 export interface CommandContext {
@@ -55,7 +60,7 @@ export function createProgram(context: CommandContext): Command {
     .addOption(
       new Option(
         '--pattern <file|name>',
-        'pattern file (RLE, .cells, Life 1.06; by content) or built-in: glider, blinker, gosper-gun, r-pentomino, acorn, seed-demo (default seed-demo)',
+        'pattern file (RLE, .cells, Life 1.06, macrocell .mc; by content) or built-in: glider, blinker, gosper-gun, r-pentomino, acorn, seed-demo (default seed-demo)',
       )
         .argParser(nonEmpty)
         .conflicts('random'),
@@ -80,9 +85,18 @@ export function createProgram(context: CommandContext): Command {
         .default('torus'),
     )
     .addOption(
-      new Option('--generations <n>', 'number of steps (prints generations 0..n)')
-        .argParser(integer(0))
-        .default(4),
+      new Option(
+        '--generations <n>',
+        'number of generations (prints generations 0..n); any size with --engine hashlife: 1e12, 2^40',
+      )
+        .argParser(generationCount)
+        .default('4'),
+    )
+    .addOption(
+      new Option(
+        '--step <n>',
+        'generations per step: --print columns shows one column a step (default 1 there, else the whole run)',
+      ).argParser(generationCount),
     )
     .addOption(
       new Option('--rule <rule>', 'birth/survival rule, e.g. B3/S23 or B36/S23')
@@ -92,7 +106,7 @@ export function createProgram(context: CommandContext): Command {
     .addOption(
       new Option(
         '--engine <name>',
-        'cells: one task per cell through an executor (the seed); bitwise: bit-parallel, one thread; workers: bit-parallel on worker threads',
+        'cells: one task per cell through an executor (the seed); bitwise: bit-parallel, one thread; workers: bit-parallel on worker threads; hashlife: HashLife on an unbounded plane (the default for --topology unbounded); unbounded: sparse tiles, one generation at a time',
       )
         .choices(ENGINE_FLAGS)
         .default('cells'),
@@ -128,7 +142,18 @@ export function createProgram(context: CommandContext): Command {
         .choices(['columns', 'final', 'none'])
         .default('final'),
     )
-    .addOption(new Option('--out <file>', 'write the final generation as RLE').argParser(nonEmpty))
+    .addOption(
+      new Option(
+        '--max-memory-mb <n>',
+        'most memory the hashlife node cache may use, in MiB (default 512)',
+      ).argParser(integer(1, 1_000_000)),
+    )
+    .addOption(
+      new Option(
+        '--out <file>',
+        'write the final generation as RLE, or as macrocell when the name ends in .mc',
+      ).argParser(nonEmpty),
+    )
     .option('--json', 'print one JSON summary object instead of the grid')
     .action(async (options, command: Command) => {
       const { runLife } = await import('./commands/life.js');
@@ -251,27 +276,43 @@ export function createProgram(context: CommandContext): Command {
 
   program
     .command('gcd')
-    .description('greatest common divisors, serial vs async vs worker threads (the seed)')
+    .description(
+      "greatest common divisors, serial vs async vs worker threads (the book chapter's benchmark)",
+    )
     .addOption(
       new Option(
         '--pairs <file>',
-        "pairs file, one 'A B' or 'A,B' per line; '-' for stdin",
+        "pairs file, one 'A B' or 'A,B' per line, read as a stream; '-' for stdin",
       ).argParser(nonEmpty),
     )
     .addOption(
-      new Option('--mode <mode>', 'which runs to do')
-        .choices(['serial', 'async', 'workers', 'all'])
+      new Option(
+        '--mode <mode>',
+        'which runs to do (queue: on fanout worker processes, needs --redis)',
+      )
+        .choices([...RUN_MODES, 'queue', 'all'])
         .default('all'),
     )
     .addOption(
       new Option(
+        '--redis <url>',
+        'Redis of the queue run (redis://[:password@]host:port[/db], rediss:// for TLS); with --mode all, adds the queue row',
+      ).argParser(nonEmpty),
+    )
+    .addOption(
+      new Option('--queue <name>', 'queue the fanout worker processes serve')
+        .argParser(nonEmpty)
+        .default(DEFAULT_QUEUE),
+    )
+    .addOption(
+      new Option(
         '--workers <n>',
-        `threads computing at once, this one included (default ${availableParallelism()})`,
+        `threads computing at once, this one included (default ${defaultParallelism()})`,
       ).argParser(integer(1, 256)),
     )
     .addOption(
-      new Option('--algorithm <name>', "naive is the seed's countdown proxy for heavy CPU work")
-        .choices(['naive', 'euclid', 'binary'])
+      new Option('--algorithm <name>', "naive is the chapter's countdown proxy for heavy CPU work")
+        .choices(GCD_ALGORITHMS)
         .default('naive'),
     )
     .addOption(
@@ -283,6 +324,32 @@ export function createProgram(context: CommandContext): Command {
     .action(async (options) => {
       const { runGcd } = await import('./commands/gcd.js');
       await runGcd(options, context);
+    });
+
+  program
+    .command('worker')
+    .description(
+      "serve fanout's module tasks (gcd) from a Redis queue on this machine until SIGINT/SIGTERM",
+    )
+    .addOption(
+      new Option(
+        '--redis <url>',
+        'Redis to take jobs from (redis://[:password@]host:port[/db], rediss:// for TLS)',
+      )
+        .argParser(nonEmpty)
+        .makeOptionMandatory(),
+    )
+    .addOption(
+      new Option('--queue <name>', 'queue to serve').argParser(nonEmpty).default(DEFAULT_QUEUE),
+    )
+    .addOption(
+      new Option('--threads <n>', 'jobs computed at once (worker threads)')
+        .argParser(integer(1, 256))
+        .default(availableParallelism()),
+    )
+    .action(async (options) => {
+      const { runWorker } = await import('./commands/worker.js');
+      await runWorker(options, context);
     });
 
   program

@@ -162,7 +162,21 @@ describe.concurrent('fanout life', () => {
       '--json',
     ]);
     expect(result.code).toBe(0);
-    expect(parseOneJson(result.stdout)).toMatchObject({ population: 5, engine: 'unbounded' });
+    // HashLife is the unbounded default; --engine unbounded runs the tile engine.
+    expect(parseOneJson(result.stdout)).toMatchObject({ population: 5, engine: 'hashlife' });
+    const tiles = await runCli([
+      'life',
+      '--pattern',
+      'glider',
+      '--topology',
+      'unbounded',
+      '--engine',
+      'unbounded',
+      '--generations',
+      '4',
+      '--json',
+    ]);
+    expect(parseOneJson(tiles.stdout)).toMatchObject({ population: 5, engine: 'unbounded' });
   });
 
   it('stops a long run on SIGTERM with exit 143', async () => {
@@ -412,6 +426,200 @@ describe.concurrent('fanout life refuses inputs larger than the engine holds, be
       '--json',
     ]);
     expect(result.stderr).toBe('');
-    expect(parseOneJson(result.stdout)).toMatchObject({ engine: 'unbounded', population: 0 });
+    expect(parseOneJson(result.stdout)).toMatchObject({ engine: 'hashlife', population: 0 });
+  });
+});
+
+/** Golly's macrocell of the Gosper gun at generation 1000 (written by bgolly 3.3). */
+const GOLLY_GUN_MC = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../../packages/grid/src/engines/hashlife/fixtures/gosper-gun-gen1000.golly.mc',
+);
+
+describe.concurrent('fanout life --engine hashlife', () => {
+  it('runs a glider to 10^12 and the gun to 10^9 with exact counts', async () => {
+    const glider = await runCli([
+      'life',
+      '--pattern',
+      'glider',
+      '--engine',
+      'hashlife',
+      '--generations',
+      '1e12',
+      '--json',
+    ]);
+    expect(glider.stderr).toBe('');
+    expect(parseOneJson(glider.stdout)).toMatchObject({
+      generations: 1_000_000_000_000,
+      population: 5,
+      width: 3,
+      height: 3,
+      engine: 'hashlife',
+    });
+    const gun = await runCli([
+      'life',
+      '--pattern',
+      'gosper-gun',
+      '--topology',
+      'unbounded',
+      '--generations',
+      '10^9',
+      '--json',
+    ]);
+    expect(parseOneJson(gun.stdout)).toMatchObject({ generations: 1e9, population: 166_666_713 });
+  });
+
+  it('gives generations, population and size as strings past 2^53', async () => {
+    const result = await runCli([
+      'life',
+      '--pattern',
+      'gosper-gun',
+      '--engine',
+      'hashlife',
+      '--generations',
+      '2^60',
+      '--json',
+    ]);
+    expect(result.code).toBe(0);
+    const json = parseOneJson(result.stdout) as Record<string, unknown>;
+    expect(json.generations).toBe(String(2n ** 60n));
+    expect(typeof json.population).toBe('string');
+    // One 5-cell glider per 30 generations, plus the gun itself.
+    const gliders = (2n ** 60n / 30n) * 5n;
+    const population = BigInt(json.population as string);
+    expect(population - gliders).toBeGreaterThanOrEqual(36n);
+    expect(population - gliders).toBeLessThanOrEqual(60n);
+    expect(typeof json.width).toBe('string');
+  });
+
+  it('prints a column every --step generations, headed by the generation', async () => {
+    const result = await runCli([
+      'life',
+      '--pattern',
+      'glider',
+      '--engine',
+      'hashlife',
+      '--size',
+      '4x5',
+      '--generations',
+      '8',
+      '--step',
+      '4',
+      '--print',
+      'columns',
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe(
+      [
+        '  0   |   4   |   8  ',
+        '-*--- | ----- | -----',
+        '--*-- | --*-- | -----',
+        '***-- | ---*- | ---*-',
+        '----- | -***- | ----*',
+      ].join('\n') + '\n',
+    );
+  });
+
+  it('runs a macrocell file Golly wrote from its generation and writes --out FILE.mc', async () => {
+    const out = join(dir.dir, 'gun-2000.mc');
+    const result = await runCli([
+      'life',
+      '--pattern',
+      GOLLY_GUN_MC,
+      '--generations',
+      '1000',
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(result.stderr).toBe('');
+    // bgolly -h -m 2000 on the gun: 384 cells.
+    expect(parseOneJson(result.stdout)).toMatchObject({ engine: 'hashlife', population: 384 });
+    const written = await readFile(out, 'utf8');
+    expect(written).toMatch(/^\[M2\] \(fanout\)\n#R B3\/S23\n#G 2000\n/);
+    // And the file runs on: 1000 more generations from 2000.
+    const again = await runCli(['life', '--pattern', out, '--generations', '0', '--json']);
+    expect(parseOneJson(again.stdout)).toMatchObject({ population: 384, generations: 0 });
+  });
+
+  it('runs a macrocell file on a bounded engine when asked, as its cells', async () => {
+    const result = await runCli([
+      'life',
+      '--pattern',
+      GOLLY_GUN_MC,
+      '--engine',
+      'bitwise',
+      '--size',
+      '600x600',
+      '--generations',
+      '0',
+      '--json',
+    ]);
+    expect(result.stderr).toBe('');
+    expect(parseOneJson(result.stdout)).toMatchObject({ engine: 'bitwise', population: 213 });
+  });
+
+  it.each([
+    [['--engine', 'hashlife', '--topology', 'torus'], /--engine hashlife runs an unbounded plane/],
+    [['--topology', 'unbounded', '--engine', 'bitwise'], /not --engine bitwise/],
+    [
+      ['--engine', 'bitwise', '--generations', '1e20'],
+      /--generations 1e20 is more than --engine bitwise can run/,
+    ],
+    [['--generations', 'lots'], /option '--generations <n>' argument 'lots' is invalid/],
+    [['--generations', '1.5e0'], /--generations 1.5e0: it is not a whole number/],
+    [['--engine', 'hashlife', '--step', '0'], /--step 0/],
+    [
+      ['--engine', 'bitwise', '--max-memory-mb', '8'],
+      /--max-memory-mb only applies to --engine hashlife/,
+    ],
+  ])('exits 2 with one line for %j', async (flags, message) => {
+    const result = await runCli(['life', '--pattern', 'glider', ...flags]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('refuses --random for hashlife, which has no bounded world to fill', async () => {
+    const result = await runCli(['life', '--random', '0.3', '--engine', 'hashlife']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--random needs a bounded world/);
+  });
+
+  it('exits 1 naming maxMemoryMb when the node cache is too small for the world', async () => {
+    // 1024x1024 at 50%: about 22,000 nodes, nearly all a 1 MiB cache holds (23,800).
+    const soup = join(dir.dir, 'soup-1024.rle');
+    const made = await runCli([
+      'life',
+      '--random',
+      '0.5',
+      '--size',
+      '1024x1024',
+      '--engine',
+      'bitwise',
+      '--generations',
+      '0',
+      '--print',
+      'none',
+      '--out',
+      soup,
+    ]);
+    expect(made.code).toBe(0);
+    const result = await runCli([
+      'life',
+      '--pattern',
+      soup,
+      '--engine',
+      'hashlife',
+      '--generations',
+      '64',
+      '--max-memory-mb',
+      '1',
+      '--json',
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/hashlife ran out of memory: .* maxMemoryMb 1 /);
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
   });
 });

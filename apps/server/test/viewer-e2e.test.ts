@@ -2,6 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { createHashLifeEngine, getBuiltinPattern, parseMacrocell, parseRle } from '@fanout/grid';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -12,11 +14,32 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const brokenRle = fileURLToPath(new URL('./viewer-fixtures/broken.rle', import.meta.url));
+const gridFixtures = new URL(
+  '../../../packages/grid/src/engines/hashlife/fixtures/',
+  import.meta.url,
+);
+const gollyGunMc = fileURLToPath(new URL('gosper-gun-gen1000.golly.mc', gridFixtures));
+const breederRle = fileURLToPath(new URL('quadratic-growth-2596x1.rle', gridFixtures));
 const artifacts = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** The page's test hook, as far as these tests use it (see web/src/test-hook.ts). */
+interface BigWorldState {
+  generation: string;
+  population: string;
+  zoom: number;
+  centreX: number;
+  centreY: number;
+  stepLog: number;
+  busy: boolean;
+  x: number;
+  y: number;
+  pictureSize: number;
+  litPixels: number[];
+}
 interface ViewerHook {
+  mode(): 'torus' | 'unbounded';
+  bigWorld(): BigWorldState | undefined;
   liveCells(): Array<[number, number]>;
   generation(): number;
   size(): { width: number; height: number };
@@ -254,6 +277,158 @@ describe('Life viewer in headless Chromium, served by fanout-server', () => {
       await page.evaluate(() => (globalThis as HookWindow).__fanoutViewer.liveCells()),
     ).toEqual([[10, 20]]);
     expect(await text(page, '#population')).toBe('1');
+  });
+
+  const bigState = (): Promise<BigWorldState> =>
+    page.evaluate(() => (globalThis as HookWindow).__fanoutViewer.bigWorld()!);
+
+  /** Lit pixels of the big-world canvas as drawn (read back from the canvas itself). */
+  const canvasLitPixels = (): Promise<number[]> =>
+    page.locator('#big-world').evaluate((element) => {
+      // Typed by hand: this file is compiled without the DOM library.
+      const canvas = element as unknown as {
+        width: number;
+        height: number;
+        getContext(kind: '2d'): {
+          getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+        };
+      };
+      const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+      const lit: number[] = [];
+      // Live pixels are light blue (red 0x7c); empty ones are near black.
+      for (let i = 0; i < data.length; i += 4) if (data[i]! > 0x40) lit.push(i / 4);
+      return lit;
+    });
+
+  async function stepBig(): Promise<void> {
+    await page.getByRole('button', { name: 'Step' }).click();
+    await page.waitForFunction(
+      () => !(globalThis as HookWindow).__fanoutViewer.bigWorld()?.busy,
+      undefined,
+      { timeout: 15_000 },
+    );
+  }
+
+  it('big world: steps the Gosper gun 2^k generations a frame, with exact counters', async () => {
+    await page.getByLabel('Mode').selectOption('unbounded');
+    await page.getByLabel('Pattern').selectOption('gosper-gun');
+    await expect.poll(() => text(page, '#generation')).toBe('0');
+    expect(await page.evaluate(() => (globalThis as HookWindow).__fanoutViewer.mode())).toBe(
+      'unbounded',
+    );
+    expect(await text(page, '#population')).toBe('36');
+    expect(await page.locator('#big-world').isVisible()).toBe(true);
+    expect(await page.locator('#world').isVisible()).toBe(false);
+
+    await page.getByLabel('Generations per frame').selectOption('10');
+    await stepBig();
+    expect(await text(page, '#generation')).toBe('1024');
+    await using reference = createHashLifeEngine(getBuiltinPattern('gosper-gun'));
+    await reference.step(1024);
+    expect(await text(page, '#population')).toBe(String(reference.exactPopulation()));
+
+    await page.getByLabel('Generations per frame').selectOption('40');
+    await stepBig();
+    await reference.step(2n ** 40n);
+    expect(await text(page, '#generation')).toBe(String(1024n + 2n ** 40n));
+    expect(await text(page, '#population')).toBe(String(reference.exactPopulation()));
+    expect(reference.exactPopulation() > 2n ** 32n).toBe(true);
+  });
+
+  it('big world: zoomed out, a pixel is lit exactly when its square holds life', async () => {
+    await page.getByRole('button', { name: 'Fit' }).click();
+    const state = await bigState();
+    // 2^40 generations of gliders: the world is about 2^38 cells across.
+    expect(state.zoom).toBeGreaterThan(20);
+    await using reference = createHashLifeEngine(getBuiltinPattern('gosper-gun'));
+    await reference.step(BigInt(state.generation));
+    const expected = reference.occupancy(
+      state.x,
+      state.y,
+      state.pictureSize,
+      state.pictureSize,
+      state.zoom,
+    );
+    const expectedLit: number[] = [];
+    expected.forEach((lit, i) => {
+      if (lit) expectedLit.push(i);
+    });
+    expect(expectedLit.length).toBeGreaterThan(10);
+    expect(await canvasLitPixels()).toEqual(expectedLit);
+    expect(state.litPixels).toEqual(expectedLit);
+    expect(await text(page, '#scale')).toBe(`1 pixel per 2^${state.zoom} × 2^${state.zoom} cells`);
+    await mkdir(artifacts, { recursive: true });
+    await page.screenshot({ path: `${artifacts}viewer-big-world.png` });
+  });
+
+  it('big world: pans by dragging and zooms by powers of two', async () => {
+    const before = await bigState();
+    const box = (await page.locator('#big-world').boundingBox())!;
+    await page.mouse.move(box.x + 200, box.y + 200);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 300, box.y + 250, { steps: 4 });
+    await page.mouse.up();
+    const after = await bigState();
+    const cellsPerPixel = 2 ** before.zoom;
+    expect(after.centreX).toBeCloseTo(
+      before.centreX - 100 * cellsPerPixel,
+      -Math.log10(cellsPerPixel),
+    );
+    expect(after.centreY).toBeCloseTo(
+      before.centreY - 50 * cellsPerPixel,
+      -Math.log10(cellsPerPixel),
+    );
+    await page.getByRole('button', { name: 'Zoom in' }).click();
+    expect((await bigState()).zoom).toBe(before.zoom - 1);
+    await page.getByRole('button', { name: 'Zoom out' }).click();
+    await page.getByRole('button', { name: 'Zoom out' }).click();
+    expect((await bigState()).zoom).toBe(before.zoom + 1);
+  });
+
+  it('big world: plays and pauses, generations going up by the step size', async () => {
+    await page.getByLabel('Pattern').selectOption('acorn');
+    await page.getByLabel('Generations per frame').selectOption('3');
+    const play = page.getByRole('button', { name: /^(Play|Pause)$/ });
+    await play.click();
+    await page.waitForFunction(
+      () => BigInt((globalThis as HookWindow).__fanoutViewer.bigWorld()!.generation) >= 64n,
+      undefined,
+      { timeout: 15_000 },
+    );
+    await play.click();
+    expect(await play.getAttribute('aria-pressed')).toBe('false');
+    const generation = BigInt((await bigState()).generation);
+    expect(generation % 8n).toBe(0n);
+    await using reference = createHashLifeEngine(getBuiltinPattern('acorn'));
+    await reference.step(generation);
+    expect((await bigState()).population).toBe(String(reference.exactPopulation()));
+  });
+
+  it('big world: opens a macrocell file written by Golly', async () => {
+    await page.getByLabel('Mode').selectOption('torus');
+    await page.getByLabel('Upload a file').setInputFiles(gollyGunMc);
+    await expect
+      .poll(() => page.evaluate(() => (globalThis as HookWindow).__fanoutViewer.mode()))
+      .toBe('unbounded');
+    await expect.poll(() => text(page, '#generation')).toBe('1000');
+    expect(await text(page, '#population')).toBe('213');
+    expect(await page.getByRole('alert').isHidden()).toBe(true);
+    const tree = parseMacrocell(readFileSync(gollyGunMc, 'utf8'));
+    await using reference = createHashLifeEngine(tree);
+    await page.getByLabel('Generations per frame').selectOption('12');
+    await stepBig();
+    await reference.step(4096);
+    expect(await text(page, '#generation')).toBe('5096');
+    expect(await text(page, '#population')).toBe(String(reference.exactPopulation()));
+  });
+
+  it('big world: opens an RLE far wider than the largest torus (the 2596x1 breeder)', async () => {
+    await page.getByLabel('Upload a file').setInputFiles(breederRle);
+    const pattern = parseRle(readFileSync(breederRle, 'utf8'));
+    await expect.poll(() => text(page, '#population')).toBe(String(pattern.liveCells.length));
+    expect(await page.getByRole('alert').isHidden()).toBe(true);
+    expect(await text(page, '#generation')).toBe('0');
+    expect((await bigState()).zoom).toBeGreaterThan(0);
   });
 
   it('made no request outside the server and raised no page errors', () => {

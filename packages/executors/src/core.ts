@@ -15,6 +15,7 @@ export type {
   Executor,
   ExecutorStats,
   MapOptions,
+  ModuleExecutor,
   TaskContext,
   TaskFunction,
   TaskOptions,

@@ -95,3 +95,30 @@ export interface Executor extends AsyncDisposable {
   /** Stop accepting work and wait for running tasks. Idempotent. */
   close(options?: CloseOptions): Promise<void>;
 }
+
+/**
+ * The interface of executors that run named exports of a worker module instead of
+ * functions (functions cannot cross a thread or a machine): `WorkerPool` here, and
+ * `QueueExecutor` of `@fanout/queue` across machines. Code written against it moves from
+ * one to the other by changing the constructor.
+ */
+export interface ModuleExecutor extends AsyncDisposable {
+  /** Calls `exportName(...args)`; rejects with the export's own error, rebuilt. */
+  run<R>(exportName: string, args?: readonly unknown[], options?: TaskOptions): Promise<R>;
+  /** `run(exportName, args)` with the arguments spread. */
+  submit<R>(exportName: string, ...args: unknown[]): Promise<R>;
+  /** Calls `exportName(item)` for every item, results in input order, fail-fast. */
+  map<T, R>(exportName: string, items: Iterable<T>, options?: MapOptions): Promise<R[]>;
+  /** Resolves when nothing is queued or running. */
+  onIdle(): Promise<void>;
+  /** Resolves once a task submitted now would not be refused with `QueueFullError`. */
+  waitForRoom(options?: WaitForRoomOptions): Promise<void>;
+  /** Most tasks that may wait (`Infinity` when unbounded). */
+  readonly maxQueue: number;
+  /** Live counters. */
+  readonly stats: ExecutorStats;
+  /** True once `close()` was called. */
+  readonly closed: boolean;
+  /** Stop accepting work and wait for what was accepted. Idempotent. */
+  close(options?: CloseOptions): Promise<void>;
+}

@@ -4,7 +4,7 @@ import { Piscina } from 'piscina';
 import { AsyncPool } from './async-pool.js';
 import { WorkerCrashedError } from './errors.js';
 import { validateChunkSize } from './map-tasks.js';
-import type { CloseOptions, ExecutorStats } from './types.js';
+import type { CloseOptions, ExecutorStats, ModuleExecutor, WaitForRoomOptions } from './types.js';
 import { moduleSpecifier, runnerPath } from './worker-paths.js';
 import { RUNNER_EXPORT, type RunnerMessage } from './worker/protocol.js';
 import { deserializeThrown, isEnvelope } from './worker/serialize-error.js';
@@ -87,7 +87,7 @@ const CLOSE_TIMEOUT_MS = 2 ** 31 - 1;
  * const many = await pool.map<number, number>('countPrimes', [1e5, 2e5, 3e5]);
  * ```
  */
-export class WorkerPool implements AsyncDisposable {
+export class WorkerPool implements ModuleExecutor {
   readonly #module: string;
   readonly #piscina: Piscina;
   readonly #queue: AsyncPool;
@@ -148,6 +148,20 @@ export class WorkerPool implements AsyncDisposable {
   /** Share of the pool's thread capacity spent running tasks since it started, 0 to 1. */
   get utilization(): number {
     return this.#piscina.utilization;
+  }
+
+  /** Most tasks that may wait for a thread (the `maxQueue` option; `Infinity` by default). */
+  get maxQueue(): number {
+    return this.#queue.maxQueue;
+  }
+
+  /**
+   * Resolves once `run` would not reject with `QueueFullError` (a thread or a queue place
+   * is free); at once when unbounded. Rejects with `ExecutorClosedError` after `close()`,
+   * `signal.reason` on abort. Not a reservation.
+   */
+  waitForRoom(options?: WaitForRoomOptions): Promise<void> {
+    return this.#queue.waitForRoom(options);
   }
 
   /** Live counters: a `map` chunk counts as one task. */

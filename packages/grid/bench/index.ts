@@ -6,6 +6,7 @@ import { AsyncPool, type Executor, InlineExecutor } from '@fanout/executors';
 import type * as Main from '../src/index.js';
 import type { LifeLogic } from '../src/index.js';
 import type * as Workers from '../src/engines/workers/index.js';
+import { hashlifeBench } from './hashlife.js';
 
 // The built package (the workers engine needs dist/grid-worker.js); types from the sources.
 const distMain: string = '../dist/index.js';
@@ -168,6 +169,32 @@ let perCellRate: number;
     baseline: `${bitwise.toExponential(2)} (bitwise, 1 thread)`,
     ratio: `${fmt(median(ratios), 2)}x (pairs: ${ratios.map((x) => fmt(x, 2)).join(' ')})`,
   });
+}
+
+// --- HashLife and the torus engines against Golly (bgolly), last: it spawns processes. ---
+{
+  const bitwiseRun = async () => {
+    const engine = createBitwiseEngine(world);
+    const start = performance.now();
+    engine.stepSync(1000);
+    return { ms: performance.now() - start, population: engine.population() };
+  };
+  const workersRun = async () => {
+    await using engine = await createWorkersEngine(world, { threads: 2 });
+    const start = performance.now();
+    await engine.step(1000);
+    return { ms: performance.now() - start, population: engine.population() };
+  };
+  rows.push(
+    ...(await hashlifeBench({
+      grid: world,
+      generations: 1000,
+      runners: [
+        { label: 'bitwise, 1 thread', run: bitwiseRun },
+        { label: 'workers, 2 threads', run: workersRun },
+      ],
+    })),
+  );
 }
 
 const header: Row = { name: 'benchmark', ours: 'ours', baseline: 'baseline', ratio: 'ratio' };

@@ -53,4 +53,10 @@ describe('formatColumns', () => {
     expect(formatColumns(['*-\n-*', '***'])).toBe(' 0  |  1 \n*- | ***\n-* |    ');
     expect(formatColumns(['-'])).toBe('0\n-');
   });
+
+  it('prints the labels given instead of the indexes', () => {
+    expect(formatColumns(['*-\n-*', '***'], { labels: [0, 4n] })).toBe(
+      ' 0  |  4 \n*- | ***\n-* |    ',
+    );
+  });
 });

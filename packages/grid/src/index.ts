@@ -2,6 +2,7 @@
 // built-in, in code or in types (the workers engine is in ./engines/workers, entry
 // `@fanout/grid/workers`).
 export { formatColumns } from './columns.js';
+export type { FormatColumnsOptions } from './columns.js';
 export { createBitwiseEngine } from './engines/bitwise-engine.js';
 export type { BitwiseEngine, BitwiseEngineOptions } from './engines/bitwise-engine.js';
 export { countNeighbors, ruleLogic, stepCell } from './engines/cell-logic.js';
@@ -25,6 +26,8 @@ export type { WorkersEngine, WorkersEngineOptions } from './engines/workers/type
 export {
   EngineClosedError,
   EngineWorkerError,
+  GenerationCountError,
+  HashLifeMemoryError,
   PatternSyntaxError,
   PatternTooLargeError,
   PatternUnsupportedError,
@@ -66,3 +69,19 @@ export { randomGrid, randomSoup } from './random-soup.js';
 export type { RandomGridOptions, RandomSoupOptions } from './random-soup.js';
 export { CONWAY, formatRule, parseRule, rulesEqual } from './rule.js';
 export type { LifeRule } from './rule.js';
+export { createHashLifeEngine, parseGenerations } from './engines/hashlife/index.js';
+export type {
+  EngineSource,
+  HashLifeBounds,
+  HashLifeExactBounds,
+  HashLifeEngine,
+  HashLifeEngineOptions,
+  HashLifeStats,
+} from './engines/hashlife/index.js';
+export {
+  formatMacrocell,
+  MACROCELL_HEADER,
+  macrocellToPattern,
+  parseMacrocell,
+} from './formats/macrocell.js';
+export type { Macrocell, MacrocellNodes, ParseMacrocellOptions } from './formats/macrocell.js';

@@ -27,13 +27,17 @@ export const DEFAULT_MAX_LIVE_CELLS = 2 ** 24;
 /**
  * Most cells of a bounded world per engine: the per-cell engine keeps three bytes per cell
  * (the grid, its halo copy, the next grid), the packed engines a grid plus two bitmaps. The
- * unbounded engine stores only live cells; its world spans coordinates of ±2^30.
+ * unbounded engine stores only live cells; its world spans coordinates of ±2^30. The
+ * hashlife engine has no limit (its memory is bounded by `maxMemoryMb`).
  */
 const WORLD_LIMITS: Readonly<Record<EngineKind, number>> = Object.freeze({
   'per-cell': 2 ** 28,
   bitwise: MAX_GRID_CELLS,
   workers: MAX_GRID_CELLS,
   unbounded: (2 * MAX_COORDINATE) ** 2,
+  // A compressed quadtree: its plane has no edges and its size no bound (memory is
+  // bounded by maxMemoryMb instead).
+  hashlife: Number.POSITIVE_INFINITY,
 });
 
 /**

@@ -23,6 +23,8 @@ describe('error contract', () => {
         limit: 16,
       }),
       new api.WorldTooLargeError({ height: 100_000, width: 100_000 }, 'bitwise', 2 ** 30),
+      new api.HashLifeMemoryError(64, 1_500_000),
+      new api.GenerationCountError('ten', 'expected a whole number'),
     ];
     expectErrorContract(api, samples);
     expectErrorContract(workersApi, samples);

@@ -1,19 +1,27 @@
 /**
  * `pnpm --filter @fanout/parallel-gcd bench` (build first). Only two cores are shared by
- * everyone: run it as `flock /tmp/fanout-cpu.lock pnpm --filter @fanout/parallel-gcd bench`.
+ * everyone: run it as `flock /tmp/fanout-heavy.lock pnpm --filter @fanout/parallel-gcd bench`.
  *
- * 1. The seed's experiment: serial vs async pool vs worker threads on the seed's NUMBERS,
+ * 1. The chapter's experiment: serial vs async pool vs worker threads on the chapter's NUMBERS,
  *    repeated so that the serial run takes about a second (GCD_BENCH_SCALE overrides), in
  *    a plain `node` child process (see bench/parallel.mjs).
  * 2. naive vs Euclid vs binary on the same pairs.
  * 3. Euclid vs binary on BigInt pairs from 64 to 4096 bits.
- * Every figure is the median of ROUNDS runs (11; 5 for sections 2 and 3, whose figures
- * barely move), after one warm-up run, so that one run stays under two minutes.
+ * 4. A million pairs from a file: read whole (the previous CLI) vs streamed, per mode, with
+ *    peak memory, each in a fresh `node` process (bench/stream.mjs).
+ * 5. Stopping a run on one pair of 450,000-digit numbers (issue #19's): time from abort to
+ *    rejection and the longest event-loop stall, against the whole gcd the previous release
+ *    had to finish first (bench/stop.mjs).
+ * Sections 1-3 are medians of ROUNDS runs (11; 5 for sections 2 and 3, whose figures
+ * barely move) after one warm-up run; sections 4 and 5 of 3 runs (the whole gcds of
+ * section 5, about a minute together, are timed once).
  */
 import { spawnSync } from 'node:child_process';
-import { availableParallelism, loadavg } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type GcdAlgorithm, type GcdPair, gcdOf, seedPairs } from '../dist/index.js';
+import { type GcdAlgorithm, type GcdPair, gcdOf, chapterPairs } from '../dist/index.js';
 
 const ROUNDS = Number(process.env.GCD_BENCH_ROUNDS ?? 11);
 const SINGLE_THREAD_ROUNDS = Math.min(ROUNDS, 5);
@@ -77,23 +85,23 @@ function parallelRuns(): readonly GcdPair[] {
   const row = (
     name: 'serial' | 'async' | 'workers' | 'workersCallerIdle',
     label: string,
-    seed: string,
-    seedRatio: string,
+    python: string,
+    pythonRatio: string,
   ): string[] => [
     label,
     median(times[name]).toFixed(3),
     `${median(times.serial.map((s, i) => s / times[name][i]!)).toFixed(2)}×`,
     Math.min(...times[name]).toFixed(3),
-    seed,
-    seedRatio,
+    python,
+    pythonRatio,
   ];
   console.log(
-    `1. The seed's experiment: NUMBERS × ${times.scale} = ${times.pairs} pairs, naive gcd, ` +
+    `1. The chapter's experiment: NUMBERS × ${times.scale} = ${times.pairs} pairs, naive gcd, ` +
       `2 tasks/threads (median of ${ROUNDS}; pool and thread start-up included; ` +
       'ratios are medians of per-round ratios)',
   );
   table(
-    ['run', 'seconds', 'vs serial', 'best', 'seed (Python)', 'seed ratio'],
+    ['run', 'seconds', 'vs serial', 'best', 'chapter (Python)', 'Python ratio'],
     [
       row('serial', 'serial', '1.173', '1.00×'),
       row('async', 'async (2 in flight)', '1.436 threads', '0.82×'),
@@ -126,7 +134,7 @@ function parallelRuns(): readonly GcdPair[] {
     );
   }
   console.log();
-  return seedPairs(times.scale);
+  return chapterPairs(times.scale);
 }
 
 function algorithms(pairs: readonly GcdPair[]): void {
@@ -201,6 +209,141 @@ function bigints(): void {
   table(['bits', 'euclid µs', 'binary µs', 'binary vs euclid'], rows);
 }
 
+/** Runs a bench script in a plain `node` child process and parses its one JSON line. */
+function child<T>(script: string, args: readonly string[], nodeArgs: readonly string[] = []): T {
+  const run = spawnSync(
+    process.execPath,
+    [...nodeArgs, fileURLToPath(new URL(script, import.meta.url)), ...args],
+    { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', maxBuffer: 1 << 26 },
+  );
+  if (run.status !== 0) throw new Error(`bench/${script} failed (${run.status}): ${run.stderr}`);
+  return JSON.parse(run.stdout) as T;
+}
+
+/** Whether a script runs to the end within a V8 heap of `mb` megabytes. */
+function fitsHeap(script: string, args: readonly string[], mb: number): boolean {
+  const run = spawnSync(
+    process.execPath,
+    [`--max-old-space-size=${mb}`, fileURLToPath(new URL(script, import.meta.url)), ...args],
+    { stdio: ['ignore', 'ignore', 'ignore'] },
+  );
+  return run.status === 0;
+}
+
+const STREAM_PAIRS = 1_000_000;
+const STREAM_RUNS = 3;
+const SMALL_HEAP_MB = 48;
+
+function streams(): void {
+  const dir = mkdtempSync(join(tmpdir(), 'gcd-bench-'));
+  try {
+    const file = join(dir, 'pairs.txt');
+    // g·x, g·(x + 1): random 7- to 9-digit numbers, gcd g (as in the CLI tests).
+    let state = 0x1234567;
+    const next = (): number => {
+      state ^= state << 13;
+      state ^= state >>> 17;
+      state ^= state << 5;
+      return state >>> 0;
+    };
+    const lines: string[] = [];
+    for (let i = 0; i < STREAM_PAIRS; i++) {
+      const g = 1 + (next() % 1000);
+      const x = 1 + (next() % 1_000_000);
+      lines.push(`${g * x} ${g * (x + 1)}`);
+    }
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    interface StreamRun {
+      readonly seconds: number;
+      readonly maxRssMb: number;
+      readonly pairs: number;
+    }
+    const measure = (input: string, mode: string) => {
+      const runs = Array.from({ length: STREAM_RUNS }, () =>
+        child<StreamRun>('./stream.mjs', [input, mode, file, 'euclid']),
+      );
+      return {
+        seconds: median(runs.map((r) => r.seconds)),
+        rss: median(runs.map((r) => r.maxRssMb)),
+        fits: fitsHeap('./stream.mjs', [input, mode, file, 'euclid'], SMALL_HEAP_MB),
+      };
+    };
+    const whole = measure('whole', 'serial');
+    const rows: [string, ReturnType<typeof measure>][] = [
+      ['serial, file read whole (previous CLI)', whole],
+    ];
+    for (const mode of ['serial', 'async', 'workers']) {
+      rows.push([`${mode}, streamed`, measure('stream', mode)]);
+    }
+    console.log(
+      `4. ${STREAM_PAIRS.toLocaleString('en-US')} pairs from a file (19 MB), Euclid, each run a fresh ` +
+        `process (median of ${STREAM_RUNS}; seconds include reading and parsing)`,
+    );
+    table(
+      ['run', 'seconds', 'vs whole', 'peak RSS MB', 'vs whole', `fits ${SMALL_HEAP_MB} MB heap`],
+      rows.map(([label, m]) => [
+        label,
+        m.seconds.toFixed(3),
+        `${(whole.seconds / m.seconds).toFixed(2)}×`,
+        m.rss.toFixed(0),
+        `${(m.rss / whole.rss).toFixed(2)}×`,
+        m.fits ? 'yes' : 'no (out of memory)',
+      ]),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const STOP_DIGITS = '450000';
+
+interface StopRuns {
+  readonly digits: number;
+  readonly rows: readonly {
+    readonly mode: string;
+    readonly algorithm: string;
+    readonly stopMs: number | null;
+    readonly longestStallMs: number;
+  }[];
+}
+
+function stops(): void {
+  const runs = Array.from({ length: 3 }, () => child<StopRuns>('./stop.mjs', [STOP_DIGITS]));
+  const { whole } = child<{ whole: Readonly<Record<string, number>> }>('./stop.mjs', [
+    STOP_DIGITS,
+    'whole',
+  ]);
+  const first = runs[0]!;
+  console.log(
+    `5. Stopping a run on one pair of two ${first.digits.toLocaleString('en-US')}-digit numbers, ` +
+      'aborted after 1 s (median of 3): abort to rejection and the longest event-loop stall, ' +
+      'against the previous release, which computed the pair in one call on the calling thread ' +
+      'and so stopped only when the gcd ended (its whole time, timed here, minus the 1 s)',
+  );
+  table(
+    ['run', 'algorithm', 'stop ms', 'longest stall ms', 'previous: stop ms', 'ratio'],
+    first.rows.map((row, i) => {
+      const stop = median(runs.map((r) => r.rows[i]!.stopMs ?? Number.NaN));
+      const stall = median(runs.map((r) => r.rows[i]!.longestStallMs));
+      // With the caller idle, the previous release also terminated the thread at once.
+      const idle = row.mode.includes('caller idle');
+      const previous = whole[row.algorithm]! - 1000;
+      return [
+        row.mode,
+        row.algorithm,
+        stop.toFixed(1),
+        stall.toFixed(0),
+        idle ? 'as now (thread terminated)' : previous.toFixed(0),
+        idle
+          ? ''
+          : previous / stop >= 1000
+            ? '>1000× sooner'
+            : `${(previous / stop).toFixed(0)}× sooner`,
+      ];
+    }),
+  );
+}
+
 console.log(
   `@fanout/parallel-gcd bench — Node ${process.version}, ${CORES} cores ` +
     `(availableParallelism), load average ${loadavg()[0]!.toFixed(2)} at start\n`,
@@ -208,3 +351,5 @@ console.log(
 const pairs = parallelRuns();
 algorithms(pairs);
 bigints();
+streams();
+stops();

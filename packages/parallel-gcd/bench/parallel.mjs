@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { gcdOf, runAsync, runSerial, runWorkers, seedPairs } from '../dist/index.js';
+import { gcdOf, runAsync, runSerial, runWorkers, chapterPairs } from '../dist/index.js';
 
 const rounds = Number(process.argv[2] ?? 7);
 let scale = Number(process.argv[3] ?? 0);
@@ -31,19 +31,19 @@ function ownCpuMs() {
   return (user + system) / 1000;
 }
 
-await runSerial(seedPairs(2));
+await runSerial(chapterPairs(2));
 if (!(scale > 0)) {
   // About one second of serial work, as the issue asks: the median of three probes, so
   // one slow moment on a shared machine does not decide the size of the whole run.
   const probes = [];
-  for (let i = 0; i < 3; i++) probes.push((await runSerial(seedPairs(4))).seconds / 4);
+  for (let i = 0; i < 3; i++) probes.push((await runSerial(chapterPairs(4))).seconds / 4);
   probes.sort((a, b) => a - b);
   scale = Math.max(1, Math.round(1 / probes[1]));
 }
 const busyAtStart = machineBusyMs();
 const ownAtStart = ownCpuMs();
 const wallAtStart = performance.now();
-const pairs = seedPairs(scale);
+const pairs = chapterPairs(scale);
 const times = {
   serial: [],
   async: [],
@@ -83,7 +83,7 @@ for (let round = 0; round <= rounds; round++) {
   // after the serial run, so that the two share the machine's mood of the moment.
   const workers = await runWorkers(pairs, { workers: 2 });
   const asyncRun = await runAsync(pairs, { concurrency: 2 });
-  // 2 worker threads, the calling thread only waiting (as the seed's main process does).
+  // 2 worker threads, the calling thread only waiting (as the chapter's main process does).
   const callerIdle = await runWorkers(pairs, { workers: 2, callerRuns: false });
   for (const run of [asyncRun, workers, callerIdle]) {
     if (run.results.some((value, i) => value !== serial.results[i])) {

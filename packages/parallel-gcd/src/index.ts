@@ -1,23 +1,43 @@
-export { gcdNaive, NAIVE_LIMIT } from './naive.js';
-export { NaiveTooLargeError, PairsSyntaxError, ResultsMismatchError } from './errors.js';
-export { gcdEuclid } from './euclid.js';
-export { gcdBinary } from './binary.js';
-export { gcdOf } from './algorithms.js';
-export { parsePairs, type ParsePairsOptions } from './pairs.js';
-export { SEED_NUMBERS, seedPairs } from './seed.js';
+export { gcdNaive, NAIVE_LIMIT } from './algorithms/naive.js';
+export { gcdEuclid } from './algorithms/euclid.js';
+export { gcdBinary } from './algorithms/binary.js';
+export { describeInteger } from './algorithms/bits.js';
+export { gcdOf, gcdSteps, isHeavyPair } from './algorithms/gcd-of.js';
+export type { GcdSteps, PauseCheck } from './algorithms/steps.js';
+export {
+  NaiveTooLargeError,
+  PairsSourceError,
+  PairsSyntaxError,
+  ResultsMismatchError,
+} from './errors.js';
+export { parsePairs, type ParsePairsOptions } from './input/pairs.js';
+export {
+  DEFAULT_MAX_LINE_LENGTH,
+  readPairs,
+  readPairsFile,
+  type ReadPairsOptions,
+} from './input/read-pairs.js';
+export {
+  collectPairs,
+  repeatPairs,
+  type PairSource,
+  type PairStream,
+} from './input/source.js';
+export { CHAPTER_NUMBERS, chapterPairs } from './input/chapter.js';
 export {
   encodeResult,
   encodeResults,
   reportToJson,
   type GcdJsonReport,
   type JsonGcdValue,
-} from './json.js';
-export { runSerial } from './run-serial.js';
-export { runAsync, type AsyncRunOptions } from './run-async.js';
-export { runWorkers, type WorkersRunOptions } from './run-workers.js';
-export { runAll, type RunAllOptions } from './run-all.js';
-export { compareRuns, type GcdReport, type GcdRuns } from './compare.js';
-export { planChunks, type Chunk } from './schedule.js';
+} from './report/json.js';
+export { compareRuns, type GcdReport, type GcdRuns } from './report/compare.js';
+export { runSerial } from './runs/serial.js';
+export { runAsync, type AsyncRunOptions } from './runs/async.js';
+export { runWorkers, type WorkersRunOptions } from './runs/workers.js';
+export { runAll, type RunAllOptions } from './runs/all.js';
+export { defaultParallelism, threadSplit, type ThreadSplit } from './runs/parallelism.js';
+export { planChunks, type Chunk } from './runs/schedule.js';
 export {
   GCD_ALGORITHMS,
   isGcdAlgorithm,
@@ -25,4 +45,12 @@ export {
   type GcdPair,
   type GcdValue,
 } from './types.js';
-export type { GcdProgress, GcdRun, GcdWorkersRun, RunMode, RunOptions } from './run-types.js';
+export {
+  RUN_MODES,
+  type GcdProgress,
+  type GcdRun,
+  type GcdRunner,
+  type GcdWorkersRun,
+  type RunMode,
+  type RunOptions,
+} from './runs/types.js';

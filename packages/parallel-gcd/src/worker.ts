@@ -3,11 +3,17 @@
  * `dist/worker.cjs`). Kept tiny so that a thread starts fast: it imports the algorithms
  * and the shared work queue only.
  */
-import { gcdOf } from './algorithms.js';
+import { gcdOf } from './algorithms/gcd-of.js';
 import type { GcdAlgorithm, GcdPair, GcdValue } from './types.js';
-import { type LaneResult, addWorkerDone, claimChunk, startLane, stopQueue } from './work-queue.js';
+import {
+  addWorkerDone,
+  claimChunk,
+  type LaneResult,
+  startLane,
+  stopQueue,
+} from './runs/work-queue.js';
 
-export type { LaneResult } from './work-queue.js';
+export type { LaneResult } from './runs/work-queue.js';
 
 /**
  * Computes one chunk of pairs, in order. Pairs and results cross the thread boundary by

@@ -8,6 +8,7 @@ describe('error contract', () => {
       new api.PairsSyntaxError({ line: 2, column: 3, content: '1 x', problem: 'not an integer' }),
       new api.NaiveTooLargeError(10n ** 20n, 3, { limit: api.NAIVE_LIMIT }),
       new api.ResultsMismatchError(0, { serial: 1, workers: 2 }),
+      new api.PairsSourceError('pairs.txt', Object.assign(new Error('EISDIR'), { code: 'EISDIR' })),
     ]);
   });
 });

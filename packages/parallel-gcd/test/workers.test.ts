@@ -2,14 +2,14 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import * as esm from '../dist/index.js';
 import { seededUint32 } from '@fanout/test-kit';
-import { isGcd, randomBig } from '../src/test-support.js';
+import { isGcd, randomBig } from '../src/algorithms/test-support.js';
 
 const require = createRequire(import.meta.url);
 const cjs = require('../dist/index.cjs') as typeof esm;
 
 type Pair = esm.GcdPair;
 
-const SEED_GCDS = [1, 1, 5, 1, 32, 1, 14, 9, 1, 9];
+const CHAPTER_GCDS = [1, 1, 5, 1, 32, 1, 14, 9, 1, 9];
 
 function randomPairs(count: number): Pair[] {
   const next = seededUint32(2026);
@@ -29,8 +29,8 @@ describe.each([
   ['CJS build', cjs, false],
 ])('runWorkers from the %s, callerRuns %s', (_, lib, callerRuns) => {
   it('computes the seed pairs on worker threads, in input order', async () => {
-    const run = await lib.runWorkers(lib.seedPairs(3), { workers: 2, callerRuns });
-    expect(run.results).toEqual([...SEED_GCDS, ...SEED_GCDS, ...SEED_GCDS]);
+    const run = await lib.runWorkers(lib.chapterPairs(3), { workers: 2, callerRuns });
+    expect(run.results).toEqual([...CHAPTER_GCDS, ...CHAPTER_GCDS, ...CHAPTER_GCDS]);
     expect(run).toMatchObject({ mode: 'workers', algorithm: 'naive', parallelism: 2 });
     expect(run.workerThreads).toBe(callerRuns ? 1 : 2);
     // The caller claims the first chunk before any thread can have started.
@@ -59,7 +59,7 @@ describe.each([
 describe('runWorkers', () => {
   it('reports progress up to the last pair', async () => {
     const seen: esm.GcdProgress[] = [];
-    await esm.runWorkers(esm.seedPairs(2), { workers: 2, onProgress: (p) => seen.push(p) });
+    await esm.runWorkers(esm.chapterPairs(2), { workers: 2, onProgress: (p) => seen.push(p) });
     expect(seen.at(-1)).toEqual({ mode: 'workers', done: 20, total: 20 });
   });
 
@@ -69,7 +69,7 @@ describe('runWorkers', () => {
       const controller = new AbortController();
       const reason = new Error('interrupted');
       // The first progress report comes after the first pairs; hundreds remain.
-      const running = esm.runWorkers(esm.seedPairs(20), {
+      const running = esm.runWorkers(esm.chapterPairs(20), {
         workers: 2,
         callerRuns,
         signal: controller.signal,
@@ -82,14 +82,14 @@ describe('runWorkers', () => {
   it('lets the caller compute everything when the threads cannot start in time', async () => {
     // Microseconds of work: every chunk is taken before a thread has booted, so the
     // thread's lane is cancelled instead of waited for.
-    const run = await esm.runWorkers(esm.seedPairs(1), { algorithm: 'euclid', workers: 2 });
-    expect(run.results).toEqual(SEED_GCDS);
+    const run = await esm.runWorkers(esm.chapterPairs(1), { algorithm: 'euclid', workers: 2 });
+    expect(run.results).toEqual(CHAPTER_GCDS);
     expect(run).toMatchObject({ parallelism: 2, workerThreads: 1, callerPairs: 10 });
   });
 
   it('runs on one worker thread, the caller idle, with workers: 1', async () => {
-    const run = await esm.runWorkers(esm.seedPairs(1), { workers: 1 });
-    expect(run.results).toEqual(SEED_GCDS);
+    const run = await esm.runWorkers(esm.chapterPairs(1), { workers: 1 });
+    expect(run.results).toEqual(CHAPTER_GCDS);
     expect(run).toMatchObject({ parallelism: 1, workerThreads: 1, callerPairs: 0 });
   });
 
@@ -115,10 +115,110 @@ describe('runWorkers', () => {
   });
 });
 
+describe('runWorkers over a stream', () => {
+  /** The pairs as a stream in batches of `size`; counts the pairs pulled. */
+  function streamOf(pairs: readonly Pair[], size: number) {
+    const state = { pulled: 0, closed: false };
+    const stream: esm.PairStream = {
+      async *[Symbol.asyncIterator]() {
+        try {
+          for (let at = 0; at < pairs.length; at += size) {
+            state.pulled += Math.min(size, pairs.length - at);
+            yield pairs.slice(at, at + size);
+          }
+        } finally {
+          state.closed = true;
+        }
+      },
+    };
+    return { stream, state };
+  }
+
+  it.each([true, false])(
+    'plans window by window and gives the serial results (callerRuns %s)',
+    async (callerRuns) => {
+      // More than two windows of 65,536 pairs, so results cross window boundaries.
+      const next = seededUint32(31);
+      const pairs: Pair[] = Array.from({ length: 150_000 }, (_, i) =>
+        i % 1000 === 0
+          ? [randomBig(next, 200) * 12n, randomBig(next, 180) * 18n]
+          : [next() % 1_000_000, next() % 1_000_000],
+      );
+      const { stream, state } = streamOf(pairs, 4096);
+      const run = await esm.runWorkers(stream, { algorithm: 'euclid', workers: 2, callerRuns });
+      expect(run.results).toEqual((await esm.runSerial(pairs, { algorithm: 'euclid' })).results);
+      expect(run).toMatchObject({ parallelism: 2, callerRuns, workerThreads: callerRuns ? 1 : 2 });
+      expect(run.chunks).toBeGreaterThan(3);
+      expect(state.closed).toBe(true);
+    },
+  );
+
+  it('holds at most one window of an endless stream', async () => {
+    const controller = new AbortController();
+    const reason = new Error('enough');
+    let pulled = 0;
+    let computed = 0;
+    const endless: esm.PairStream = {
+      async *[Symbol.asyncIterator]() {
+        for (let i = 0; ; i++) {
+          pulled += 1000;
+          yield Array.from({ length: 1000 }, (_, k): Pair => [i * 1000 + k + 1, 6]);
+        }
+      },
+    };
+    const running = esm.runWorkers(endless, {
+      algorithm: 'euclid',
+      workers: 2,
+      signal: controller.signal,
+      onProgress: (p) => {
+        computed = p.done;
+        if (p.done >= 200_000) controller.abort(reason);
+      },
+    });
+    await expect(running).rejects.toBe(reason);
+    // The window being computed (65,536 pairs) and the batch that filled it.
+    expect(pulled - computed).toBeLessThanOrEqual(65_536 + 1000);
+  });
+
+  it('starts no thread for an empty stream', async () => {
+    const { stream } = streamOf([], 10);
+    expect(await esm.runWorkers(stream, { workers: 2 })).toMatchObject({ results: [], chunks: 0 });
+  });
+});
+
+describe('runWorkers on huge pairs', () => {
+  it.each([
+    ['the calling thread', { workers: 2 }],
+    ['a worker thread', { workers: 1 }],
+  ] as const)('stops on abort while %s computes one', async (_, split) => {
+    const next = seededUint32(44);
+    // Two pairs of 500,000 bits: a minute or more of Stein's algorithm each.
+    const pairs: Pair[] = [
+      [randomBig(next, 500_000), randomBig(next, 500_000)],
+      [randomBig(next, 500_000), randomBig(next, 500_000)],
+    ];
+    const controller = new AbortController();
+    const reason = new Error('stop');
+    const running = esm.runWorkers(pairs, {
+      algorithm: 'binary',
+      signal: controller.signal,
+      ...split,
+    });
+    // Aborted after several turns of the event loop: with the caller computing, these only
+    // come because it computes in slices; a worker thread is terminated.
+    const abortAfter = (left: number): void => {
+      if (left === 0) controller.abort(reason);
+      else setTimeout(() => abortAfter(left - 1), 10);
+    };
+    abortAfter(10);
+    await expect(running).rejects.toBe(reason);
+  });
+});
+
 describe('runAll', () => {
   it('runs serial, async and workers, checks they agree and reports the speedup', async () => {
-    const report = await esm.runAll(esm.seedPairs(2), { workers: 2, concurrency: 2 });
-    expect(report.results).toEqual([...SEED_GCDS, ...SEED_GCDS]);
+    const report = await esm.runAll(esm.chapterPairs(2), { workers: 2, concurrency: 2 });
+    expect(report.results).toEqual([...CHAPTER_GCDS, ...CHAPTER_GCDS]);
     expect(report).toMatchObject({ pairs: 20, workers: 2, concurrency: 2, algorithm: 'naive' });
     expect(report.speedup).toBeCloseTo(report.serialSeconds! / report.workersSeconds!);
     const json = esm.reportToJson(report);

@@ -9,6 +9,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { type RedisServer, startRedis } from '@fanout/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFixtures, newProject, npmInstall, run } from './project.js';
 import { readmeExamples } from './readme-examples.js';
@@ -36,6 +37,13 @@ const expected: Record<string, { call: unknown; workers?: unknown }> = {
     workers: { lines: 1000, outputLines: 1000, inOrder: true },
   },
   '@fanout/parallel-gcd': { call: { results: [6, 21] }, workers: { same: true } },
+  '@fanout/queue': {
+    call: {
+      options: { host: 'h', port: 6380, db: 2, password: 'pw', tls: { servername: 'h' } },
+      code: 'FANOUT_QUEUE_CONNECTION_LOST',
+    },
+    workers: { squares: [1, 4, 9, 16], big: '2361183241434822606848' },
+  },
 };
 
 /** The worker thread entries each package ships (built by tsup.base.ts as `.cjs` only). */
@@ -49,14 +57,20 @@ function node(dir: string, file: string, timeoutMs = 60_000) {
   return run(process.execPath, [file], { cwd: dir, timeoutMs });
 }
 
-beforeAll(() => {
+let redis: RedisServer | undefined;
+
+beforeAll(async () => {
   const out = mkdtempSync(join(tmpdir(), 'fanout-release-'));
   made.push(out);
   tarballs = packAll(out);
+  // @fanout/queue's README example and workers fixture need a Redis (REDIS_URL).
+  redis = await startRedis();
+  process.env.REDIS_URL = redis.url;
 });
 
-afterAll(() => {
+afterAll(async () => {
   for (const dir of made) rmSync(dir, { recursive: true, force: true });
+  await redis?.stop();
 });
 
 it('covers every published library with expectations', () => {

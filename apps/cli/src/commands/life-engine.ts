@@ -1,6 +1,7 @@
 /**
- * The `--engine` names of `fanout life` (CLI.md: `cells`, `bitwise`, `workers`) and the grid
- * package's engine kinds they stand for. Imports nothing at run time, so the command tree
+ * The `--engine` names of `fanout life` (CLI.md: `cells`, `bitwise`, `workers`, and
+ * `hashlife`, `unbounded` for unbounded worlds) and the grid package's engine kinds they
+ * stand for. Imports nothing at run time, so the command tree
  * (program.ts) takes its choices from here without loading the grid package.
  */
 import type { EngineKind } from '@fanout/grid';
@@ -10,6 +11,8 @@ export const ENGINE_FLAG_KINDS = {
   cells: 'per-cell',
   bitwise: 'bitwise',
   workers: 'workers',
+  hashlife: 'hashlife',
+  unbounded: 'unbounded',
 } as const satisfies Record<string, EngineKind>;
 
 /** A `--engine` value. */

@@ -14,7 +14,10 @@ import {
   type Grid,
   isBuiltinPatternName,
   type LifeRule,
+  type Macrocell,
+  macrocellToPattern,
   type Pattern,
+  parseMacrocell,
   parsePattern,
   parseRule,
   randomGrid,
@@ -30,8 +33,11 @@ const DEFAULT_SIZE: Size = { height: 64, width: 64 };
 
 /** Where the starting cells come from, ready for `createEngine`. */
 export interface WorldSource {
-  /** A random soup's grid, or a pattern that `createEngine` places. */
-  world: Grid | Pattern;
+  /**
+   * A random soup's grid, a pattern that `createEngine` places, or a macrocell file's tree
+   * (run as it is by `hashlife`, listed as a pattern for the other engines).
+   */
+  world: Grid | Pattern | Macrocell;
   /** The bounded world's size, or the window shown of an unbounded world. */
   size: Size;
   topology: Topology | 'unbounded';
@@ -54,9 +60,16 @@ export interface WorldFlags {
   rule: string;
   /** Whether --rule was given on the command line (a pattern's own rule applies otherwise). */
   ruleGiven: boolean;
+  /** Whether --engine was given (a macrocell file runs unbounded otherwise). */
+  engineGiven: boolean;
 }
 
-async function loadPattern(value: string): Promise<Pattern> {
+/** Whether a world is a macrocell file's tree. */
+export function isMacrocell(world: Grid | Pattern | Macrocell): world is Macrocell {
+  return 'nodes' in world && 'header' in world;
+}
+
+async function loadPattern(value: string): Promise<Pattern | Macrocell> {
   if (isBuiltinPatternName(value)) return getBuiltinPattern(value);
   let text: string;
   try {
@@ -76,6 +89,8 @@ async function loadPattern(value: string): Promise<Pattern> {
     }
     throw error;
   }
+  // HashLife's own format is kept as a tree: it may hold far more cells than a list could.
+  if (text.trimStart().startsWith('[M2]')) return parseMacrocell(text, { fileName: value });
   return parsePattern(text, { fileName: value });
 }
 
@@ -115,7 +130,20 @@ export async function resolveWorld(flags: WorldFlags, kind: EngineKind): Promise
     return { world, size, topology, at: 'center', rule: parseRule(flags.rule), sizeFrom };
   }
   const name = flags.pattern ?? 'seed-demo';
-  const pattern = await loadPattern(name);
+  const loaded = await loadPattern(name);
+  if (isMacrocell(loaded)) {
+    // A macrocell file is an unbounded world unless the flags ask for another.
+    if (topology === 'unbounded' || (!flags.topologyGiven && !flags.engineGiven)) {
+      const size = flags.size ?? DEFAULT_SIZE;
+      const sizeFrom =
+        flags.size === undefined
+          ? 'the default 64x64 window'
+          : `--size ${size.height}x${size.width}`;
+      const rule = !flags.ruleGiven && loaded.rule ? loaded.rule : parseRule(flags.rule);
+      return { world: loaded, size, topology: 'unbounded', at: 'center', rule, sizeFrom };
+    }
+  }
+  const pattern = isMacrocell(loaded) ? macrocellToPattern(loaded, { fileName: name }) : loaded;
   const rule = !flags.ruleGiven && pattern.rule ? pattern.rule : parseRule(flags.rule);
   const grid = pattern.boundedGrid;
   let size: Size;

@@ -1,27 +1,30 @@
 /**
- * Demo item 6: the seed's gcd benchmark on its ten pairs — serial, async on one thread
+ * Demo item 6: the chapter's gcd benchmark on its ten pairs — serial, async on one thread
  * (Python threads under the GIL), worker threads (ProcessPoolExecutor) — with the speedup.
  */
-import { availableParallelism, loadavg } from 'node:os';
-import { runAll, seedPairs } from '@fanout/parallel-gcd';
+import { loadavg } from 'node:os';
+import { chapterPairs, defaultParallelism, runAll, threadSplit } from '@fanout/parallel-gcd';
 import { formatSeconds, table } from '../output.js';
 
 /**
- * JavaScript counts down about ten times faster than the seed's Python, so the seed's pairs
- * are repeated to give the seed's ~1 second of serial work, enough for threads to pay off.
+ * JavaScript counts down about ten times faster than the chapter's Python, so its pairs
+ * are repeated to give the chapter's ~1 second of serial work, enough for threads to pay off.
  */
 const SCALE = 10;
 
 /** Runs the gcd item; `runAll` checks that the three runs agree. */
 export async function demoGcd(print: (text: string) => void, signal: AbortSignal): Promise<void> {
-  const workers = Math.max(2, Math.min(availableParallelism(), 4));
+  // At least two threads, so the demo shows parallelism; at most four for ten pairs × 10.
+  const split = threadSplit({ workers: Math.max(2, Math.min(defaultParallelism(), 4)) });
+  const others = `${split.workerThreads} worker thread${split.workerThreads === 1 ? '' : 's'}`;
   print(
-    `6. gcd by countdown of the seed's ten pairs x${SCALE}: serial, async on one thread, ${workers} threads (this one + ${workers - 1} worker thread${workers > 2 ? 's' : ''})\n`,
+    `6. gcd by countdown of the chapter's ten pairs x${SCALE}: serial, async on one thread, ` +
+      `${split.threads} threads (${split.callerRuns ? `this one + ${others}` : others})\n`,
   );
-  const report = await runAll(seedPairs(SCALE), {
+  const report = await runAll(chapterPairs(SCALE), {
     algorithm: 'naive',
-    concurrency: workers,
-    workers,
+    concurrency: split.threads,
+    workers: split.threads,
     signal,
   });
   print(
@@ -37,10 +40,10 @@ export async function demoGcd(print: (text: string) => void, signal: AbortSignal
   const speedup = report.speedup ?? 0;
   print(`speedup (serial / workers): ${speedup.toFixed(2)}x\n`);
   const load = loadavg()[0] ?? 0;
-  if (speedup < 1.2 && load > availableParallelism()) {
+  if (speedup < 1.2 && load > defaultParallelism()) {
     // Honest context for a disappointing figure: the threads had no idle cores to run on.
     print(
-      `note: load average ${load.toFixed(1)} on ${availableParallelism()} cores; worker threads need idle cores to pay off\n`,
+      `note: load average ${load.toFixed(1)} on ${defaultParallelism()} cores; worker threads need idle cores to pay off\n`,
     );
   }
   print('\n');

@@ -1,4 +1,5 @@
-import { formatRule } from '@fanout/grid';
+import { formatRule, parseMacrocell } from '@fanout/grid';
+import { BigMode } from './big-mode.js';
 import { installShortcuts } from './keyboard.js';
 import { PatternLoadError, builtinChoices, loadBuiltin, parseUserPattern } from './patterns.js';
 import { Player } from './player.js';
@@ -34,6 +35,15 @@ const ui = {
   timing: element('timing', HTMLOutputElement),
   rule: element('rule', HTMLOutputElement),
   canvas: element('world', HTMLCanvasElement),
+  mode: element('mode', HTMLSelectElement),
+  torusControls: element('torus-controls', HTMLDivElement),
+  bigControls: element('big-controls', HTMLFieldSetElement),
+  bigCanvas: element('big-world', HTMLCanvasElement),
+  stepSize: element('step-size', HTMLSelectElement),
+  scale: element('scale', HTMLOutputElement),
+  zoomIn: element('zoom-in', HTMLButtonElement),
+  zoomOut: element('zoom-out', HTMLButtonElement),
+  fit: element('fit', HTMLButtonElement),
 };
 
 const renderer = new CanvasRenderer(ui.canvas);
@@ -44,7 +54,28 @@ let custom: NamedPattern | undefined;
 // Smoothed cost of one generation plus one draw, shown live.
 let msPerGeneration: number | undefined;
 
+const big = new BigMode(
+  {
+    canvas: ui.bigCanvas,
+    stepSize: ui.stepSize,
+    scale: ui.scale,
+    generation: ui.generation,
+    population: ui.population,
+    rule: ui.rule,
+    timing: ui.timing,
+    play: ui.play,
+  },
+  (message) => showError(message),
+);
+
+/** Which world the controls drive: the torus or the unbounded HashLife world. */
+let mode: 'torus' | 'unbounded' = 'torus';
+
 function render(): void {
+  if (mode === 'unbounded') {
+    big.draw();
+    return;
+  }
   const population = renderer.draw(world);
   ui.generation.value = String(world.generation);
   ui.population.value = String(population);
@@ -72,6 +103,11 @@ function showError(message: string | undefined): void {
 }
 
 function setPlaying(playing: boolean): void {
+  if (mode === 'unbounded') {
+    if (playing) big.play();
+    else void big.pause();
+    return;
+  }
   if (playing) player.play();
   else player.pause();
   ui.play.textContent = playing ? 'Pause' : 'Play';
@@ -107,10 +143,39 @@ function tooLarge(loaded: NamedPattern): string | undefined {
 }
 
 function usePattern(loaded: NamedPattern | undefined): void {
-  if (loaded !== undefined) ui.size.value = String(sizeFor(loaded, Number(ui.size.value)));
   pattern = loaded;
   showError(undefined);
+  if (mode === 'unbounded') {
+    void big.load(loaded ?? [], loaded?.label ?? 'empty world', loaded?.rule);
+    return;
+  }
+  if (loaded !== undefined) ui.size.value = String(sizeFor(loaded, Number(ui.size.value)));
   rebuild();
+}
+
+/** Shows the torus or the unbounded world, and the controls that go with it. */
+async function setMode(next: 'torus' | 'unbounded'): Promise<void> {
+  setPlaying(false);
+  await big.pause();
+  mode = next;
+  ui.mode.value = next;
+  const unbounded = next === 'unbounded';
+  ui.torusControls.hidden = unbounded;
+  ui.bigControls.hidden = !unbounded;
+  ui.canvas.hidden = unbounded;
+  ui.bigCanvas.hidden = !unbounded;
+}
+
+function loadMacrocellText(text: string, source: string): void {
+  let tree: ReturnType<typeof parseMacrocell>;
+  try {
+    tree = parseMacrocell(text, { fileName: source });
+  } catch (error) {
+    showError(error instanceof Error ? error.message : String(error));
+    return;
+  }
+  showError(undefined);
+  void setMode('unbounded').then(() => big.load(tree, source));
 }
 
 function chooseFromPicker(): void {
@@ -121,6 +186,10 @@ function chooseFromPicker(): void {
 }
 
 function loadUserText(text: string, source: string): void {
+  if (text.trimStart().startsWith('[M2]')) {
+    loadMacrocellText(text, source);
+    return;
+  }
   let parsed: NamedPattern;
   try {
     parsed = parseUserPattern(text, source);
@@ -131,9 +200,9 @@ function loadUserText(text: string, source: string): void {
     }
     throw error;
   }
-  const problem = tooLarge(parsed);
+  const problem = mode === 'torus' ? tooLarge(parsed) : undefined;
   if (problem !== undefined) {
-    showError(problem);
+    showError(`${problem}; the Unbounded big world mode opens it`);
     return;
   }
   custom = parsed;
@@ -148,6 +217,10 @@ function loadUserText(text: string, source: string): void {
 }
 
 function step(): void {
+  if (mode === 'unbounded') {
+    void big.pause().then(() => big.step());
+    return;
+  }
   setPlaying(false);
   const start = performance.now();
   world.step();
@@ -157,6 +230,10 @@ function step(): void {
 }
 
 function zoomBy(direction: 1 | -1): void {
+  if (mode === 'unbounded') {
+    big.zoomBy(direction);
+    return;
+  }
   const index = ZOOMS.indexOf(Number(ui.zoom.value) as (typeof ZOOMS)[number]);
   const next = ZOOMS[Math.min(ZOOMS.length - 1, Math.max(0, index + direction))];
   ui.zoom.value = String(next);
@@ -166,11 +243,21 @@ function zoomBy(direction: 1 | -1): void {
 for (const choice of builtinChoices()) ui.pattern.add(new Option(choice.label, choice.id));
 ui.pattern.add(new Option('empty (click to draw)', ''));
 
-ui.play.addEventListener('click', () => setPlaying(!player.playing));
+ui.play.addEventListener('click', () =>
+  setPlaying(mode === 'unbounded' ? !big.playing : !player.playing),
+);
+ui.mode.addEventListener('change', () => {
+  const next = ui.mode.value === 'unbounded' ? 'unbounded' : 'torus';
+  void setMode(next).then(() => chooseFromPicker());
+});
+ui.zoomIn.addEventListener('click', () => zoomBy(1));
+ui.zoomOut.addEventListener('click', () => zoomBy(-1));
+ui.fit.addEventListener('click', () => big.fit());
 ui.step.addEventListener('click', step);
 ui.reset.addEventListener('click', () => {
   setPlaying(false);
-  chooseFromPicker();
+  if (mode === 'unbounded') void big.reset();
+  else chooseFromPicker();
 });
 ui.speed.addEventListener('change', () => {
   player.speed = ui.speed.value === 'max' ? 'max' : Number(ui.speed.value);
@@ -211,7 +298,7 @@ ui.canvas.addEventListener('click', (event) => {
 });
 
 installShortcuts(window, {
-  togglePlay: () => setPlaying(!player.playing),
+  togglePlay: () => setPlaying(mode === 'unbounded' ? !big.playing : !player.playing),
   step,
   reset: () => ui.reset.click(),
   zoomIn: () => zoomBy(1),
@@ -220,6 +307,8 @@ installShortcuts(window, {
 
 installTestHook(window, {
   world: () => world,
+  mode: () => mode,
+  big: () => big,
   render,
   choosePattern(id) {
     ui.pattern.value = id;

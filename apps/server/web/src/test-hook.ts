@@ -1,8 +1,11 @@
+import { type BigMode, PICTURE_SIZE } from './big-mode.js';
 import type { World } from './world.js';
 
 /** What the hook needs from the page. */
 export interface TestHookHost {
   world(): World;
+  mode(): 'torus' | 'unbounded';
+  big(): BigMode;
   render(): void;
   choosePattern(id: string): void;
   chooseSize(size: number): void;
@@ -30,7 +33,31 @@ export interface StepAndDrawTiming {
  * `window.__fanoutViewer`: a small read-mostly window into the page for end-to-end tests
  * and for curious people at the console. Cells are `[x, y]` pairs, (0, 0) at the top left.
  */
+/** The big-world mode's state, as the page shows it. */
+export interface BigWorldState {
+  /** Exact counters, in decimal. */
+  generation: string;
+  population: string;
+  rule: string;
+  zoom: number;
+  centreX: number;
+  centreY: number;
+  stepLog: number;
+  /** True while a step is being computed. */
+  busy: boolean;
+  /** The view's top-left cell and the picture's size in pixels. */
+  x: number;
+  y: number;
+  pictureSize: number;
+  /** Indices (py * pictureSize + px) of the lit pixels of the picture now drawn. */
+  litPixels: number[];
+}
+
 export interface ViewerTestHook {
+  /** Which world the controls drive. */
+  mode(): 'torus' | 'unbounded';
+  /** The big-world state, or undefined before one is loaded. */
+  bigWorld(): BigWorldState | undefined;
   liveCells(): Array<[number, number]>;
   generation(): number;
   population(): number;
@@ -51,6 +78,32 @@ declare global {
 /** Installs `window.__fanoutViewer`. */
 export function installTestHook(target: Window, host: TestHookHost): void {
   target.__fanoutViewer = {
+    mode: () => host.mode(),
+    bigWorld() {
+      const big = host.big();
+      const world = big.world;
+      if (world === undefined) return undefined;
+      const { x, y } = world.window(PICTURE_SIZE, PICTURE_SIZE);
+      const picture = world.picture(PICTURE_SIZE, PICTURE_SIZE);
+      const litPixels: number[] = [];
+      picture.forEach((lit, i) => {
+        if (lit) litPixels.push(i);
+      });
+      return {
+        generation: world.generation,
+        population: world.population,
+        rule: `B${world.rule.birth.join('')}/S${world.rule.survival.join('')}`,
+        zoom: world.zoom,
+        centreX: world.centreX,
+        centreY: world.centreY,
+        stepLog: world.stepLog,
+        busy: big.busy,
+        x,
+        y,
+        pictureSize: PICTURE_SIZE,
+        litPixels,
+      };
+    },
     liveCells: () => host.world().liveCells(),
     generation: () => host.world().generation,
     population: () => host.world().liveCells().length,

@@ -8,6 +8,7 @@ import { type BitwiseEngine, createBitwiseEngine } from './bitwise-engine.js';
 import type { LifeLogic } from './cell-logic.js';
 import type { EngineKind, LifeEngine } from './engine.js';
 import { createPerCellEngine } from './per-cell-engine.js';
+import { createHashLifeEngine, type HashLifeEngine } from './hashlife/hashlife-engine.js';
 import { createUnboundedEngine, type UnboundedEngine } from './unbounded-engine.js';
 import type { WorkersEngine } from './workers/types.js';
 
@@ -28,6 +29,8 @@ export interface EngineOptions {
   readonly maxInFlight?: number;
   /** `workers`: worker threads. */
   readonly threads?: number;
+  /** `hashlife`: most memory its node cache may use, in MiB (default 512; bgolly's `-M`). */
+  readonly maxMemoryMb?: number;
   /**
    * Bounded kinds given a `Pattern`: the world's size. Default: the pattern's
    * `boundedGrid` (Golly's rule suffix); without one, a size is required.
@@ -48,6 +51,7 @@ export interface EngineByKind {
   bitwise: BitwiseEngine;
   workers: WorkersEngine;
   unbounded: UnboundedEngine;
+  hashlife: HashLifeEngine;
 }
 
 /** Builds one kind of engine from a world and validated options. */
@@ -65,6 +69,7 @@ const ONLY_FOR: Readonly<Record<string, readonly EngineKind[]>> = {
   logic: ['per-cell'],
   maxInFlight: ['per-cell'],
   threads: ['workers'],
+  maxMemoryMb: ['hashlife'],
   size: ['per-cell', 'bitwise', 'workers'],
   topology: ['per-cell', 'bitwise', 'workers'],
   at: ['per-cell', 'bitwise', 'workers'],
@@ -127,6 +132,11 @@ export const portableFactories: Readonly<Partial<Record<EngineKind, EngineFactor
     createPerCellEngine(boundedWorld(world, options), perCellOptions(options)),
   bitwise: (world, options) => createBitwiseEngine(boundedWorld(world, options), ruleOf(options)),
   unbounded: (world, options) => createUnboundedEngine(world, ruleOf(options)),
+  hashlife: (world, options) =>
+    createHashLifeEngine(world, {
+      ...ruleOf(options),
+      ...(options.maxMemoryMb === undefined ? {} : { maxMemoryMb: options.maxMemoryMb }),
+    }),
 };
 
 /** `createEngine` over a table of factories (the Node entry adds `workers`). */
@@ -152,9 +162,9 @@ export async function buildEngine(
  * engine is made. A bounded kind given a `Pattern` places it in a world of `size` (default:
  * the pattern's Golly bounded grid), after checking that size against what the engine can
  * hold (`WorldTooLargeError`), before allocating. The `unbounded` engine takes a `Pattern`
- * with its box at the origin, or a `Grid`'s cells where they are.
+ * with its box at the origin, or a `Grid`'s cells where they are; so does `hashlife`.
  *
- * This entry builds `per-cell`, `bitwise` and `unbounded`; `createEngine` from
+ * This entry builds `per-cell`, `bitwise`, `unbounded` and `hashlife`; `createEngine` from
  * `@fanout/grid/workers` (Node) builds `workers` too.
  *
  * @example

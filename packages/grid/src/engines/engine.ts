@@ -6,9 +6,10 @@ import type { LifeRule } from '../rule.js';
 /**
  * Which engine runs a world: `per-cell` (one task per cell through an executor, the seed's
  * model), `bitwise` (bit-parallel, one thread), `workers` (bit-parallel on worker threads,
- * Node only) or `unbounded` (sparse tiles, no edges).
+ * Node only), `unbounded` (sparse tiles, no edges) or `hashlife` (Gosper's HashLife, no
+ * edges, jumps of any size).
  */
-export type EngineKind = 'per-cell' | 'bitwise' | 'workers' | 'unbounded';
+export type EngineKind = 'per-cell' | 'bitwise' | 'workers' | 'unbounded' | 'hashlife';
 
 /** How far a `step` call has got; see `StepOptions.onProgress`. */
 export interface StepProgress {

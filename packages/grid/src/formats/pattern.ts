@@ -39,7 +39,7 @@ export interface Pattern {
 }
 
 /** The pattern file formats this package reads and writes. */
-export type PatternFormat = 'rle' | 'plaintext' | 'life106';
+export type PatternFormat = 'rle' | 'plaintext' | 'life106' | 'macrocell';
 
 /** Options of the pattern readers. */
 export interface ParsePatternOptions {

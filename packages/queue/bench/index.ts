@@ -1,0 +1,152 @@
+/**
+ * `pnpm --filter @fanout/queue bench` (run it under `flock /tmp/fanout-heavy.lock`):
+ * 1. per-job overhead: tiny jobs through BullMQ used directly (a Worker whose processor runs
+ *    the task on a WorkerPool, QueueEvents for results) and through @fanout/queue, same work;
+ * 2. the seed's NUMBERS × 200 (naive gcd) through the queue to one and two worker processes,
+ *    and on a local WorkerPool of one and two threads.
+ * Rounds interleave the rows; the table shows medians. Options: --rounds N (default 5),
+ * --jobs N (default 2000), --gcd-rounds N (default 3), --chunk N (default 10).
+ */
+import { startRedis } from '@fanout/test-kit';
+import { Redis } from 'ioredis';
+import { gcdOnPool, gcdOnQueue, CHAPTER_X200 } from './gcd.js';
+import { bullmqDirect, fanoutQueue, type OverheadOptions } from './overhead.js';
+
+function flag(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  return index === -1 ? fallback : Number(process.argv[index + 1]);
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+function printTable(rows: readonly (readonly string[])[]): void {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  '));
+}
+
+/** CPU seconds Redis has used so far (user + system), from INFO. */
+async function redisCpu(client: Redis): Promise<number> {
+  const info = await client.info('cpu');
+  const read = (key: string) => Number(new RegExp(`${key}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  return read('used_cpu_user') + read('used_cpu_sys');
+}
+
+async function measured(
+  client: Redis,
+  work: () => Promise<number>,
+): Promise<{ seconds: number; cpu: number; redis: number }> {
+  const cpuBefore = process.cpuUsage();
+  const redisBefore = await redisCpu(client);
+  const seconds = await work();
+  const used = process.cpuUsage(cpuBefore);
+  const redis = (await redisCpu(client)) - redisBefore;
+  const cpu = (used.user + used.system) / 1e6 + redis;
+  return { seconds, cpu, redis };
+}
+
+const rounds = flag('rounds', 5);
+const jobs = flag('jobs', 2000);
+const gcdRounds = flag('gcd-rounds', 3);
+const chunk = flag('chunk', 10);
+const redis = await startRedis();
+const admin = new Redis(redis.port, '127.0.0.1');
+try {
+  console.log(
+    `Redis ${(await admin.info('server')).match(/redis_version:(\S+)/)?.[1]}, Node ${process.version}`,
+  );
+  const options: OverheadOptions = {
+    url: redis.url,
+    jobs,
+    threads: 2,
+    concurrency: 16,
+    module: new URL('./gcd-task.mjs', import.meta.url),
+  };
+  const rows = {
+    'BullMQ directly, inline processor (reference)': () => bullmqDirect(options, false),
+    'BullMQ directly + WorkerPool (baseline)': () => bullmqDirect(options, true),
+    '@fanout/queue map (chunkSize 1)': () => fanoutQueue(options, 'map'),
+    '@fanout/queue run × N': () => fanoutQueue(options, 'run'),
+  };
+  const samples = new Map<string, { seconds: number; cpu: number; redis: number }[]>();
+  for (const name of Object.keys(rows)) samples.set(name, []);
+  await rows['BullMQ directly + WorkerPool (baseline)'](); // warm-up, not counted
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, work] of Object.entries(rows))
+      samples.get(name)!.push(await measured(admin, work));
+  }
+  const baseline = samples.get('BullMQ directly + WorkerPool (baseline)')!;
+  const baseWall = median(baseline.map((s) => s.seconds));
+  const baseCpu = median(baseline.map((s) => s.cpu));
+  console.log(
+    `\n1. Per-job overhead: ${jobs} tiny jobs, 1 worker (2 threads, 16 jobs at once), medians of ${rounds} rounds`,
+  );
+  const table1: string[][] = [
+    [
+      'row',
+      'seconds',
+      'µs/job',
+      'vs baseline',
+      'CPU µs/job',
+      'CPU vs baseline',
+      'Redis CPU µs/job',
+    ],
+  ];
+  for (const [name, list] of samples) {
+    const wall = median(list.map((s) => s.seconds));
+    const cpu = median(list.map((s) => s.cpu));
+    table1.push([
+      name,
+      wall.toFixed(3),
+      ((wall / jobs) * 1e6).toFixed(0),
+      `${(wall / baseWall).toFixed(2)}×`,
+      ((cpu / jobs) * 1e6).toFixed(0),
+      `${(cpu / baseCpu).toFixed(2)}×`,
+      ((median(list.map((s) => s.redis)) / jobs) * 1e6).toFixed(0),
+    ]);
+  }
+  printTable(table1);
+
+  console.log(
+    `\n2. NUMBERS × 200 (${CHAPTER_X200.length} pairs, naive gcd), chunks of ${chunk} pairs, medians of ${gcdRounds} rounds`,
+  );
+  const gcdRows = {
+    'WorkerPool, 1 thread': () => gcdOnPool(CHAPTER_X200, 1, chunk),
+    'queue, 1 worker process': () => gcdOnQueue(redis.url, CHAPTER_X200, 1, chunk),
+    'WorkerPool, 2 threads': () => gcdOnPool(CHAPTER_X200, 2, chunk),
+    'queue, 2 worker processes': () => gcdOnQueue(redis.url, CHAPTER_X200, 2, chunk),
+  };
+  const gcdSamples = new Map<string, number[]>();
+  let reference: string | undefined;
+  for (const name of Object.keys(gcdRows)) gcdSamples.set(name, []);
+  for (let round = 0; round < gcdRounds; round++) {
+    for (const [name, work] of Object.entries(gcdRows)) {
+      const { seconds, results } = await work();
+      const text = JSON.stringify(results);
+      reference ??= text;
+      if (text !== reference) throw new Error(`${name}: results differ from the first run`);
+      gcdSamples.get(name)!.push(seconds);
+    }
+  }
+  const m = (name: keyof typeof gcdRows) => median(gcdSamples.get(name)!);
+  const table2: string[][] = [['row', 'seconds', 'speedup vs 1', 'queue vs pool', 'runs']];
+  for (const [name, list] of gcdSamples) {
+    const one = name.startsWith('queue') ? m('queue, 1 worker process') : m('WorkerPool, 1 thread');
+    const pool = name.includes('2') ? m('WorkerPool, 2 threads') : m('WorkerPool, 1 thread');
+    table2.push([
+      name,
+      median(list).toFixed(3),
+      `${(one / median(list)).toFixed(2)}×`,
+      name.startsWith('queue') ? `${(median(list) / pool).toFixed(3)}× the time` : '',
+      list.map((s) => s.toFixed(2)).join(' '),
+    ]);
+  }
+  printTable(table2);
+  console.log('\nall runs gave the same results');
+} finally {
+  admin.disconnect();
+  await redis.stop();
+}
