@@ -24,7 +24,7 @@ async function connection() {
     maxLineBytes: 1024,
     maxConsecutiveErrors: 10,
     onEvent: (event) => events.push(event),
-    scheduler: { enqueue: (task) => queued.push(task) },
+    scheduler: { schedule: (task) => queued.push(task) },
     connectionClosed: (_connection, reason) => closes.push(reason),
   };
   let accepted: (socket: Socket) => void = () => {};

@@ -20,18 +20,19 @@ export interface ConnectionContext {
   readonly maxLineBytes: number;
   readonly maxConsecutiveErrors: number;
   readonly onEvent: GuessServerEventListener | undefined;
-  /** Runs the connections' input in fair slices (the server's `InputScheduler`). */
+  /** Runs the connections' input at once or in fair slices (the server's `InputScheduler`). */
   readonly scheduler: InputQueue;
   connectionClosed(connection: GuessConnection, reason: CloseReason): void;
 }
 
 /**
  * One client connection: splits the byte stream into lines itself (no readline, no string
- * split), runs each through the session and answers what arrived with one write. A read
- * only queues the input; the server's `InputScheduler` runs it soon after, fresh
- * connections first, so reading 10,000 busy sockets stays quick and the listener is never
- * starved. Reading pauses while the socket's write buffer is full, or while too much input
- * waits, so a client that never reads cannot make the server buffer without bound.
+ * split), runs each through the session and answers what arrived with one write. The
+ * server's `InputScheduler` decides when: at once while it can, else soon after in a
+ * slice, fresh connections first, so a poll over 10,000 busy sockets stays quick and the
+ * listener is never starved. Reading pauses while the socket's write buffer is full, or
+ * while too much input waits, so a client that never reads cannot make the server buffer
+ * without bound.
  */
 export class GuessConnection implements InputTask {
   readonly id: number;
@@ -129,7 +130,7 @@ export class GuessConnection implements InputTask {
     this.#inputBytes += chunk.length;
     if (!this.#queued) {
       this.#queued = true;
-      this.#context.scheduler.enqueue(this, this.#fresh);
+      this.#context.scheduler.schedule(this, this.#fresh);
     }
     if (this.#inputBytes > MAX_QUEUED_INPUT_BYTES && !this.#pausedForInput) {
       this.#pausedForInput = true;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputScheduler, STEADY_SLICE_MS } from './input-scheduler.js';
+import { INLINE_MS, InputScheduler, STEADY_SLICE_MS } from './input-scheduler.js';
 
 /** Spins for `ms` of wall time: a task that costs real work. */
 function spin(ms: number): void {
@@ -91,5 +91,27 @@ describe('InputScheduler', () => {
     const slices = turns.slice(1).map((done, i) => done - turns[i]!);
     expect(Math.max(...slices)).toBeLessThanOrEqual(3);
     expect(ran).toEqual(Array.from({ length: 40 }, (_, i) => i));
+  });
+
+  it('runs input at once for the first INLINE_MS of a poll, queues the rest, and renews each turn', async () => {
+    const scheduler = new InputScheduler();
+    const ran: string[] = [];
+    const task = (name: string, cost = 0) => ({
+      run: () => {
+        spin(cost);
+        ran.push(name);
+      },
+    });
+    // One "poll": reads come in one after another in the same callback phase.
+    scheduler.schedule(task('a', INLINE_MS + 0.5), false); // inline, and spends the budget
+    scheduler.schedule(task('b'), false); // queued
+    scheduler.schedule(task('new'), true); // queued, ahead of b
+    expect(ran).toEqual(['a']);
+    await idle(scheduler);
+    expect(ran).toEqual(['a', 'new', 'b']);
+    // A later poll has a budget of its own.
+    await new Promise((resolve) => setImmediate(resolve));
+    scheduler.schedule(task('c'), false);
+    expect(ran).toEqual(['a', 'new', 'b', 'c']);
   });
 });

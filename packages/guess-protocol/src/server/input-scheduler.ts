@@ -5,16 +5,22 @@ export interface InputTask {
   run(): void;
 }
 
-/** Where a connection queues its input (the server's `InputScheduler`). */
+/** Where a connection hands its input (the server's `InputScheduler`). */
 export interface InputQueue {
-  /** Queues `task`; `fresh`: the connection has had no reply yet. */
-  enqueue(task: InputTask, fresh: boolean): void;
+  /** Runs `task` now or queues it for a later slice; `fresh`: the connection has had no reply yet. */
+  schedule(task: InputTask, fresh: boolean): void;
 }
 
 /** Longest stretch of queued work between two polls of the sockets, while nobody connects. */
 export const STEADY_SLICE_MS = 4;
 /** The same while connections are arriving: the listener is polled (and accepts) that often. */
 export const ARRIVAL_SLICE_MS = 0.25;
+/**
+ * Input handled right in its read callback, per poll of the sockets, at most (the rest is
+ * queued). Answering at once keeps this process and its clients working side by side;
+ * the cap keeps a poll short however many sockets are ready.
+ */
+export const INLINE_MS = 1;
 
 /**
  * Tasks in arrival order: `now` is worked through by index while new ones gather in
@@ -52,11 +58,13 @@ class Lane {
  * socket, and the kernel reports that event once per pass over every ready socket. When each
  * ready socket is read *and answered* in the same callback, one pass over 10,000 busy
  * sessions takes as long as their round trip (hundreds of ms), so new connections wait in
- * the listen queue for seconds. Here a read only queues the input; the queue is worked off
- * in slices of a few milliseconds with a poll of the sockets between slices, so a pass over
- * the ready sockets is short and the listener comes up every slice. Connections that have
- * not had their first reply yet go first, and slices shrink while connections arrive, so a
- * burst of new clients is accepted within a few hundred polls.
+ * the listen queue for seconds. Here the first millisecond of input of each poll is still
+ * answered in its read callback (a lightly loaded server behaves as before), but beyond
+ * that a read only queues its input. The queue is worked off in slices of a few
+ * milliseconds with a poll of the sockets between slices, so a pass over the ready sockets
+ * stays short and the listener comes up every slice. Connections that have not had their
+ * first reply yet go first, and slices shrink while connections arrive, so a burst of new
+ * clients is accepted within a few hundred polls.
  */
 export class InputScheduler implements InputQueue {
   readonly #fresh = new Lane();
@@ -64,10 +72,29 @@ export class InputScheduler implements InputQueue {
   readonly #slicer: Slicer = createSlicer({ sliceMs: STEADY_SLICE_MS });
   #running = false;
   #arrivals = false;
+  /** When input was first handled inline in the current poll (undefined: not yet). */
+  #pollStart: number | undefined;
+  readonly #pollEnded = (): void => {
+    this.#pollStart = undefined;
+  };
 
   /** Tasks waiting. */
   get pending(): number {
     return this.#fresh.size + this.#established.size;
+  }
+
+  /**
+   * Runs `task` now, while the current poll's inline budget lasts, else queues it. Called
+   * from read callbacks (the poll phase); the budget renews when the loop moves on.
+   */
+  schedule(task: InputTask, fresh: boolean): void {
+    const now = performance.now();
+    if (this.#pollStart === undefined) {
+      this.#pollStart = now;
+      setImmediate(this.#pollEnded); // the check phase: this poll is over
+    }
+    if (now - this.#pollStart < (this.#arrivals ? ARRIVAL_SLICE_MS : INLINE_MS)) task.run();
+    else this.enqueue(task, fresh);
   }
 
   /**
