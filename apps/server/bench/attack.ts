@@ -2,13 +2,22 @@
 // neighbour does to an HTTP endpoint. Run as its own process (attackers are not the load
 // balancer's health checker):
 //   attack.ts --port P --silent N --drippers N --scrapers N --duration-ms D
-// prints {"silentCut","silentHeld","cutWithinMs","scrapes"} when done. All on 127.0.0.1.
+// prints {"silentConnected","silentCut","silentHeld","cutWithinMs","scrapes"} when done. All on 127.0.0.1.
 import { connect, type Socket } from 'node:net';
 import { parseArgs } from 'node:util';
 
-/** A running attack; `cutWithinMs` is the longest a silent connection lived before the server cut it. */
+/**
+ * A running attack; `cutWithinMs` is the longest a silent connection lived (from its connect)
+ * before the server cut it; `silentHeld`: attack connections open when it stopped.
+ */
 interface Attack {
-  stop(): { silentCut: number; silentHeld: number; cutWithinMs: number; scrapes: number };
+  stop(): {
+    silentConnected: number;
+    silentCut: number;
+    silentHeld: number;
+    cutWithinMs: number;
+    scrapes: number;
+  };
 }
 
 /**
@@ -23,15 +32,20 @@ function startAttack(
   let stopped = false;
   const sockets = new Set<Socket>();
   let silentCut = 0;
+  let silentConnected = 0;
   let cutWithinMs = 0;
   let scrapes = 0;
 
   const openSilent = (): void => {
     if (stopped) return;
-    const opened = performance.now();
+    let opened = performance.now();
     const socket = connect({ host: '127.0.0.1', port });
     sockets.add(socket);
     socket.on('error', () => {});
+    socket.once('connect', () => {
+      silentConnected++;
+      opened = performance.now(); // the server's deadline runs from here
+    });
     socket.once('close', () => {
       sockets.delete(socket);
       if (stopped) return;
@@ -83,7 +97,7 @@ function startAttack(
       stopped = true;
       const silentHeld = sockets.size;
       for (const socket of sockets) socket.destroy();
-      return { silentCut, silentHeld, cutWithinMs, scrapes };
+      return { silentConnected, silentCut, silentHeld, cutWithinMs, scrapes };
     },
   };
 }

@@ -141,7 +141,13 @@ interface Row {
   readonly health: Awaited<ReturnType<ReturnType<typeof startProber>['stop']>>;
   readonly attackHealth: Awaited<ReturnType<ReturnType<typeof startProber>['stop']>>;
   readonly attackReady: Awaited<ReturnType<ReturnType<typeof startProber>['stop']>>;
-  readonly attack: { silentCut: number; silentHeld: number; cutWithinMs: number; scrapes: number };
+  readonly attack: {
+    silentConnected: number;
+    silentCut: number;
+    silentHeld: number;
+    cutWithinMs: number;
+    scrapes: number;
+  };
 }
 
 /** Starts the busy sessions and resolves once every one is connected and playing a while. */
@@ -197,7 +203,7 @@ async function measure(label: string, path: string, workers: number): Promise<Ro
         health: healthResult,
         attackHealth: none,
         attackReady: none,
-        attack: { silentCut: 0, silentHeld: 0, cutWithinMs: 0, scrapes: 0 },
+        attack: { silentConnected: 0, silentCut: 0, silentHeld: 0, cutWithinMs: 0, scrapes: 0 },
       };
     }
     note(`${label}: ${SESSIONS} sessions playing again; attacking the operations port`);
@@ -284,8 +290,11 @@ const table: string[][] = [
   ['/healthz under attack p50 / p99 / max ms', ...rows.map((r) => probeCell(r.attackHealth))],
   ['/readyz under attack p50 / p99 / max ms', ...rows.map((r) => probeCell(r.attackReady))],
   [
-    'silent attack connections cut (evicted or timed out), longest held s',
-    ...rows.map((r) => `${r.attack.silentCut}, ${(r.attack.cutWithinMs / 1000).toFixed(1)}`),
+    'silent attack connections: connected / cut, longest held before its cut s',
+    ...rows.map(
+      (r) =>
+        `${r.attack.silentConnected} / ${r.attack.silentCut}, ${(r.attack.cutWithinMs / 1000).toFixed(1)}`,
+    ),
   ],
   ['/metrics scrapes during attack', ...rows.map((r) => String(r.attack.scrapes))],
 ];
