@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deferred, flush } from '@fanout/test-kit';
 import { AsyncPool } from './async-pool.js';
-import { ExecutorClosedError, QueueFullError } from './errors.js';
+import { ExecutorClosedError, QueueFullError } from '../errors.js';
 
 describe('AsyncPool', () => {
   it('never runs more than maxConcurrency tasks, and starts them in FIFO order', async () => {
