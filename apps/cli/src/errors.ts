@@ -3,7 +3,13 @@
  * a one-line message, by error `code`. User errors (bad flag value, bad input file, port in
  * use) exit 2; everything else exits 1. Stack traces are never printed.
  */
-import { ExecutorClosedError, QueueFullError, WorkerCrashedError } from '@fanout/executors';
+import {
+  ExecutorClosedError,
+  QueueFullError,
+  TaskClearedError,
+  TimeoutError,
+  WorkerCrashedError,
+} from '@fanout/executors';
 import {
   EngineClosedError,
   EngineWorkerError,
@@ -101,6 +107,8 @@ export const RUNTIME_CODES: ReadonlySet<string> = new Set([
   QueueFullError.code,
   ExecutorClosedError.code,
   WorkerCrashedError.code,
+  TimeoutError.code,
+  TaskClearedError.code,
   EngineClosedError.code,
   EngineWorkerError.code,
   ProtocolError.code,

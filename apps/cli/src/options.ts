@@ -63,6 +63,21 @@ export function nonEmpty(value: string): string {
   return value;
 }
 
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m)?$/;
+const DURATION_UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000 };
+
+/** Parses a duration in milliseconds: `10s`, `500ms`, `2m`, or a bare number of seconds. */
+export function duration(value: string): number {
+  const match = DURATION.exec(value.trim());
+  const ms = match ? Number(match[1]) * (DURATION_UNIT_MS[match[2] ?? 's'] ?? 1000) : Number.NaN;
+  if (!(ms > 0) || !Number.isFinite(ms) || ms > 86_400_000) {
+    throw new InvalidArgumentError(
+      'Expected a duration such as 10s, 500ms or 2m (up to 24 hours).',
+    );
+  }
+  return ms;
+}
+
 const FACTOR = String.raw`\d[\d_]*(?:(?:\.\d+)?[eE]\+?\d+|\^\d+)?`;
 const COUNT = new RegExp(`^${FACTOR}(?:\\s*\\*\\s*${FACTOR})*$`);
 

@@ -3,13 +3,14 @@
  * parsing. Actions live in ./commands; this file only declares the surface.
  */
 import { availableParallelism } from 'node:os';
+import { STRATEGIES } from '@fanout/guess-protocol';
 // The gcd choices and default come from the package; its main entry loads no thread library.
 import { defaultParallelism, GCD_ALGORITHMS, RUN_MODES } from '@fanout/parallel-gcd';
 import { Command, CommanderError, Option } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
 import { ENGINE_FLAGS } from './commands/life-engine.js';
-import { decimal, generationCount, integer, nonEmpty, port, size } from './options.js';
-import { collect, duration, regex } from './tail-flags.js';
+import { decimal, duration, generationCount, integer, nonEmpty, port, size } from './options.js';
+import { collect, regex, duration as tailDuration } from './tail-flags.js';
 
 /** The queue `fanout worker` and `fanout gcd --mode queue` use unless told otherwise. */
 const DEFAULT_QUEUE = 'fanout';
@@ -173,7 +174,7 @@ export function createProgram(context: CommandContext): Command {
     )
     .addOption(
       new Option('--strategy <name>', 'how the server guesses')
-        .choices(['random', 'bisect'])
+        .choices(STRATEGIES)
         .default('random'),
     )
     .option('--quiet', 'do not print the Server lines')
@@ -200,18 +201,37 @@ export function createProgram(context: CommandContext): Command {
 
   guess
     .command('load')
-    .description('N concurrent connections, each playing G full games to Correct')
+    .description(
+      'N concurrent connections each playing G full games to Correct; or, with --rate, new games at a fixed rate (open loop)',
+    )
     .addOption(new Option('--host <host>', 'server address').default('127.0.0.1'))
     .addOption(
       new Option('--port <port>', 'server port').argParser(integer(1, 65535)).makeOptionMandatory(),
     )
     .addOption(
-      new Option('--sessions <n>', 'concurrent connections')
-        .argParser(integer(1, 100_000))
-        .makeOptionMandatory(),
+      new Option('--sessions <n>', 'concurrent connections (closed loop)').argParser(
+        integer(1, 100_000),
+      ),
     )
     .addOption(
-      new Option('--games <n>', 'games per connection').argParser(integer(1)).makeOptionMandatory(),
+      new Option('--games <n>', 'games per connection (closed loop)').argParser(integer(1)),
+    )
+    .addOption(
+      new Option('--rate <n>', 'open loop: new games per second, each on a new connection')
+        .argParser(decimal(0.001, 100_000))
+        .conflicts(['sessions', 'games']),
+    )
+    .addOption(
+      new Option(
+        '--duration <time>',
+        'open loop: how long to start games (10s, 500ms, 2m; a bare number is seconds)',
+      ).argParser(duration),
+    )
+    .addOption(
+      new Option(
+        '--max-in-flight <n>',
+        'open loop: games playing at once at most; more are counted as failed (default 10000)',
+      ).argParser(integer(1, 100_000)),
     )
     .addOption(
       new Option('--lower <n>', 'lower bound of every game').argParser(integer(0)).default(1),
@@ -272,7 +292,7 @@ export function createProgram(context: CommandContext): Command {
       new Option(
         '--ignore-older <duration>',
         'with glob inputs: leave files not modified for this long (30s, 10m, 2h, 7d)',
-      ).argParser(duration),
+      ).argParser(tailDuration),
     )
     .addOption(
       new Option(

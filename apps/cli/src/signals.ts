@@ -60,24 +60,5 @@ export function whenAborted(signal: AbortSignal): Promise<void> {
   );
 }
 
-/**
- * Races `work` against `signal`: rejects with the abort reason as soon as the signal aborts,
- * for package calls that take no AbortSignal. The caller still closes what it opened.
- */
-export function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
+/** Races a call that takes no AbortSignal against one (see `@fanout/internal/abort`). */
+export { raceAbort } from '@fanout/internal/abort';

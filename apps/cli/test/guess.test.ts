@@ -101,6 +101,62 @@ describe('fanout guess', () => {
     expect((await server.exited()).code).toBe(130);
   });
 
+  it('load --rate --duration runs an open loop and prints its latencies with --json', async () => {
+    const { server, port } = await serve('--quiet', '--strategy', 'bisect');
+    const result = await runCli([
+      'guess',
+      'load',
+      '--port',
+      port,
+      '--rate',
+      '40',
+      '--duration',
+      '500ms',
+      '--json',
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const json = parseOneJson(result.stdout);
+    expect(json).toMatchObject({
+      mode: 'open',
+      rate: 40,
+      durationSeconds: 0.5,
+      scheduledGames: 20,
+      games: 20,
+      failedGames: 0,
+      errors: {},
+    });
+    for (const field of [
+      'seconds',
+      'gamesPerSecond',
+      'meanGuesses',
+      'p50FirstReplyMs',
+      'p99FirstReplyMs',
+      'maxFirstReplyMs',
+      'p99GameMs',
+      'p99RoundTripMs',
+      'maxStartLagMs',
+    ]) {
+      expect(typeof json[field], field).toBe('number');
+    }
+    expect(json.p99FirstReplyMs as number).toBeGreaterThanOrEqual(json.p50FirstReplyMs as number);
+    const table = await runCli([
+      'guess',
+      'load',
+      '--port',
+      port,
+      '--rate',
+      '20',
+      '--duration',
+      '0.25',
+    ]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^rate\s+20 games\/s for 0.25 s \(open loop\)$/m);
+    expect(table.stdout).toMatch(/^games\s+5 of 5 \(0 failed\)$/m);
+    server.child.kill('SIGTERM');
+    await server.exited();
+  });
+
   it('load prints a table without --json', async () => {
     const { server, port } = await serve('--quiet');
     const result = await runCli([
@@ -194,6 +250,19 @@ describe('fanout guess', () => {
     [
       ['load', '--port', '1234', '--sessions', '1', '--games', '1', '--lower', '9', '--upper', '2'],
       /--lower 9 is greater than --upper 2/,
+    ],
+    [['load', '--port', '1234', '--games', '2'], /required option '--sessions <n>' not specified/],
+    [['load', '--port', '1234', '--rate', '10'], /--rate needs --duration/],
+    [['load', '--port', '1234', '--duration', '5s'], /--duration needs --rate/],
+    [['load', '--port', '1234', '--rate', '0', '--duration', '5s'], /argument '0' is invalid/],
+    [['load', '--port', '1234', '--rate', '5', '--duration', 'soon'], /argument 'soon' is invalid/],
+    [
+      ['load', '--port', '1234', '--rate', '5', '--duration', '1s', '--sessions', '3'],
+      /option '--rate <n>' cannot be used with option '--sessions <n>'/,
+    ],
+    [
+      ['load', '--port', '1234', '--sessions', '1', '--games', '1', '--max-in-flight', '3'],
+      /--max-in-flight only applies with --rate/,
     ],
     [['shout'], /unknown command 'shout'/],
   ])('exits 2 for guess %j', async (args, message) => {

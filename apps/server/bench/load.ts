@@ -1,24 +1,68 @@
-// The load generator, run in its own process so it does not share an event loop (or a
-// core's worth of CPU time slices) with the server it measures. Prints one JSON line.
+// The bench's load generators, each run in its own process so that neither shares an event
+// loop (or a core's time slices) with the server it measures. Prints JSON lines.
+//   load.ts busy  --port P --sessions N --upper U --duration-ms D
+//       N sessions playing games back to back (closed loop) for D ms; prints
+//       {"event":"connected"} once all are connected, then {"event":"done","result":…}.
+//   load.ts new   --port P --burst B --rate R --duration-ms D --upper U
+//       B new connections at once, then R new games a second for D ms (open loop), each
+//       latency counted from its due time; prints {"event":"done","burst":…,"open":…}.
 import { parseArgs } from 'node:util';
-import { runLoad } from '@fanout/guess-protocol';
+import { runLoad, runOpenLoad } from '@fanout/guess-protocol';
 
-const { values } = parseArgs({
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
   options: {
     port: { type: 'string' },
-    sessions: { type: 'string' },
-    games: { type: 'string' },
+    sessions: { type: 'string', default: '10000' },
     upper: { type: 'string', default: '100' },
+    'duration-ms': { type: 'string', default: '20000' },
+    burst: { type: 'string', default: '300' },
+    rate: { type: 'string', default: '20' },
   },
 });
+const port = Number(values.port);
+const upper = Number(values.upper);
+const durationMs = Number(values['duration-ms']);
+const print = (value: object): void => {
+  process.stdout.write(`${JSON.stringify(value)}\n`);
+};
 
-const result = await runLoad({
-  host: '127.0.0.1',
-  port: Number(values.port),
-  sessions: Number(values.sessions),
-  games: Number(values.games),
-  lower: 1,
-  upper: Number(values.upper),
-  timeoutMs: 60_000,
-});
-process.stdout.write(`${JSON.stringify(result)}\n`);
+if (positionals[0] === 'busy') {
+  const sessions = Number(values.sessions);
+  let announced = false;
+  const result = await runLoad({
+    port,
+    sessions,
+    games: 1_000_000_000,
+    durationMs,
+    lower: 1,
+    upper,
+    timeoutMs: 120_000,
+    connectConcurrency: 512,
+    onProgress: (progress) => {
+      if (!announced && progress.connected === sessions) {
+        announced = true;
+        print({ event: 'connected' });
+      }
+    },
+  });
+  print({ event: 'done', result });
+} else {
+  const burst = await runOpenLoad({
+    port,
+    rate: Number(values.burst) * 1000, // all due within the first millisecond
+    durationMs: 1,
+    lower: 1,
+    upper,
+    timeoutMs: 60_000,
+  });
+  const open = await runOpenLoad({
+    port,
+    rate: Number(values.rate),
+    durationMs,
+    lower: 1,
+    upper,
+    timeoutMs: 60_000,
+  });
+  print({ event: 'done', burst, open });
+}

@@ -1,9 +1,9 @@
 import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
-import { workerConfigFromEnv } from './cluster-messages.js';
-import { runClusterWorker } from './cluster-worker.js';
-import { startCluster } from './cluster.js';
-import { ConfigError, type ServerConfig, helpText, parseConfig } from './config.js';
+import { workerConfigFromEnv } from './cluster/messages.js';
+import { runClusterWorker } from './cluster/worker.js';
+import { startCluster } from './cluster/primary.js';
+import { ConfigError, type ServerConfig, parseConfig } from './config/config.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
 import { exitOnSignals } from './shutdown.js';
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   try {
     const parsed = parseConfig(process.argv.slice(2), process.env);
     if (parsed.kind === 'help') {
-      process.stdout.write(helpText());
+      process.stdout.write(parsed.text);
       return;
     }
     if (parsed.kind === 'version') {
@@ -49,9 +49,10 @@ async function main(): Promise<void> {
       host: config.host,
       workers: config.workers,
       strategy: config.strategy,
-      maxConnections: config.maxConnections,
+      maxConnections: config.maxConnections ?? 'from the open-file limit',
       idleTimeoutMs: config.idleTimeoutMs,
       maxLineBytes: config.maxLineBytes,
+      shutdownDelayMs: config.shutdownDelayMs,
       drainTimeoutMs: config.drainTimeoutMs,
     },
     'starting',
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
   exitOnSignals({
     close: () => server.close(),
     logger,
-    forceAfterMs: config.drainTimeoutMs + FORCE_GRACE_MS,
+    forceAfterMs: config.shutdownDelayMs + config.drainTimeoutMs + FORCE_GRACE_MS,
   });
   logger.info(
     { host: config.host, guessPort: server.guessPort, httpPort: server.httpPort, role },

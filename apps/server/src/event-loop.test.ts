@@ -24,13 +24,15 @@ describe('watchServiceEventLoop', () => {
         const until = performance.now() + 60; // blocks by construction
         while (performance.now() < until) {}
       }, 0);
-      await vi.waitFor(async () => {
-        const value = (await metrics.slowCallbacks.get()).values[0]?.value;
-        expect(value).toBeGreaterThanOrEqual(1);
-      });
-      const line = lines.find((l) => l.msg === 'slow callback blocked the event loop');
+      // On a loaded machine other callbacks (module loading, the test runner) may cross the
+      // threshold too: the line to check is the one that names the hog.
+      const isHog = (l: Record<string, unknown>): boolean =>
+        l.msg === 'slow callback blocked the event loop' && String(l.origin).includes('hog');
+      await vi.waitFor(() => expect(lines.some(isHog)).toBe(true));
+      const value = (await metrics.slowCallbacks.get()).values[0]?.value;
+      expect(value).toBeGreaterThanOrEqual(1);
+      const line = lines.find(isHog);
       expect(line?.durationMs).toBeGreaterThanOrEqual(60);
-      expect(String(line?.origin)).toContain('hog');
       const page = await metrics.registry.metrics();
       expect(page).toMatch(/fanout_event_loop_delay_seconds \d/);
     } finally {

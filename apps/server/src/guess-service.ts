@@ -1,5 +1,5 @@
 import { type GuessServerEvent, createGuessServer } from '@fanout/guess-protocol';
-import type { ServerConfig } from './config.js';
+import type { ServerConfig } from './config/config.js';
 import type { Logger } from './logger.js';
 import type { ServiceMetrics } from './metrics.js';
 
@@ -8,6 +8,8 @@ export interface GuessServiceOptions {
   readonly config: ServerConfig;
   /** Port to bind (the config's, or the one a cluster primary settled on). */
   readonly port: number;
+  /** The guess connection limit in force (see `connectionBudget`). */
+  readonly maxConnections: number;
   readonly logger: Logger;
   readonly metrics: ServiceMetrics;
 }
@@ -37,13 +39,14 @@ export async function startGuessService(options: GuessServiceOptions): Promise<G
     host: config.host,
     port: options.port,
     strategy: config.strategy,
-    maxConnections: config.maxConnections,
+    maxConnections: options.maxConnections,
     idleTimeoutMs: config.idleTimeoutMs,
     maxLineBytes: config.maxLineBytes,
     onEvent: (event) => observe(event, warn, logger, metrics),
   });
   const address = await server.listen();
   metrics.connectionsOpen.set(0);
+  metrics.maxConnections.set(options.maxConnections);
 
   let closing: Promise<void> | undefined;
   return {
@@ -118,6 +121,7 @@ function observe(
       return;
     case 'accept-error':
       // The OS refused to hand over a connection (EMFILE, ENFILE...); the server keeps going.
+      // Node since 20 no longer reports these on Linux (see fd-watch.ts), others may.
       metrics.errors.inc({ code: 'accept-error' });
       warn({ err: event.error }, 'could not accept a connection');
       return;

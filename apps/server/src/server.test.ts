@@ -1,7 +1,7 @@
 import { createConnection } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, type ServerConfig } from './config.js';
+import { DEFAULT_CONFIG, type ServerConfig } from './config/config.js';
 import { createLogger } from './logger.js';
 import { type RunningServer, startServer } from './server.js';
 

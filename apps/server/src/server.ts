@@ -1,18 +1,17 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import type { ServerConfig } from './config.js';
-import { watchServiceEventLoop } from './event-loop.js';
-import { startGuessService } from './guess-service.js';
+import type { ServerConfig } from './config/config.js';
 import type { Logger } from './logger.js';
-import { createServiceMetrics } from './metrics.js';
-import { type MetricsPage, type OpsHttpServer, startOpsHttp } from './ops-http.js';
-import { SharedOpsState } from './ops-state.js';
-import { startOpsThread } from './ops-thread.js';
+import { type MetricsPage, type OpsHttpServer, startOpsHttp } from './ops/http.js';
+import { SharedOpsState } from './ops/state.js';
+import { startOpsThread } from './ops/thread.js';
+import { startServingProcess } from './serving-process.js';
 import { createStaticHandler } from './static-files.js';
 
-/** How often the serving loop proves it is turning, for `/healthz`. */
+/** How often the serving loop proves it is turning, for the probes. */
 const HEARTBEAT_MS = 100;
-/** `/healthz` answers 503 `stalled` when the serving loop has not turned for this long. */
-const STALL_AFTER_MS = 5_000;
+/** The probes report `stalled` when the serving loop has not turned for this long. */
+export const STALL_AFTER_MS = 5_000;
 
 /** Options of `startServer` that are not operator settings. */
 export interface StartServerOptions {
@@ -24,7 +23,7 @@ export interface StartServerOptions {
   readonly webRoot?: string;
   /**
    * Serve HTTP on this event loop instead of a dedicated thread. Default false: the thread
-   * keeps `/healthz` fast under load. Tests of the sources set it (the thread entry exists
+   * keeps the probes fast under load. Tests of the sources set it (the thread entry exists
    * only in the build).
    */
   readonly opsInProcess?: boolean;
@@ -34,11 +33,14 @@ export interface StartServerOptions {
 export interface RunningServer extends AsyncDisposable {
   /** Port of the guess protocol. */
   readonly guessPort: number;
-  /** Port of `/healthz`, `/metrics` and the viewer. */
+  /** Port of the probes, `/metrics` and the viewer. */
   readonly httpPort: number;
+  /** Guess connections accepted at most (per process in cluster mode). */
+  readonly maxConnections: number;
   /**
-   * Graceful stop: `/healthz` turns 503, no new guess connections, games in progress get up
-   * to `drainTimeoutMs`, then everything closes. Idempotent: later calls share the first.
+   * Graceful stop: `/readyz` and `/healthz` turn 503 at once, guess connections are still
+   * served for `shutdownDelayMs`, then no new ones; games in progress get up to
+   * `drainTimeoutMs`, then everything closes. Idempotent: later calls share the first.
    */
   close(): Promise<void>;
 }
@@ -56,7 +58,7 @@ export function defaultWebRoot(): string {
  * ```ts
  * const config = { ...DEFAULT_CONFIG, guessPort: 0, httpPort: 0 };
  * await using server = await startServer(config, { logger: createLogger({ level: 'info' }) });
- * const res = await fetch(`http://127.0.0.1:${server.httpPort}/healthz`); // 200
+ * const res = await fetch(`http://127.0.0.1:${server.httpPort}/readyz`); // 200
  * ```
  */
 export async function startServer(
@@ -65,18 +67,10 @@ export async function startServer(
 ): Promise<RunningServer> {
   const { logger } = options;
   const startedAt = Date.now();
-  const metrics = createServiceMetrics();
-  const loop = watchServiceEventLoop({ metrics, logger, thresholdMs: config.slowCallbackMs });
   const state = new SharedOpsState();
   state.beat(0, startedAt);
-
-  let guess: Awaited<ReturnType<typeof startGuessService>>;
-  try {
-    guess = await startGuessService({ config, port: config.guessPort, logger, metrics });
-  } catch (error) {
-    loop.stop();
-    throw error;
-  }
+  const serving = await startServingProcess(config, logger, { servesHttp: true });
+  const { guess, metrics, budget } = serving;
   const heartbeat = setInterval(() => state.beat(guess.connections), HEARTBEAT_MS);
   heartbeat.unref();
 
@@ -94,10 +88,12 @@ export async function startServer(
             port: config.httpPort,
             logger,
             staticFiles: createStaticHandler(webRoot),
+            maxConnections: budget.maxHttpConnections,
             health: () => ({
-              status: state.draining ? 'draining' : 'ok',
+              stopping: state.stopping,
+              stalledMs: undefined, // answered on the serving loop: it is turning
               uptimeSeconds: Math.round((Date.now() - startedAt) / 100) / 10,
-              connections: guess.connections,
+              details: { connections: guess.connections },
             }),
             metrics: renderMetrics,
           })
@@ -110,25 +106,31 @@ export async function startServer(
             state,
             stallAfterMs: STALL_AFTER_MS,
             startedAt,
+            maxConnections: budget.maxHttpConnections,
             metrics: renderMetrics,
           });
   } catch (error) {
     clearInterval(heartbeat);
-    await guess.close(0);
-    loop.stop();
+    await serving.close(0);
     throw error;
   }
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      state.draining = true;
+      state.stopping = true;
       metrics.draining.set(1);
       try {
-        await guess.close(config.drainTimeoutMs);
+        if (config.shutdownDelayMs > 0) {
+          logger.info(
+            { shutdownDelayMs: config.shutdownDelayMs },
+            'shutting down: /readyz answers 503, still serving',
+          );
+          await sleep(config.shutdownDelayMs);
+        }
+        await serving.close(config.drainTimeoutMs);
       } finally {
         clearInterval(heartbeat);
-        loop.stop();
         await ops.close();
       }
     })();
@@ -137,6 +139,7 @@ export async function startServer(
   return {
     guessPort: guess.port,
     httpPort: ops.port,
+    maxConnections: budget.maxConnections,
     close,
     [Symbol.asyncDispose]: close,
   };

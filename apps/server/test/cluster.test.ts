@@ -1,6 +1,13 @@
 import { LineSocket } from '@fanout/test-kit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type LogLine, httpGet, killAll, sample, spawnServer } from './helpers.js';
+import {
+  type LogLine,
+  httpGet,
+  killAll,
+  monotonicSamples,
+  sample,
+  spawnServer,
+} from './helpers.js';
 
 afterEach(killAll);
 
@@ -18,9 +25,19 @@ async function playOnce(port: number): Promise<void> {
   void socket.close();
 }
 
+/** Asserts that no counter or histogram sample of `before` is lower (or gone) in `after`. */
+function expectNoCounterDecreased(before: string, after: string): void {
+  const old = monotonicSamples(before);
+  const now = monotonicSamples(after);
+  expect(old.size).toBeGreaterThan(20);
+  for (const [series, value] of old) {
+    expect(now.get(series), `${series} after a worker died`).toBeGreaterThanOrEqual(value);
+  }
+}
+
 describe('fanout-server --workers 2', () => {
   it(
-    'shares the guess port, labels metrics per worker, replaces a crashed worker',
+    'shares the guess port, sums metrics over workers, replaces a crashed worker, keeps its counts',
     async () => {
       const server = await spawnServer(['--workers', '2']);
       const workers = server.logs.filter(isWorkerUp);
@@ -30,16 +47,17 @@ describe('fanout-server --workers 2', () => {
         status: 'ok',
         workers: 2,
       });
+      expect((await httpGet(server.httpPort, '/readyz')).status).toBe(200);
 
-      for (let i = 0; i < 4; i++) await playOnce(server.guessPort);
-      const page = (await httpGet(server.httpPort, '/metrics')).body;
-      expect(page).toContain('worker="1"');
-      expect(page).toContain('worker="2"');
-      const completed =
-        (sample(page, 'fanout_guess_games_completed_total', 'worker="1"') ?? 0) +
-        (sample(page, 'fanout_guess_games_completed_total', 'worker="2"') ?? 0);
-      expect(completed).toBeGreaterThanOrEqual(4);
-      expect(sample(page, 'fanout_cluster_workers')).toBe(2);
+      // Round-robin: both workers play some of these.
+      for (let i = 0; i < 6; i++) await playOnce(server.guessPort);
+      const before = (await httpGet(server.httpPort, '/metrics')).body;
+      // One series per metric for the whole cluster.
+      expect(before).not.toContain('worker=');
+      expect(sample(before, 'fanout_guess_games_completed_total')).toBe(6);
+      expect(sample(before, 'fanout_guess_sessions_total')).toBe(6);
+      expect(sample(before, 'fanout_cluster_workers')).toBe(2);
+      expect(sample(before, 'fanout_guess_max_connections')).toBeGreaterThan(0);
 
       // Crash one worker from outside, as the OOM killer would.
       const victim = workers[0]?.pid as number;
@@ -52,17 +70,24 @@ describe('fanout-server --workers 2', () => {
       );
       expect(replacement.guessPort).toBe(server.guessPort);
       // The primary hears of the replacement over IPC, maybe just after its log line.
+      let after = '';
       await vi.waitFor(
         async () => {
-          const after = (await httpGet(server.httpPort, '/metrics')).body;
+          after = (await httpGet(server.httpPort, '/metrics')).body;
           expect(sample(after, 'fanout_cluster_worker_restarts_total')).toBe(1);
           expect(sample(after, 'fanout_cluster_workers')).toBe(2);
         },
         { timeout: 10_000, interval: 50 },
       );
+      // What the dead worker counted is still there: no counter went down.
+      expectNoCounterDecreased(before, after);
+      expect(sample(after, 'fanout_guess_games_completed_total')).toBe(6);
       for (let i = 0; i < 2; i++) await playOnce(server.guessPort);
+      const later = (await httpGet(server.httpPort, '/metrics')).body;
+      expect(sample(later, 'fanout_guess_games_completed_total')).toBe(8);
+      expectNoCounterDecreased(after, later);
 
-      // A game in progress holds the shutdown: /healthz turns 503 meanwhile, then exit 0.
+      // A game in progress holds the shutdown: /healthz and /readyz turn 503, then exit 0.
       const player = await LineSocket.open(server.guessPort);
       player.send('PARAMS 9 9\nNUMBER\n');
       expect(await player.nextLine()).toBe('9');
@@ -72,6 +97,8 @@ describe('fanout-server --workers 2', () => {
           const health = await httpGet(server.httpPort, '/healthz');
           expect(health.status).toBe(503);
           expect(JSON.parse(health.body)).toMatchObject({ status: 'draining' });
+          expect((await httpGet(server.httpPort, '/readyz')).status).toBe(503);
+          expect((await httpGet(server.httpPort, '/livez')).status).toBe(200);
         },
         { timeout: 10_000, interval: 25 },
       );

@@ -35,16 +35,26 @@ export async function killAll(): Promise<void> {
 
 /**
  * Spawns `node dist/bin.js` with the given flags (ports default to 0) and waits for its
- * `listening` log line.
+ * `listening` log line; `openFileLimit` runs it under `ulimit -n`.
  */
 export async function spawnServer(
   args: readonly string[] = [],
   env: Readonly<Record<string, string>> = {},
+  options: { readonly openFileLimit?: number } = {},
 ): Promise<SpawnedServer> {
-  const child = spawn(process.execPath, [BIN, '--guess-port', '0', '--http-port', '0', ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const argv = [BIN, '--guess-port', '0', '--http-port', '0', ...args];
+  // With a lower open-file limit: a shell sets it, then becomes node (same pid, signals reach it).
+  const child =
+    options.openFileLimit === undefined
+      ? spawn(process.execPath, argv, {
+          env: { ...process.env, ...env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        })
+      : spawn(
+          'sh',
+          ['-c', `ulimit -n ${options.openFileLimit} && exec "$0" "$@"`, process.execPath, ...argv],
+          { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+        );
   const logs: LogLine[] = [];
   const waiters = new Set<{ test: (line: LogLine) => boolean; resolve: (l: LogLine) => void }>();
   let stderr = '';
@@ -140,4 +150,28 @@ export async function httpGet(
 ): Promise<{ status: number; body: string }> {
   const res = await fetch(`http://127.0.0.1:${port}${path}`);
   return { status: res.status, body: await res.text() };
+}
+
+/**
+ * Every sample of the counter and histogram families of a Prometheus text page, by series
+ * (`name{labels}`): the values that must never go down.
+ */
+export function monotonicSamples(page: string): Map<string, number> {
+  const kinds = new Map<string, string>();
+  const samples = new Map<string, number>();
+  for (const line of page.split('\n')) {
+    const type = /^# TYPE (\S+) (\S+)$/.exec(line);
+    if (type !== null) {
+      kinds.set(type[1] as string, type[2] as string);
+      continue;
+    }
+    if (line === '' || line.startsWith('#')) continue;
+    const space = line.lastIndexOf(' ');
+    const key = line.slice(0, space);
+    const bare = key.replace(/\{.*\}$/, '');
+    const family = kinds.has(bare) ? bare : bare.replace(/_(bucket|sum|count)$/, '');
+    const kind = kinds.get(family);
+    if (kind === 'counter' || kind === 'histogram') samples.set(key, Number(line.slice(space + 1)));
+  }
+  return samples;
 }

@@ -1,9 +1,10 @@
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.js';
-import type { OpsHttpServer } from '../src/ops-http.js';
-import { SharedOpsState } from '../src/ops-state.js';
-import { OpsListenError, type OpsThreadOptions, startOpsThread } from '../src/ops-thread.js';
+import type { OpsHttpServer } from '../src/ops/http.js';
+import { SharedOpsState } from '../src/ops/state.js';
+import { OpsListenError } from '../src/errors.js';
+import { type OpsThreadOptions, startOpsThread } from '../src/ops/thread.js';
 
 // The thread entry exists only in the build, as in production.
 const workerUrl = new URL('../dist/ops-worker.cjs', import.meta.url);
@@ -50,12 +51,20 @@ describe('startOpsThread', () => {
     const stalled = await fetch(`${base}/healthz`);
     expect(stalled.status).toBe(503);
     expect(await stalled.json()).toMatchObject({ status: 'stalled' });
+    // A stalled loop is not alive (a supervisor should restart it) and not ready.
+    expect((await fetch(`${base}/livez`)).status).toBe(503);
+    expect(await (await fetch(`${base}/readyz`)).json()).toMatchObject({ status: 'stalled' });
 
     state.beat(3);
-    state.draining = true;
+    state.stopping = true;
     const draining = await fetch(`${base}/healthz`);
     expect(draining.status).toBe(503);
     expect(await draining.json()).toMatchObject({ status: 'draining', connections: 3 });
+    // Shutting down: alive, but no longer ready for traffic.
+    expect((await fetch(`${base}/livez`)).status).toBe(200);
+    const readiness = await fetch(`${base}/readyz`);
+    expect(readiness.status).toBe(503);
+    expect(await readiness.json()).toMatchObject({ status: 'stopping' });
   });
 
   it('fetches /metrics from the serving thread, and answers 500 when that fails', async () => {

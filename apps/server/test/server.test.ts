@@ -1,6 +1,6 @@
 import { LineSocket } from '@fanout/test-kit';
 import { spawnSync } from 'node:child_process';
-import { connectGuessClient, formatClientResult, playSeedGames } from '@fanout/guess-protocol';
+import { connectGuessClient, formatClientResult, playChapterGames } from '@fanout/guess-protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN, httpGet, killAll, sample, spawnServer } from './helpers.js';
 
@@ -47,7 +47,7 @@ describe('fanout-server (one process)', () => {
     const server = await spawnServer(['--log-level', 'debug']);
     const client = await connectGuessClient({ port: server.guessPort });
     const intro: string[] = [];
-    const results = await playSeedGames(client, { onLine: (line) => intro.push(line) });
+    const results = await playChapterGames(client, { onLine: (line) => intro.push(line) });
     await client.close();
 
     expect(intro).toEqual([

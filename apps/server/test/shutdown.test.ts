@@ -4,14 +4,18 @@ import { httpGet, killAll, spawnServer } from './helpers.js';
 
 afterEach(killAll);
 
-/** Polls /healthz until it answers `status` (the signal is handled asynchronously). */
-async function waitForHealth(port: number, status: number): Promise<string> {
+/** Polls a probe until it answers `status` (the signal is handled asynchronously). */
+async function waitForStatus(port: number, path: string, status: number): Promise<string> {
   for (let i = 0; i < 200; i++) {
-    const res = await httpGet(port, '/healthz');
+    const res = await httpGet(port, path);
     if (res.status === status) return res.body;
     await new Promise((r) => setTimeout(r, 25));
   }
-  throw new Error(`/healthz never answered ${status}`);
+  throw new Error(`${path} never answered ${status}`);
+}
+
+function waitForHealth(port: number, status: number): Promise<string> {
+  return waitForStatus(port, '/healthz', status);
 }
 
 describe('graceful shutdown', () => {
@@ -52,4 +56,25 @@ describe('graceful shutdown', () => {
     expect(await server.exited).toBe(0);
     expect(server.logs.at(-1)?.msg).toBe('stopped');
   });
+
+  it('with --shutdown-delay: /readyz turns 503 at once, new games are still served, then it drains', async () => {
+    const server = await spawnServer(['--shutdown-delay', '4s', '--drain-timeout', '5s']);
+    expect((await httpGet(server.httpPort, '/readyz')).status).toBe(200);
+    server.child.kill('SIGTERM');
+    const body = await waitForStatus(server.httpPort, '/readyz', 503);
+    expect(JSON.parse(body)).toMatchObject({ status: 'stopping' });
+    // Still alive, and /healthz says draining as it always did.
+    expect((await httpGet(server.httpPort, '/livez')).status).toBe(200);
+    expect((await httpGet(server.httpPort, '/healthz')).status).toBe(503);
+    // A client the load balancer sent before it noticed is served as usual.
+    const late = await LineSocket.open(server.guessPort);
+    late.send('PARAMS 4 4\nNUMBER\nREPORT Correct\nNUMBER\n');
+    expect(await late.nextLine()).toBe('4');
+    expect(await late.nextLine()).toBe('4');
+    void late.close();
+    expect(await server.exited).toBe(0);
+    const messages = server.logs.map((l) => l.msg);
+    expect(messages).toContain('shutting down: /readyz answers 503, still serving');
+    expect(messages.at(-1)).toBe('stopped');
+  }, 30_000);
 });

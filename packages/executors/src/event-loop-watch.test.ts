@@ -1,7 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { AsyncPool } from './async-pool/async-pool.js';
 import { type SlowCallbackEvent, watchEventLoop } from './event-loop-watch.js';
+import { taskHooks } from './task-hooks.js';
 
 // The loop must really be blocked here; the assertions only rely on "at least this long".
 function block(ms: number): void {
@@ -107,6 +109,84 @@ describe('watchEventLoop', () => {
     expect(delay.p99).toBeLessThanOrEqual(delay.max);
     watch.resetDelay();
     expect(watch.delay().max).toBe(0);
+  });
+
+  it('names the pool and task whose continuation blocked the loop', async () => {
+    const events: SlowCallbackEvent[] = [];
+    using _watch = watchEventLoop({ thresholdMs: 20, onSlow: (e) => events.push(e) });
+    const pool = new AsyncPool({ maxConcurrency: 2, name: 'parsers' });
+    await pool.run(
+      async () => {
+        await sleep(1);
+        block(60); // in a continuation of the task, long after it started
+      },
+      { name: 'parseReport' },
+    );
+    await delivered();
+    const event = events.find((e) => e.task === 'parseReport');
+    expect(event).toMatchObject({ task: 'parseReport', pool: 'parsers', type: 'PROMISE' });
+    expect(event?.origin).toBe('PROMISE in task "parseReport" of pool "parsers"');
+  });
+
+  it('names the task whose synchronous start blocked the callback that started it', async () => {
+    const events: SlowCallbackEvent[] = [];
+    using _watch = watchEventLoop({ thresholdMs: 20, onSlow: (e) => events.push(e) });
+    const pool = new AsyncPool({ maxConcurrency: 1 });
+    function crunchNumbers(): number {
+      block(60);
+      return 1;
+    }
+    await nextTimer(() => {
+      void pool.submit(crunchNumbers);
+    });
+    await delivered();
+    const event = events.find((e) => e.name === 'blockingTimer');
+    expect(event).toMatchObject({ type: 'Timeout', task: 'crunchNumbers', pool: undefined });
+    expect(event?.origin).toBe('Timeout blockingTimer in task "crunchNumbers"');
+  });
+
+  it('leaves task and pool undefined for callbacks that are no pool task, and with tasks: false', async () => {
+    const events: SlowCallbackEvent[] = [];
+    {
+      using _watch = watchEventLoop({ thresholdMs: 20, onSlow: (e) => events.push(e) });
+      await nextTimer(() => block(40));
+      await delivered();
+    }
+    {
+      using _watch = watchEventLoop({
+        thresholdMs: 20,
+        tasks: false,
+        onSlow: (e) => events.push(e),
+      });
+      expect(taskHooks.call).toBeUndefined();
+      const pool = new AsyncPool({ maxConcurrency: 1, name: 'p' });
+      await pool.run(
+        async () => {
+          await sleep(1);
+          block(40);
+        },
+        { name: 'hidden' },
+      );
+      await delivered();
+    }
+    expect(events.length).toBeGreaterThanOrEqual(2);
+    for (const event of events) expect(event.task).toBeUndefined();
+    // Stopping the last watch takes the hook out of the pools' path again.
+    expect(taskHooks.call).toBeUndefined();
+  });
+
+  it('reports event-loop utilisation beside the delay percentiles', async () => {
+    using watch = watchEventLoop({ thresholdMs: 1000 });
+    await sleep(20);
+    block(60);
+    await sleep(5);
+    const busy = watch.utilization();
+    expect(busy.activeMs).toBeGreaterThanOrEqual(60);
+    expect(busy.utilization).toBeGreaterThan(0);
+    expect(busy.utilization).toBeLessThanOrEqual(1);
+    expect(busy.utilization).toBeCloseTo(busy.activeMs / (busy.activeMs + busy.idleMs), 6);
+    watch.resetDelay();
+    expect(watch.utilization().activeMs).toBeLessThan(busy.activeMs);
   });
 
   it('validates its options', () => {

@@ -1,5 +1,6 @@
 import { createHook, executionAsyncResource } from 'node:async_hooks';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { currentTask, observeTasks, type TaskTag } from './event-loop-tasks.js';
 
 /** One callback that kept the event loop busy longer than the threshold. */
 export interface SlowCallbackEvent {
@@ -9,9 +10,17 @@ export interface SlowCallbackEvent {
   readonly type: string;
   /** Name of the callback function when the resource exposes it (timers, immediates, nextTick), else `undefined`. */
   readonly name: string | undefined;
+  /**
+   * The pool task the time went to (option `tasks`): the task whose continuation this
+   * callback was, or whose synchronous start took most of it. Its `name` option, else its
+   * function's name; `undefined` when no pool task was involved or it had no name.
+   */
+  readonly task: string | undefined;
+  /** The `name` of that task's `AsyncPool`, if it has one. */
+  readonly pool: string | undefined;
   /** Where the resource was created (`captureStacks: true` only), user frames first. */
   readonly stack: string | undefined;
-  /** One readable line (plus the stack when captured): type, callback name, creation stack. */
+  /** One readable line (plus the stack when captured): type, callback name, task and pool, creation stack. */
   readonly origin: string;
   /** `performance.now()` when the callback started. */
   readonly startedAt: number;
@@ -25,6 +34,16 @@ export interface EventLoopDelay {
   readonly p50: number;
   readonly p90: number;
   readonly p99: number;
+}
+
+/** Event-loop utilisation since the watch started (or was reset): share of time the loop was busy. */
+export interface EventLoopUtilization {
+  /** `activeMs / (activeMs + idleMs)`, 0 to 1. */
+  readonly utilization: number;
+  /** Milliseconds the loop spent running callbacks. */
+  readonly activeMs: number;
+  /** Milliseconds the loop spent waiting for events. */
+  readonly idleMs: number;
 }
 
 /** Options of `watchEventLoop`. */
@@ -43,6 +62,12 @@ export interface WatchEventLoopOptions {
   readonly captureStacks?: boolean;
   /** Sampling resolution of the delay histogram in ms. Default 10. */
   readonly resolutionMs?: number;
+  /**
+   * Name the pool task a slow callback belongs to (`task`, `pool`). Default true: one
+   * `AsyncLocalStorage.run` and two clock reads per pool task start (see the README's
+   * benchmarks for what that costs on your Node version).
+   */
+  readonly tasks?: boolean;
 }
 
 /** A running watch; stop it (or `using` it) to remove the hooks. */
@@ -51,7 +76,9 @@ export interface EventLoopWatch extends Disposable {
   stop(): void;
   /** Loop-delay percentiles (ms) from `monitorEventLoopDelay`; zeros until a sample exists. */
   delay(): EventLoopDelay;
-  /** Clear the delay histogram. */
+  /** Event-loop utilisation since the watch started or `resetDelay()` was last called. */
+  utilization(): EventLoopUtilization;
+  /** Clear the delay histogram and restart the utilisation measure. */
   resetDelay(): void;
   /** Slow callbacks seen so far. */
   readonly slowCallbacks: number;
@@ -93,6 +120,13 @@ function userFrames(stack: string | undefined): string | undefined {
 
 const NS_PER_MS = 1e6;
 
+/** ` in task "parse" of pool "io"`, or what part of it is known. */
+function describeTask(tag: TaskTag | undefined): string {
+  if (tag === undefined) return '';
+  const task = tag.task === undefined ? ' in a task' : ` in task "${tag.task}"`;
+  return tag.pool === undefined ? task : `${task} of pool "${tag.pool}"`;
+}
+
 /**
  * The counterpart of `asyncio.run(debug=True)`: reports every callback (timer, immediate,
  * nextTick, I/O callback, promise continuation) that kept the event loop busy longer than
@@ -129,11 +163,22 @@ export function watchEventLoop(options: WatchEventLoopOptions = {}): EventLoopWa
   let slowCallbacks = 0;
   let pending: SlowCallbackEvent[] = [];
   let stopped = false;
+  /** The task whose context the current callback runs in. */
+  let task: TaskTag | undefined;
+  /** The task whose synchronous start took longest inside the current callback. */
+  let longestStart: TaskTag | undefined;
+  let longestStartMs = 0;
 
   const deliver = (): void => {
     const events = pending;
     pending = [];
     for (const event of events) onSlow?.(event);
+  };
+
+  const queue = (event: SlowCallbackEvent): void => {
+    pending.push(event);
+    // Deliver outside the hook: an exception thrown inside an async hook kills the process.
+    if (pending.length === 1) setImmediate(deliver).unref();
   };
 
   const report = (durationMs: number): void => {
@@ -143,11 +188,41 @@ export function watchEventLoop(options: WatchEventLoopOptions = {}): EventLoopWa
     const type = creation?.type ?? resourceType(resource);
     const name = typeof callback === 'function' && callback.name !== '' ? callback.name : undefined;
     const stack = userFrames(creation?.trace.stack);
-    const head = name === undefined ? type : `${type} ${name}`;
+    // A task start that took most of the callback says more than the context it ran in.
+    const tag =
+      longestStart !== undefined && longestStartMs * 2 >= durationMs
+        ? longestStart
+        : (task ?? longestStart);
+    const head = `${name === undefined ? type : `${type} ${name}`}${describeTask(tag)}`;
     const origin = stack === undefined ? head : `${head} created\n${stack}`;
-    pending.push({ durationMs, type, name, stack, origin, startedAt });
-    // Deliver outside the hook: an exception thrown inside an async hook kills the process.
-    if (pending.length === 1) setImmediate(deliver).unref();
+    queue({ durationMs, type, name, task: tag?.task, pool: tag?.pool, stack, origin, startedAt });
+  };
+
+  const observer = {
+    taskStarted(tag: TaskTag, durationMs: number): void {
+      if (depth > 0) {
+        if (durationMs > longestStartMs) {
+          longestStartMs = durationMs;
+          longestStart = tag;
+        }
+        return;
+      }
+      // Outside any callback (the main module): nothing else will report it.
+      if (durationMs <= thresholdMs || stopped) return;
+      slowCallbacks++;
+      if (onSlow === undefined) return;
+      const origin = `TaskStart${describeTask(tag)}`;
+      queue({
+        durationMs,
+        type: 'TaskStart',
+        name: undefined,
+        task: tag.task,
+        pool: tag.pool,
+        stack: undefined,
+        origin,
+        startedAt: performance.now() - durationMs,
+      });
+    },
   };
 
   // Named so the capture can start below it: the hook's own frame is noise.
@@ -169,6 +244,11 @@ export function watchEventLoop(options: WatchEventLoopOptions = {}): EventLoopWa
         startedAt = performance.now();
         resource = executionAsyncResource();
         callback = callbackOf(resource);
+        if (tracking) {
+          task = currentTask();
+          longestStart = undefined;
+          longestStartMs = 0;
+        }
       }
     },
     after(): void {
@@ -179,10 +259,15 @@ export function watchEventLoop(options: WatchEventLoopOptions = {}): EventLoopWa
         if (durationMs > thresholdMs && callback !== deliver) report(durationMs);
         resource = undefined;
         callback = undefined;
+        task = undefined;
+        longestStart = undefined;
       }
     },
   });
   const histogram = monitorEventLoopDelay({ resolution });
+  const tracking = options.tasks !== false;
+  const stopTasks = tracking ? observeTasks(observer) : undefined;
+  let eluStart = performance.eventLoopUtilization();
   hook.enable();
   histogram.enable();
 
@@ -192,6 +277,7 @@ export function watchEventLoop(options: WatchEventLoopOptions = {}): EventLoopWa
       stopped = true;
       hook.disable();
       histogram.disable();
+      stopTasks?.();
     },
     [Symbol.dispose](): void {
       this.stop();
@@ -207,8 +293,13 @@ export function watchEventLoop(options: WatchEventLoopOptions = {}): EventLoopWa
         p99: histogram.percentile(99) / NS_PER_MS,
       };
     },
+    utilization(): EventLoopUtilization {
+      const { utilization, active, idle } = performance.eventLoopUtilization(eluStart);
+      return { utilization, activeMs: active, idleMs: idle };
+    },
     resetDelay(): void {
       histogram.reset();
+      eluStart = performance.eventLoopUtilization();
     },
     get slowCallbacks(): number {
       return slowCallbacks;

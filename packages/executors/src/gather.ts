@@ -4,6 +4,21 @@ import { isThenable } from '@fanout/internal/thenable';
 /** One input of `gather`: a started promise, or a function started with gather's signal. */
 export type GatherTask<T> = PromiseLike<T> | ((signal: AbortSignal) => T | PromiseLike<T>);
 
+/** What one gather task resolves to: a promise's value, or what a function returns, awaited. */
+export type GatherResult<Task> = Task extends (signal: AbortSignal) => infer R
+  ? Awaited<R>
+  : Awaited<Task>;
+
+/** The results of a list of gather tasks, each in its place with its own type. */
+export type GatherResults<Tasks extends readonly unknown[]> = {
+  -readonly [K in keyof Tasks]: GatherResult<Tasks[K]>;
+};
+
+/** The settled outcomes of a list of gather tasks, each in its place with its own type. */
+export type GatherSettledResults<Tasks extends readonly unknown[]> = {
+  -readonly [K in keyof Tasks]: PromiseSettledResult<GatherResult<Tasks[K]>>;
+};
+
 /** Options of fail-fast `gather`. */
 export interface GatherOptions {
   /** Aborting rejects the gather with `signal.reason` and aborts the function tasks. */
@@ -23,7 +38,9 @@ export interface GatherSettledOptions {
 /**
  * Fan-in, the counterpart of `asyncio.gather`. Function tasks are called at once, in
  * order, with an `AbortSignal` owned by this gather; promise tasks are awaited as given.
- * Results are in input order.
+ * Results are in input order. Given an array literal (or any tuple), each result keeps its
+ * own type, as asyncio's do: `gather([async () => 1, async () => 'two'])` is a
+ * `Promise<[number, string]>`; any other iterable gives `T[]`.
  *
  * Fail-fast (default): the first rejection rejects the gather with that very error, and the
  * signal handed to the function tasks aborts with that error as its reason (functions not
@@ -41,6 +58,14 @@ export interface GatherSettledOptions {
  * ]);
  * ```
  */
+export function gather<const Tasks extends readonly GatherTask<unknown>[]>(
+  tasks: Tasks,
+  options?: GatherOptions,
+): Promise<GatherResults<Tasks>>;
+export function gather<const Tasks extends readonly GatherTask<unknown>[]>(
+  tasks: Tasks,
+  options: GatherSettledOptions,
+): Promise<GatherSettledResults<Tasks>>;
 export function gather<T>(tasks: Iterable<GatherTask<T>>, options?: GatherOptions): Promise<T[]>;
 export function gather<T>(
   tasks: Iterable<GatherTask<T>>,

@@ -2,15 +2,19 @@ export * from './core.js';
 export { watchEventLoop } from './event-loop-watch.js';
 export type {
   EventLoopDelay,
+  EventLoopUtilization,
   EventLoopWatch,
   SlowCallbackEvent,
   WatchEventLoopOptions,
 } from './event-loop-watch.js';
 export { closeOffloadPools, offload } from './offload.js';
-export { WorkerPool } from './worker-pool.js';
 export type {
+  WorkerBroadcastOptions,
   WorkerMapOptions,
   WorkerPoolOptions,
   WorkerResourceLimits,
   WorkerRunOptions,
-} from './worker-pool.js';
+  WorkerRuntime,
+  WorkerSetup,
+} from './worker-pool/options.js';
+export { WorkerPool } from './worker-pool/worker-pool.js';

@@ -1,4 +1,4 @@
-import { AsyncPool } from './async-pool.js';
+import { AsyncPool } from './async-pool/async-pool.js';
 import type {
   CloseOptions,
   Executor,

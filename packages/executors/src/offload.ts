@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { moduleSpecifier } from './worker-paths.js';
-import { WorkerPool } from './worker-pool.js';
+import { WorkerPool } from './worker-pool/worker-pool.js';
 
 // One lazily created pool per worker module. Its threads start on demand, exit after a
 // short idle time and are unref'd by piscina while idle, so they never keep a process alive.

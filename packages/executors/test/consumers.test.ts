@@ -20,6 +20,13 @@ describe('the built package', () => {
     const { code, stdout, stderr } = await runNode(script);
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toEqual({ format, sum: 42, squares: [1, 4, 9], product: 42 });
+    expect(JSON.parse(stdout)).toEqual({
+      format,
+      sum: 42,
+      squares: [1, 4, 9],
+      product: 42,
+      inProcess: 42,
+      alsoInProcess: 42,
+    });
   });
 });

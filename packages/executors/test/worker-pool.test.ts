@@ -1,27 +1,32 @@
+import { realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { built, fixture } from './built.js';
 
 const { WorkerPool, WorkerCrashedError, ExecutorClosedError, QueueFullError } = built;
 
 type Pool = InstanceType<typeof WorkerPool>;
+type Runtime = 'thread' | 'process';
 const pools: Pool[] = [];
-
-function pool(options: Partial<ConstructorParameters<typeof WorkerPool>[0]> = {}): Pool {
-  const created = new WorkerPool({
-    module: fixture('tasks.mjs'),
-    maxThreads: 2,
-    minThreads: 0,
-    ...options,
-  });
-  pools.push(created);
-  return created;
-}
 
 afterEach(async () => {
   await Promise.all(pools.splice(0).map((p) => p.close({ cancelPending: true })));
 });
 
-describe('WorkerPool', () => {
+// The same suite for both runtimes: `runtime: 'process'` must behave as threads do.
+describe.each(['thread', 'process'] as const)('WorkerPool (%s runtime)', (runtime: Runtime) => {
+  function pool(options: Partial<ConstructorParameters<typeof WorkerPool>[0]> = {}): Pool {
+    const created = new WorkerPool({
+      module: fixture('tasks.mjs'),
+      maxThreads: 2,
+      minThreads: 0,
+      runtime,
+      ...options,
+    });
+    pools.push(created);
+    return created;
+  }
+
   it('runs named exports of an ES module, sync and async, with run and submit', async () => {
     const workers = pool();
     expect(await workers.run<number>('add', [2, 3])).toBe(5);
@@ -37,10 +42,17 @@ describe('WorkerPool', () => {
     expect(await workers.run<string>('greet', ['pool'])).toBe('hello pool');
   });
 
-  it('really runs on worker threads', async () => {
+  it('really runs off the main thread: on a worker thread, or in another process', async () => {
     const workers = pool();
-    const threadId = await workers.run<number>('whichThread');
-    expect(threadId).toBeGreaterThan(0);
+    expect(workers.runtime).toBe(runtime);
+    const [pid, threadId] = (await workers.run<string>('whichWorker')).split(':').map(Number);
+    if (runtime === 'thread') {
+      expect(pid).toBe(process.pid);
+      expect(threadId).toBeGreaterThan(0);
+    } else {
+      expect(pid).not.toBe(process.pid);
+      expect(threadId).toBe(0);
+    }
   });
 
   it('keeps name, message, stack, cause and own props of a worker error', async () => {
@@ -68,12 +80,20 @@ describe('WorkerPool', () => {
     );
   });
 
-  it('moves transferables', async () => {
+  it('moves transferables to a thread, copies them to a process', async () => {
     const workers = pool();
     const buffer = new ArrayBuffer(64);
     const length = await workers.run<number>('byteLength', [buffer], { transferList: [buffer] });
     expect(length).toBe(64);
-    expect(buffer.byteLength).toBe(0);
+    expect(buffer.byteLength).toBe(runtime === 'thread' ? 0 : 64);
+  });
+
+  it('rejects a task whose arguments cannot be cloned, and keeps the worker', async () => {
+    const workers = pool({ maxThreads: 1 });
+    const error = await workers.run('add', [() => 1, 2]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/could not be cloned/);
+    expect(await workers.run<number>('add', [1, 2])).toBe(3);
   });
 
   it('maps in input order with chunks, and fails fast with the item error', async () => {
@@ -160,6 +180,26 @@ describe('WorkerPool', () => {
     expect(await workers.run<number>('add', [5, 5])).toBe(10);
   });
 
+  it('starts queued tasks by priority, then in submission order', async () => {
+    const workers = pool({ maxThreads: 1 });
+    const controller = new AbortController();
+    const blocker = workers.run('never', [], { signal: controller.signal });
+    const done: string[] = [];
+    const order = [
+      ['low', -1],
+      ['first', 0],
+      ['high', 5],
+      ['second', 0],
+    ] as const;
+    const all = order.map(([label, priority]) =>
+      workers.run<string>('echoLater', [label, 0], { priority }).then((v) => done.push(v)),
+    );
+    controller.abort(new Error('unblock'));
+    await expect(blocker).rejects.toThrow('unblock');
+    await Promise.all(all);
+    expect(done).toEqual(['high', 'first', 'second', 'low']);
+  });
+
   it('rejects past maxQueue with QueueFullError', async () => {
     const workers = pool({ maxThreads: 1, maxQueue: 1 });
     const controller = new AbortController();
@@ -194,11 +234,36 @@ describe('WorkerPool', () => {
   });
 
   it('validates its options', () => {
-    expect(() => new WorkerPool({ module: fixture('tasks.mjs'), maxThreads: 0 })).toThrow(
+    const module = fixture('tasks.mjs');
+    expect(() => new WorkerPool({ module, runtime, maxThreads: 0 })).toThrow(RangeError);
+    expect(() => new WorkerPool({ module, runtime, maxThreads: 1, minThreads: 2 })).toThrow(
       RangeError,
     );
+    expect(() => new WorkerPool({ module, runtime, timeout: 0 })).toThrow(/timeout/);
+    expect(() => new WorkerPool({ module, runtime, recycleAfterTasks: 0 })).toThrow(
+      /recycleAfterTasks must be a positive integer/,
+    );
+    expect(() => new WorkerPool({ module, runtime, recycleAboveHeapMb: -1 })).toThrow(
+      /recycleAboveHeapMb/,
+    );
+    expect(() => new WorkerPool({ module, runtime: 'fibre' as Runtime, minThreads: 0 })).toThrow(
+      /runtime must be/,
+    );
+  });
+});
+
+describe('WorkerPool process runtime', () => {
+  it('refuses limits a process cannot honour, and runs what threads cannot (process.chdir)', async () => {
+    const module = fixture('tasks.mjs');
     expect(
-      () => new WorkerPool({ module: fixture('tasks.mjs'), maxThreads: 1, minThreads: 2 }),
-    ).toThrow(RangeError);
+      () => new WorkerPool({ module, runtime: 'process', resourceLimits: { stackSizeMb: 4 } }),
+    ).toThrow(/stackSizeMb cannot be applied with runtime 'process'/);
+    const threads = new WorkerPool({ module, maxThreads: 1, minThreads: 0 });
+    const processes = new WorkerPool({ module, runtime: 'process', maxThreads: 1, minThreads: 0 });
+    pools.push(threads, processes);
+    const dir = tmpdir();
+    await expect(threads.run('chdirTo', [dir])).rejects.toThrow(/not supported in workers/);
+    expect(await processes.run<string>('chdirTo', [dir])).toBe(realpathSync(dir));
+    expect(process.cwd()).not.toBe(realpathSync(dir));
   });
 });

@@ -6,10 +6,20 @@
 //     through the compatibility fixture, on a smaller load;
 //  2. pipelined bursts of NUMBER lines: lines/s, ours vs naive;
 //  3. 10,000 concurrent connections, one game each: failed sessions, ours vs the seed's;
-//  4. guesses per game, random vs bisect, ranges 1..5 up to 1..10^6.
+//  4. guesses per game, random vs bisect, ranges 1..5 up to 1..10^6;
+//  5. an open loop at fixed rates (new games a second, each on a new connection, latencies
+//     from each game's due time), ours vs the seed's asyncio server at the same rate.
 // Every server runs in its own child process; the load generator runs here. Loopback only.
 import { cpus } from 'node:os';
-import { createRandom, decide, GuessSession, type LoadResult, runLoad } from '../src/index.js';
+import {
+  createRandom,
+  decide,
+  GuessSession,
+  type LoadResult,
+  type OpenLoadResult,
+  runLoad,
+  runOpenLoad,
+} from '../src/index.js';
 import { runPipelined } from './pipelined.js';
 import { type ServerKind, startServer } from './servers.js';
 
@@ -120,7 +130,7 @@ async function games(): Promise<void> {
   const ours = pool(runs.ours);
   const naive = pool(runs.naive);
   const minimal = pool(runs.minimal);
-  const seed = await load('seed', { ...config, games: 2 });
+  const asyncio = await load('asyncio', { ...config, games: 2 });
   const base = naive.result.roundTripsPerSecond;
   console.log('\n1) Seed-style games, 100 connections x 20 games, range 1..100, random strategy');
   console.log('   (p50/p99: the worse of the two halves; CPU: µs per round trip)');
@@ -141,7 +151,7 @@ async function games(): Promise<void> {
         ['ours (2 x 100 x 10 games)', ours],
         ['naive readline baseline (same)', naive],
         ['minimal reference: no parsing (same)', minimal],
-        ["seed's asyncio (fixture, 100 x 2 games)", seed],
+        ["seed's asyncio (fixture, 100 x 2 games)", asyncio],
       ].map(([name, m]) => {
         const r = (m as Measured).result;
         return [
@@ -199,7 +209,7 @@ async function concurrent(): Promise<void> {
   };
   const rows: [string, Measured][] = [
     ['ours', await load('ours', config)],
-    ["seed's asyncio (fixture)", await load('seed', config)],
+    ["seed's asyncio (fixture)", await load('asyncio', config)],
   ];
   console.log(
     '\n3) 10,000 concurrent connections opened at once, one game each to Correct, range 1..5',
@@ -278,10 +288,68 @@ function strategies(): void {
   console.log(table(['range', 'random', 'games', 'bisect', 'games'], rows));
 }
 
+async function openLoop(): Promise<void> {
+  const rates = (process.env.BENCH_RATES ?? '100,300').split(',').map(Number);
+  const durationMs = Number(process.env.BENCH_OPEN_MS ?? 8_000);
+  const rows: (string | number)[][] = [];
+  for (const rate of rates) {
+    for (const kind of ['ours', 'asyncio'] as const) {
+      const server = await startServer(kind);
+      let result: OpenLoadResult;
+      try {
+        result = await runOpenLoad({
+          port: server.port,
+          rate,
+          durationMs,
+          lower: 1,
+          upper: 100,
+          timeoutMs: 30_000,
+          random: createRandom(rate),
+        });
+      } finally {
+        await server.stop();
+      }
+      const { firstReply, game, roundTrip } = result;
+      rows.push([
+        kind === 'ours' ? 'ours' : "seed's asyncio (fixture)",
+        fmt(rate),
+        `${fmt(result.games)} / ${result.failedGames}`,
+        fmt(result.gamesPerSecond, 1),
+        `${fmt(firstReply.p50, 2)} / ${fmt(firstReply.p99, 2)} / ${fmt(firstReply.max, 1)}`,
+        `${fmt(game.p50, 1)} / ${fmt(game.p99, 1)}`,
+        `${fmt(roundTrip.p50, 2)} / ${fmt(roundTrip.p99, 2)}`,
+        fmt(result.maxStartLagMs, 1),
+      ]);
+    }
+  }
+  console.log(
+    `\n5) Open loop: new games a second for ${durationMs / 1000} s, each on a new connection, range 1..100, random strategy`,
+  );
+  console.log("   (latencies in ms from each game's due time: coordinated omission corrected)");
+  console.log(
+    table(
+      [
+        'server',
+        'games/s asked',
+        'games / failed',
+        'games/s done',
+        'first reply p50 / p99 / max',
+        'game p50 / p99',
+        'round trip p50 / p99',
+        'generator lag',
+      ],
+      rows,
+    ),
+  );
+}
+
 const started = performance.now();
 console.log(`@fanout/guess-protocol bench — node ${process.version}, ${cpus().length} cores`);
-await games();
-await pipelined();
-await concurrent();
-strategies();
+// BENCH_TABLES=5 (or 1,3,...) runs only those tables.
+const only = new Set((process.env.BENCH_TABLES ?? '1,2,3,4,5').split(','));
+if (only.has('1')) await games();
+if (only.has('2')) await pipelined();
+if (only.has('3')) await concurrent();
+if (only.has('4')) strategies();
+if (only.has('5')) await openLoop();
 console.log(`\n(${fmt((performance.now() - started) / 1000, 1)} s)`);

@@ -8,7 +8,7 @@ const here = (path: string): string => fileURLToPath(new URL(path, import.meta.u
  * Which server: ours, the naive readline baseline, the minimal reference (one preformatted
  * reply per chunk read, no parsing: Node's floor), or the seed's asyncio server (Python).
  */
-export type ServerKind = 'ours' | 'naive' | 'minimal' | 'seed';
+export type ServerKind = 'ours' | 'naive' | 'minimal' | 'asyncio';
 
 export interface BenchServer {
   readonly port: number;
@@ -18,8 +18,8 @@ export interface BenchServer {
 
 export async function startServer(kind: ServerKind, strategy = 'random'): Promise<BenchServer> {
   const child: ChildProcess =
-    kind === 'seed'
-      ? spawn('python3', [here('../test/fixtures/seed_guess.py'), 'server'], {
+    kind === 'asyncio'
+      ? spawn('python3', [here('../test/fixtures/chapter_guess.py'), 'server'], {
           stdio: ['pipe', 'pipe', 'inherit'],
         })
       : spawn(process.execPath, [here('./server-child.mjs'), kind, strategy], {
@@ -50,7 +50,7 @@ export async function startServer(kind: ServerKind, strategy = 'random'): Promis
     port,
     async stop() {
       child.stdin?.end();
-      if (kind === 'seed') child.kill('SIGTERM');
+      if (kind === 'asyncio') child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
       await exited;
       clearTimeout(timer);

@@ -7,7 +7,7 @@ import {
   parseCommandBytes,
   parseReply,
 } from './codec.js';
-import { ErrorCode, ProtocolError } from './errors.js';
+import { WireErrorCode, ProtocolError } from './errors.js';
 
 function codeOf(fn: () => unknown): string | undefined {
   try {
@@ -31,22 +31,22 @@ const valid: [string, unknown][] = [
 ];
 
 const invalid: [string, string][] = [
-  ['', ErrorCode.UnknownCommand],
-  ['   ', ErrorCode.UnknownCommand],
-  ['JUMP', ErrorCode.UnknownCommand],
-  ['number', ErrorCode.UnknownCommand],
-  ['\u0000\u00ff\u0001', ErrorCode.UnknownCommand],
-  ['PARAMS', ErrorCode.BadArguments],
-  ['PARAMS 1', ErrorCode.BadArguments],
-  ['PARAMS 1 2 3', ErrorCode.BadArguments],
-  ['PARAMS a 5', ErrorCode.BadArguments],
-  ['PARAMS 1 5.5', ErrorCode.BadArguments],
-  ['PARAMS 1 99999999999999999999', ErrorCode.BadArguments],
-  ['NUMBER 3', ErrorCode.BadArguments],
-  ['REPORT', ErrorCode.BadArguments],
-  ['REPORT warmer', ErrorCode.BadArguments],
-  ['REPORT Warmer Colder', ErrorCode.BadArguments],
-  ['REPORT toString', ErrorCode.BadArguments],
+  ['', WireErrorCode.UnknownCommand],
+  ['   ', WireErrorCode.UnknownCommand],
+  ['JUMP', WireErrorCode.UnknownCommand],
+  ['number', WireErrorCode.UnknownCommand],
+  ['\u0000\u00ff\u0001', WireErrorCode.UnknownCommand],
+  ['PARAMS', WireErrorCode.BadArguments],
+  ['PARAMS 1', WireErrorCode.BadArguments],
+  ['PARAMS 1 2 3', WireErrorCode.BadArguments],
+  ['PARAMS a 5', WireErrorCode.BadArguments],
+  ['PARAMS 1 5.5', WireErrorCode.BadArguments],
+  ['PARAMS 1 99999999999999999999', WireErrorCode.BadArguments],
+  ['NUMBER 3', WireErrorCode.BadArguments],
+  ['REPORT', WireErrorCode.BadArguments],
+  ['REPORT warmer', WireErrorCode.BadArguments],
+  ['REPORT Warmer Colder', WireErrorCode.BadArguments],
+  ['REPORT toString', WireErrorCode.BadArguments],
 ];
 
 describe('parseCommand', () => {
@@ -117,16 +117,16 @@ describe('replies', () => {
   it.each(['', 'four', '4.5', 'ERROR', 'ERROR not-a-code x', '99999999999999999999'])(
     'rejects %j as bad-reply',
     (line) => {
-      expect(codeOf(() => parseReply(line))).toBe(ErrorCode.BadReply);
+      expect(codeOf(() => parseReply(line))).toBe(WireErrorCode.BadReply);
     },
   );
   it('formats replies the way parseReply reads them', () => {
     const replies = [
       { type: 'number', value: 12 },
-      { type: 'error', code: ErrorCode.Exhausted, message: 'all 5 guessed' },
+      { type: 'error', code: WireErrorCode.Exhausted, message: 'all 5 guessed' },
     ] as const;
     for (const reply of replies) expect(parseReply(formatReply(reply))).toEqual(reply);
-    expect(formatReply({ type: 'error', code: ErrorCode.BadArguments, message: 'a\nb' })).toBe(
+    expect(formatReply({ type: 'error', code: WireErrorCode.BadArguments, message: 'a\nb' })).toBe(
       'ERROR bad-arguments a?b',
     );
   });

@@ -1,4 +1,4 @@
-import { ErrorCode, isErrorCode, ProtocolError } from './errors.js';
+import { WireErrorCode, isWireErrorCode, ProtocolError } from './errors.js';
 
 /** The client's verdict on a guess, as sent in `REPORT <decision>`. */
 export type Decision = 'Warmer' | 'Colder' | 'Unsure' | 'Correct';
@@ -20,7 +20,7 @@ export type Command =
 /** A server → client line: a guess, or an `ERROR` line (our extension). */
 export type Reply =
   | { readonly type: 'number'; readonly value: number }
-  | { readonly type: 'error'; readonly code: ErrorCode; readonly message: string };
+  | { readonly type: 'error'; readonly code: WireErrorCode; readonly message: string };
 
 const NUMBER_COMMAND: Command = Object.freeze({ type: 'number' });
 const REPORT_COMMANDS: Readonly<Record<Decision, Command>> = Object.freeze({
@@ -40,7 +40,7 @@ export function describeInput(text: string, max = 40): string {
 function parseInteger(word: string, what: string, line: string): number {
   if (!INTEGER.test(word)) {
     throw new ProtocolError(
-      ErrorCode.BadArguments,
+      WireErrorCode.BadArguments,
       `${what} "${describeInput(word)}" is not an integer`,
       { line: describeInput(line) },
     );
@@ -48,7 +48,7 @@ function parseInteger(word: string, what: string, line: string): number {
   const value = Number(word);
   if (!Number.isSafeInteger(value)) {
     throw new ProtocolError(
-      ErrorCode.BadArguments,
+      WireErrorCode.BadArguments,
       `${what} ${describeInput(word)} is outside the safe integer range`,
       { line: describeInput(line) },
     );
@@ -76,7 +76,7 @@ export function parseCommand(line: string): Command {
     case 'PARAMS': {
       if (args.length !== 2) {
         throw new ProtocolError(
-          ErrorCode.BadArguments,
+          WireErrorCode.BadArguments,
           `PARAMS takes 2 arguments (lower upper), got ${args.length}`,
           { line: describeInput(text) },
         );
@@ -88,7 +88,7 @@ export function parseCommand(line: string): Command {
     case 'NUMBER':
       if (args.length !== 0) {
         throw new ProtocolError(
-          ErrorCode.BadArguments,
+          WireErrorCode.BadArguments,
           `NUMBER takes no arguments, got ${args.length}`,
           { line: describeInput(text) },
         );
@@ -102,7 +102,7 @@ export function parseCommand(line: string): Command {
         !Object.hasOwn(REPORT_COMMANDS, decision)
       ) {
         throw new ProtocolError(
-          ErrorCode.BadArguments,
+          WireErrorCode.BadArguments,
           `REPORT takes one of ${DECISIONS.join('|')}, got "${describeInput(args.join(' '))}"`,
           { line: describeInput(text) },
         );
@@ -111,7 +111,7 @@ export function parseCommand(line: string): Command {
     }
     default:
       throw new ProtocolError(
-        ErrorCode.UnknownCommand,
+        WireErrorCode.UnknownCommand,
         verb === undefined
           ? 'empty line'
           : `unknown command "${describeInput(verb)}" (expected PARAMS, NUMBER or REPORT)`,
@@ -159,9 +159,9 @@ export function parseReply(line: string): Reply {
     const space = rest.indexOf(' ');
     const code = space === -1 ? rest : rest.slice(0, space);
     const message = space === -1 ? '' : rest.slice(space + 1);
-    if (isErrorCode(code)) return { type: 'error', code, message };
+    if (isWireErrorCode(code)) return { type: 'error', code, message };
   }
-  throw new ProtocolError(ErrorCode.BadReply, `unreadable reply "${describeInput(text)}"`, {
+  throw new ProtocolError(WireErrorCode.BadReply, `unreadable reply "${describeInput(text)}"`, {
     line: describeInput(text),
   });
 }

@@ -1,13 +1,15 @@
 /**
- * Error codes sent on the wire as `ERROR <code> <message>` (our extension to the seed's
+ * The codes sent on the wire as `ERROR <code> <message>` (our extension to the seed's
  * protocol), plus `bad-reply`, which only the client raises for a line it cannot read.
+ * A {@link ProtocolError} carries one as `reason`; its `code` is the package's error code,
+ * `FANOUT_PROTOCOL`, like every other fanout error.
  *
  * @example
  * ```ts
- * if (err instanceof ProtocolError && err.reason === ErrorCode.NoGame) { ... }
+ * if (err instanceof ProtocolError && err.reason === WireErrorCode.NoGame) { ... }
  * ```
  */
-export const ErrorCode = {
+export const WireErrorCode = {
   /** The line's first word is not PARAMS, NUMBER or REPORT. */
   UnknownCommand: 'unknown-command',
   /** The command is known but its arguments are missing, extra or malformed. */
@@ -32,23 +34,35 @@ export const ErrorCode = {
   BadReply: 'bad-reply',
 } as const;
 
-/** One of the {@link ErrorCode} values. */
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+/** One of the {@link WireErrorCode} values. */
+export type WireErrorCode = (typeof WireErrorCode)[keyof typeof WireErrorCode];
 
-const CODES = new Set<string>(Object.values(ErrorCode));
+const CODES = new Set<string>(Object.values(WireErrorCode));
 
-/** True when `value` is one of the {@link ErrorCode} values. */
-export function isErrorCode(value: string): value is ErrorCode {
+/** True when `value` is one of the {@link WireErrorCode} values. */
+export function isWireErrorCode(value: string): value is WireErrorCode {
   return CODES.has(value);
 }
 
-/** Codes after which the server closes the connection. */
-export const FATAL_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
-  ErrorCode.LineTooLong,
-  ErrorCode.TooManyErrors,
-  ErrorCode.IdleTimeout,
-  ErrorCode.ServerBusy,
+/** Wire codes after which the server closes the connection. */
+export const FATAL_WIRE_ERROR_CODES: ReadonlySet<WireErrorCode> = new Set<WireErrorCode>([
+  WireErrorCode.LineTooLong,
+  WireErrorCode.TooManyErrors,
+  WireErrorCode.IdleTimeout,
+  WireErrorCode.ServerBusy,
 ]);
+
+/**
+ * @deprecated Renamed {@link WireErrorCode} (an error's `code` is always a `FANOUT_…`
+ * code; these are the wire's). Kept as an alias until the next minor version.
+ */
+export const ErrorCode = WireErrorCode;
+/** @deprecated Renamed {@link WireErrorCode}. */
+export type ErrorCode = WireErrorCode;
+/** @deprecated Renamed {@link isWireErrorCode}. */
+export const isErrorCode = isWireErrorCode;
+/** @deprecated Renamed {@link FATAL_WIRE_ERROR_CODES}. */
+export const FATAL_ERROR_CODES = FATAL_WIRE_ERROR_CODES;
 
 /**
  * A protocol-level error: a command the session cannot accept (server side), or an
@@ -66,11 +80,15 @@ export class ProtocolError extends Error {
   readonly code = ProtocolError.code;
   override readonly name = 'ProtocolError';
   /** What was wrong, as the wire's error code (`ERROR <reason> <message>`). */
-  readonly reason: ErrorCode;
+  readonly reason: WireErrorCode;
   /** The offending line (sanitized, truncated), when there is one. */
   readonly line: string | undefined;
 
-  constructor(reason: ErrorCode, message: string, options?: { line?: string; cause?: unknown }) {
+  constructor(
+    reason: WireErrorCode,
+    message: string,
+    options?: { line?: string; cause?: unknown },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.reason = reason;
     this.line = options?.line;

@@ -159,7 +159,7 @@ describe('GuessSession state table', () => {
 });
 
 /** The seed's client run against a session, without sockets. */
-function seedTranscript(session: GuessSession): { server: string[]; client: string[] } {
+function chapterTranscript(session: GuessSession): { server: string[]; client: string[] } {
   const server: string[] = [];
   const client: string[] = [];
   for (const [lower, upper, secret] of [
@@ -186,14 +186,14 @@ function seedTranscript(session: GuessSession): { server: string[]; client: stri
 
 describe("the seed's transcript", () => {
   it.each([1, 2, 3, 4, 5, 6, 7, 8])('has the seed shape with random seed %i', (seed) => {
-    const { server, client } = seedTranscript(new GuessSession({ random: createRandom(seed) }));
+    const { server, client } = chapterTranscript(new GuessSession({ random: createRandom(seed) }));
     expect(client).toEqual(server.map((line) => line.replace('Server:', 'Client:')));
     for (const line of server)
       expect(line).toMatch(/^Server: \d+ is (Warmer|Colder|Unsure|Correct)$/);
   });
 
   it('plays both seed sessions to Correct with bisect', () => {
-    const { server } = seedTranscript(new GuessSession({ strategy: 'bisect' }));
+    const { server } = chapterTranscript(new GuessSession({ strategy: 'bisect' }));
     expect(server.filter((line) => line.endsWith('Correct'))).toEqual([
       'Server: 3 is Correct',
       'Server: 12 is Correct',

@@ -1,5 +1,5 @@
 import { type Command, type Decision, formatReply, parseCommand } from './codec.js';
-import { ErrorCode, ProtocolError } from './errors.js';
+import { WireErrorCode, ProtocolError } from './errors.js';
 import { BisectStrategy, type GuessStrategy, RandomStrategy, type Strategy } from './strategies.js';
 
 /** Largest `maxRange` accepted: beyond 2^52 numbers the guesses lose integer precision. */
@@ -120,7 +120,7 @@ export class GuessSession {
   #setParams(lower: number, upper: number): void {
     if (lower <= upper && upper - lower + 1 > this.#maxRange) {
       throw new ProtocolError(
-        ErrorCode.RangeTooLarge,
+        WireErrorCode.RangeTooLarge,
         `range ${lower}..${upper} spans ${upper - lower + 1} numbers, more than the limit ${this.#maxRange}`,
       );
     }
@@ -145,12 +145,12 @@ export class GuessSession {
   #nextNumber(): number {
     const strategy = this.#strategy;
     if (strategy === undefined) {
-      throw new ProtocolError(ErrorCode.NoGame, 'no game: send PARAMS <lower> <upper> first');
+      throw new ProtocolError(WireErrorCode.NoGame, 'no game: send PARAMS <lower> <upper> first');
     }
     const guess = this.#secret ?? strategy.next();
     if (guess === undefined) {
       throw new ProtocolError(
-        ErrorCode.Exhausted,
+        WireErrorCode.Exhausted,
         `every number of ${this.#lower}..${this.#upper} was already guessed`,
       );
     }
@@ -162,11 +162,11 @@ export class GuessSession {
   #report(decision: Decision): void {
     const strategy = this.#strategy;
     if (strategy === undefined) {
-      throw new ProtocolError(ErrorCode.NoGame, 'no game: send PARAMS <lower> <upper> first');
+      throw new ProtocolError(WireErrorCode.NoGame, 'no game: send PARAMS <lower> <upper> first');
     }
     const guess = this.#lastGuess;
     if (guess === undefined) {
-      throw new ProtocolError(ErrorCode.NoGuess, 'no guess to report on: send NUMBER first');
+      throw new ProtocolError(WireErrorCode.NoGuess, 'no guess to report on: send NUMBER first');
     }
     if (decision === 'Correct') this.#secret = guess;
     else if (this.#secret === undefined) strategy.report(guess, decision);

@@ -17,18 +17,18 @@ describe('built package', () => {
       'parseCommand',
       'formatCommand',
       'ProtocolError',
-      'ErrorCode',
+      'WireErrorCode',
       'createGuessServer',
       'connectGuessClient',
       'runLoad',
-      'playSeedGames',
+      'playChapterGames',
     ]) {
       expect(esm[name], name).toBeDefined();
     }
     await using server = cjs.createGuessServer({ strategy: 'bisect' });
     const { port } = await server.listen();
     await using client = await cjs.connectGuessClient({ port });
-    const results = await cjs.playSeedGames(client);
+    const results = await cjs.playChapterGames(client);
     expect(results.filter((r) => r.decision === 'Correct').map((r) => r.number)).toEqual([3, 12]);
   });
 });

@@ -1,5 +1,5 @@
 // Interoperability with the seed's own programs, in both directions, through the
-// compatibility fixture test/fixtures/seed_guess.py (the seed's asyncio server and client).
+// compatibility fixture test/fixtures/chapter_guess.py (the seed's asyncio server and client).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,10 +8,10 @@ import {
   createGuessServer,
   formatClientResult,
   type GuessServerEvent,
-  playSeedGames,
+  playChapterGames,
 } from '../src/index.js';
 
-const FIXTURE = fileURLToPath(new URL('./fixtures/seed_guess.py', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('./fixtures/chapter_guess.py', import.meta.url));
 const children: ChildProcess[] = [];
 
 afterEach(async () => {
@@ -95,7 +95,7 @@ describe('compatibility with the seed programs', () => {
     const port = Number(seed.lines.find((line) => line.startsWith('PORT '))?.slice(5));
     const announced: string[] = [];
     const client = await connectGuessClient({ port, timeoutMs: 10_000 });
-    const results = await playSeedGames(client, { onLine: (line) => announced.push(line) });
+    const results = await playChapterGames(client, { onLine: (line) => announced.push(line) });
     await client.close();
     expect(announced).toHaveLength(2);
     expect(results).toContainEqual({ number: 3, decision: 'Correct' });

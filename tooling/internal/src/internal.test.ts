@@ -1,6 +1,7 @@
-import { getMaxListeners } from 'node:events';
+import { getEventListeners, getMaxListeners } from 'node:events';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { raceAbort } from './abort.js';
 import { allowManyListeners } from './listeners.js';
 import { seededRandom, seededUint32 } from './random.js';
 import { isThenable } from './thenable.js';
@@ -60,5 +61,29 @@ describe('allowManyListeners', () => {
     expect(getMaxListeners(controller.signal)).toBe(Number.POSITIVE_INFINITY);
     // The default differs (10 on Node 20 and 26, 0 = no warning on 22 and 24): untouched.
     expect(getMaxListeners(other.signal)).not.toBe(Number.POSITIVE_INFINITY);
+  });
+});
+
+describe('raceAbort', () => {
+  it('settles like the work when the signal stays quiet, and leaves no listener behind', async () => {
+    const { signal } = new AbortController();
+    await expect(raceAbort(Promise.resolve(7), signal)).resolves.toBe(7);
+    await expect(raceAbort(Promise.reject(new Error('own')), signal)).rejects.toThrow('own');
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+  });
+
+  it('rejects with the reason as soon as the signal aborts, before the work settles', async () => {
+    const controller = new AbortController();
+    const never = new Promise<number>(() => {});
+    const raced = raceAbort(never, controller.signal);
+    const reason = new Error('stop');
+    controller.abort(reason);
+    await expect(raced).rejects.toBe(reason);
+  });
+
+  it('rejects at once for a signal already aborted, and passes work through without one', async () => {
+    const reason = new Error('already');
+    await expect(raceAbort(Promise.resolve(1), AbortSignal.abort(reason))).rejects.toBe(reason);
+    await expect(raceAbort(Promise.resolve(2), undefined)).resolves.toBe(2);
   });
 });

@@ -7,9 +7,11 @@ import {
   createGuessServer,
   formatClientResult,
   type LoadResult,
-  playSeedGames,
+  type OpenLoadResult,
+  playChapterGames,
   runLoad,
-  SEED_SESSIONS,
+  runOpenLoad,
+  CHAPTER_SESSIONS,
   type Strategy,
 } from '@fanout/guess-protocol';
 import { UsageError } from '../errors.js';
@@ -68,7 +70,7 @@ export interface PlayOptions {
 function sessionsFrom(options: PlayOptions): { lower: number; upper: number; secret: number }[] {
   const { lower, upper, secret } = options;
   if (lower === undefined && upper === undefined && secret === undefined) {
-    return [...SEED_SESSIONS];
+    return [...CHAPTER_SESSIONS];
   }
   if (lower === undefined || upper === undefined || secret === undefined) {
     throw new UsageError('a custom session needs all of --lower, --upper and --secret');
@@ -90,9 +92,9 @@ export async function runGuessPlay(options: PlayOptions, context: CommandContext
     signal: context.signal,
   });
   try {
-    // playSeedGames takes no signal: race it, and the finally below closes the connection.
+    // playChapterGames takes no signal: race it, and the finally below closes the connection.
     const results = await raceAbort(
-      playSeedGames(client, {
+      playChapterGames(client, {
         sessions,
         // Guesses per session: the seed asks for 5; a custom range may need every number.
         ...(options.secret !== undefined
@@ -120,8 +122,16 @@ export async function runGuessPlay(options: PlayOptions, context: CommandContext
 export interface LoadOptions {
   host: string;
   port: number;
-  sessions: number;
-  games: number;
+  /** Closed loop: concurrent connections (required without `--rate`). */
+  sessions?: number;
+  /** Closed loop: games per connection (required without `--rate`). */
+  games?: number;
+  /** Open loop: new games per second. */
+  rate?: number;
+  /** Open loop: how long to start games, in ms. */
+  duration?: number;
+  /** Open loop: games in flight at most. */
+  maxInFlight?: number;
   lower: number;
   upper: number;
   json?: boolean;
@@ -144,21 +154,73 @@ function loadJson(result: LoadResult): object {
   };
 }
 
-/** Runs N concurrent sessions of G games each against a server and reports throughput. */
+function openLoadJson(result: OpenLoadResult): object {
+  return {
+    mode: 'open',
+    rate: result.rate,
+    durationSeconds: result.durationSeconds,
+    scheduledGames: result.scheduled,
+    games: result.games,
+    failedGames: result.failedGames,
+    seconds: roundSeconds(result.seconds),
+    gamesPerSecond: roundRate(result.gamesPerSecond),
+    roundTrips: result.roundTrips,
+    meanGuesses: roundRate(result.meanGuesses),
+    p50FirstReplyMs: roundRate(result.firstReply.p50),
+    p90FirstReplyMs: roundRate(result.firstReply.p90),
+    p99FirstReplyMs: roundRate(result.firstReply.p99),
+    maxFirstReplyMs: roundRate(result.firstReply.max),
+    p50GameMs: roundRate(result.game.p50),
+    p99GameMs: roundRate(result.game.p99),
+    maxGameMs: roundRate(result.game.max),
+    p50RoundTripMs: roundRate(result.roundTrip.p50),
+    p99RoundTripMs: roundRate(result.roundTrip.p99),
+    maxRoundTripMs: roundRate(result.roundTrip.max),
+    maxStartLagMs: roundRate(result.maxStartLagMs),
+    errors: result.errors,
+  };
+}
+
+function describeFailures(errors: Readonly<Record<string, number>>): string {
+  const reasons = Object.entries(errors)
+    .map(([reason, count]) => `${reason} x${count}`)
+    .join(', ');
+  return reasons ? ` (${reasons})` : '';
+}
+
+/**
+ * Closed loop (`--sessions N --games G`): N concurrent sessions of G games each, reporting
+ * throughput. Open loop (`--rate R --duration D`): R new games a second for D, each on a new
+ * connection, reporting latencies counted from when each game was due.
+ */
 export async function runGuessLoad(options: LoadOptions, context: CommandContext): Promise<void> {
   if (options.lower > options.upper) {
     throw new UsageError(`--lower ${options.lower} is greater than --upper ${options.upper}`);
   }
+  if (options.rate !== undefined || options.duration !== undefined) {
+    await runOpenGuessLoad(options, context);
+    return;
+  }
+  if (options.maxInFlight !== undefined) {
+    throw new UsageError('--max-in-flight only applies with --rate (the open loop)');
+  }
+  if (options.sessions === undefined) {
+    throw new UsageError("required option '--sessions <n>' not specified");
+  }
+  if (options.games === undefined) {
+    throw new UsageError("required option '--games <n>' not specified");
+  }
+  const { sessions, games } = options;
   const json = options.json === true;
   const progress = startProgress('guess load', progressEnabled(json));
-  const total = options.sessions * options.games;
+  const total = sessions * games;
   let result: LoadResult;
   try {
     result = await runLoad({
       host: options.host,
       port: options.port,
-      sessions: options.sessions,
-      games: options.games,
+      sessions,
+      games,
       lower: options.lower,
       upper: options.upper,
       signal: context.signal,
@@ -168,11 +230,8 @@ export async function runGuessLoad(options: LoadOptions, context: CommandContext
     progress.stop();
   }
   if (result.failedSessions === result.sessions) {
-    const reasons = Object.entries(result.errors)
-      .map(([reason, count]) => `${reason} x${count}`)
-      .join(', ');
     throw new Error(
-      `all ${result.sessions} sessions to ${options.host}:${options.port} failed${reasons ? ` (${reasons})` : ''}`,
+      `all ${result.sessions} sessions to ${options.host}:${options.port} failed${describeFailures(result.errors)}`,
     );
   }
   if (json) {
@@ -189,6 +248,60 @@ export async function runGuessLoad(options: LoadOptions, context: CommandContext
       ['mean guesses', result.meanGuesses.toFixed(2)],
       ['p50 round trip', `${result.p50RoundTripMs.toFixed(2)} ms`],
       ['p99 round trip', `${result.p99RoundTripMs.toFixed(2)} ms`],
+    ]),
+  );
+}
+
+async function runOpenGuessLoad(options: LoadOptions, context: CommandContext): Promise<void> {
+  const { rate, duration } = options;
+  if (rate === undefined) throw new UsageError('--duration needs --rate (the open loop)');
+  if (duration === undefined) throw new UsageError('--rate needs --duration, e.g. --duration 10s');
+  const json = options.json === true;
+  const progress = startProgress('guess load', progressEnabled(json));
+  const scheduled = Math.max(1, Math.round((rate * duration) / 1000));
+  let result: OpenLoadResult;
+  try {
+    result = await runOpenLoad({
+      host: options.host,
+      port: options.port,
+      rate,
+      durationMs: duration,
+      lower: options.lower,
+      upper: options.upper,
+      ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }),
+      signal: context.signal,
+      onProgress: (p) => progress.update(`${p.inFlight} in flight, games`, p.games, scheduled),
+    });
+  } finally {
+    progress.stop();
+  }
+  if (result.games === 0) {
+    throw new Error(
+      `all ${result.scheduled} games to ${options.host}:${options.port} failed${describeFailures(result.errors)}`,
+    );
+  }
+  if (json) {
+    await writeJson(openLoadJson(result));
+    return;
+  }
+  const ms = (value: number): string => `${value.toFixed(2)} ms`;
+  await writeOut(
+    table([
+      ['rate', `${result.rate} games/s for ${result.durationSeconds} s (open loop)`],
+      [
+        'games',
+        `${formatCount(result.games)} of ${formatCount(result.scheduled)} (${result.failedGames} failed)`,
+      ],
+      ['seconds', result.seconds.toFixed(3)],
+      ['games/s', formatCount(result.gamesPerSecond)],
+      ['mean guesses', result.meanGuesses.toFixed(2)],
+      [
+        'first reply p50/p99/max',
+        `${ms(result.firstReply.p50)} / ${ms(result.firstReply.p99)} / ${ms(result.firstReply.max)}`,
+      ],
+      ['game p50/p99', `${ms(result.game.p50)} / ${ms(result.game.p99)}`],
+      ['round trip p50/p99', `${ms(result.roundTrip.p50)} / ${ms(result.roundTrip.p99)}`],
+      ['generator lag max', ms(result.maxStartLagMs)],
     ]),
   );
 }

@@ -7,8 +7,8 @@ import {
   connectGuessClient,
   createGuessServer,
   formatClientResult,
-  playSeedGames,
-  SEED_SESSIONS,
+  playChapterGames,
+  CHAPTER_SESSIONS,
 } from '@fanout/guess-protocol';
 import { raceAbort } from '../signals.js';
 
@@ -48,11 +48,11 @@ export async function demoGuess(print: (text: string) => void, signal: AbortSign
       `3. The number-guessing game over TCP, server on ${address.host}:${address.port} (the seed: asyncio server and client)\n`,
     );
     const client = await connectGuessClient({ host: address.host, port: address.port, signal });
-    let results: Awaited<ReturnType<typeof playSeedGames>>;
+    let results: Awaited<ReturnType<typeof playChapterGames>>;
     try {
       results = await raceAbort(
-        playSeedGames(client, {
-          sessions: SEED_SESSIONS,
+        playChapterGames(client, {
+          sessions: CHAPTER_SESSIONS,
           onLine: (line) => {
             guessLines.push(line);
             flushGuessLines();

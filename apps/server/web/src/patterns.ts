@@ -53,7 +53,7 @@ export function parseUserPattern(text: string, source: string): NamedPattern {
   } catch (error) {
     if (error instanceof PatternSyntaxError) {
       throw new PatternLoadError(
-        `${source}, line ${error.line}, column ${error.column}: ${problemOf(error)}`,
+        `${source}, line ${error.line}, column ${error.column}: ${error.problem}`,
         { cause: error },
       );
     }
@@ -66,12 +66,6 @@ export function parseUserPattern(text: string, source: string): NamedPattern {
     throw new PatternLoadError(`${source}: the pattern has no live cells`);
   }
   return { ...pattern, label: pattern.name ?? source };
-}
-
-/** The error's own words without the `file:line:column: ` prefix grid puts before them. */
-function problemOf(error: PatternSyntaxError): string {
-  const match = /^(?:.*?:)?\d+:\d+: (.*)$/s.exec(error.message);
-  return match?.[1] ?? error.message;
 }
 
 function randomSeed(): number {

@@ -1,11 +1,8 @@
 /**
- * Carries a worker's thrown value to the main thread intact. Structured clone keeps only
+ * Carries a worker's thrown value to the main side intact. Structured clone keeps only
  * some fields of an `Error` (custom `name`s and `cause` can be lost), so the worker sends
- * this plain shape instead and the main thread rebuilds the error.
+ * this plain shape instead and the main side rebuilds the error.
  */
-
-/** Marker key of a serialized throw; a plain string because symbols do not cross threads. */
-export const THROWN_MARKER = '__fanoutWorkerThrown__';
 
 /** An `Error` as plain data. */
 export interface SerializedError {
@@ -22,11 +19,6 @@ export interface SerializedError {
 export type SerializedValue =
   | { readonly kind: 'error'; readonly error: SerializedError }
   | { readonly kind: 'value'; readonly value: unknown };
-
-/** What the worker runner throws: the marker plus the serialized value. */
-export interface ThrownEnvelope {
-  readonly [THROWN_MARKER]: SerializedValue;
-}
 
 const SKIPPED_PROPS = new Set(['name', 'message', 'stack', 'cause', 'errors']);
 
@@ -58,16 +50,6 @@ export function serializeThrown(value: unknown, depth = 0): SerializedValue {
       : {}),
   };
   return { kind: 'error', error };
-}
-
-/** Wrap a thrown value so the main thread can tell it apart from a worker crash. */
-export function envelope(value: unknown): ThrownEnvelope {
-  return { [THROWN_MARKER]: serializeThrown(value) };
-}
-
-/** True when a rejection from the pool is a task's own throw, not a crash. */
-export function isEnvelope(value: unknown): value is ThrownEnvelope {
-  return typeof value === 'object' && value !== null && THROWN_MARKER in value;
 }
 
 const BUILTIN_ERRORS: Readonly<Record<string, new (message?: string) => Error>> = {

@@ -1,3 +1,4 @@
+import { raceAbort } from '@fanout/internal/abort';
 import type { PairSource, PairStream } from './source.js';
 import type { GcdPair } from '../types.js';
 
@@ -21,7 +22,7 @@ export async function* batchesOf(
   try {
     for (;;) {
       reading = true;
-      const step = await untilAborted(iterator.next(), signal);
+      const step = await raceAbort(iterator.next(), signal);
       reading = false;
       if (step.done === true) {
         ended = true;
@@ -40,23 +41,4 @@ export async function* batchesOf(
 /** Whether a source is a stream (read as it goes) rather than an array. */
 export function isStream(source: PairSource): source is PairStream {
   return !Array.isArray(source);
-}
-
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
