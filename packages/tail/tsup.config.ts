@@ -4,6 +4,6 @@ import { libraryBuild } from '../../tsup.base.js';
 export default defineConfig(
   libraryBuild({
     entry: { index: 'src/index.ts' },
-    workers: { 'writer-worker': 'src/writer-worker.ts' },
+    workers: { 'writer-worker': 'src/write/writer-worker.ts' },
   }),
 );

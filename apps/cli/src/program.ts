@@ -10,6 +10,7 @@ import { Command, CommanderError, Option } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
 import { ENGINE_FLAGS } from './commands/life-engine.js';
 import { decimal, duration, generationCount, integer, nonEmpty, port, size } from './options.js';
+import { collect, regex, duration as tailDuration } from './tail-flags.js';
 
 /** The queue `fanout worker` and `fanout gcd --mode queue` use unless told otherwise. */
 const DEFAULT_QUEUE = 'fanout';
@@ -247,7 +248,7 @@ export function createProgram(context: CommandContext): Command {
   program
     .command('tail')
     .description('merge log files line-atomically into one output; --follow keeps following')
-    .argument('<file...>', 'input files')
+    .argument('<file...>', "input files, or quoted glob patterns ('logs/*.log') expanded by fanout")
     .addOption(
       new Option('-o, --output <file>', 'output file (default: stdout)').argParser(nonEmpty),
     )
@@ -269,6 +270,48 @@ export function createProgram(context: CommandContext): Command {
         .default(100),
     )
     .option('--json', 'print one JSON summary object (needs -o, not with --follow)')
+    .addOption(
+      new Option(
+        '--format <format>',
+        'merged records as they are, or one JSON object each ({file,offset,line})',
+      )
+        .choices(['text', 'json'])
+        .default('text'),
+    )
+    .option(
+      '--start-over',
+      'when the checkpoint does not match the files or the output, start afresh instead of failing',
+    )
+    .addOption(
+      new Option(
+        '--exclude <glob>',
+        'with glob inputs: leave files whose name matches (repeatable)',
+      ).argParser(collect),
+    )
+    .addOption(
+      new Option(
+        '--ignore-older <duration>',
+        'with glob inputs: leave files not modified for this long (30s, 10m, 2h, 7d)',
+      ).argParser(tailDuration),
+    )
+    .addOption(
+      new Option(
+        '--multiline <regex>',
+        'a line matching REGEX starts a record; the lines after it belong to it (stack traces)',
+      ).argParser(regex),
+    )
+    .addOption(
+      new Option(
+        '--multiline-max-bytes <n>',
+        'longest multi-line record (default 1 MiB)',
+      ).argParser(integer(1)),
+    )
+    .addOption(
+      new Option(
+        '--multiline-timeout <ms>',
+        'with --follow, hand on a record once no line came for this long (default 1000)',
+      ).argParser(integer(1, 3_600_000)),
+    )
     .action(async (files: string[], options) => {
       const { runTail } = await import('./commands/tail.js');
       await runTail(files, options, context);

@@ -136,6 +136,123 @@ describe('fanout tail', () => {
     expect(await readOut()).toEqual([...first, ...second]);
   });
 
+  it('says "1 file" for one input', async () => {
+    await makeLog('a.log', 3);
+    const result = await runCli(['tail', 'a.log', '-o', 'out.log'], { cwd: dir.dir });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^merged 1 file into out\.log: 3 lines, /);
+  });
+
+  it('expands a quoted glob itself, leaves --exclude matches, and writes --format json records', async () => {
+    const a = await makeLog('a.log', 2);
+    await makeLog('b.log', 2);
+    await makeLog('c.txt', 2);
+    const result = await runCli(
+      ['tail', '*.log', '--exclude', 'b.*', '--format', 'json', '-o', 'out.json'],
+      { cwd: dir.dir },
+    );
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/^merged 1 file into/);
+    const records = (await readFile(join(dir.dir, 'out.json'), 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(records).toEqual([
+      { file: 'a.log', offset: 0, line: a[0] },
+      { file: 'a.log', offset: a[0]!.length + 1, line: a[1] },
+    ]);
+  });
+
+  it('--multiline keeps a stack trace in one record', async () => {
+    await writeFile(
+      join(dir.dir, 'app.log'),
+      'INFO start\nERROR boom\n  at f (x.js:1)\n  at g (x.js:2)\nINFO done\n',
+    );
+    const result = await runCli(
+      ['tail', 'app.log', '--multiline', '^(INFO|ERROR)', '--format', 'json', '-o', 'out.json'],
+      { cwd: dir.dir },
+    );
+    expect(result.code).toBe(0);
+    const lines = (await readFile(join(dir.dir, 'out.json'), 'utf8')).trimEnd().split('\n');
+    expect(lines.map((l) => JSON.parse(l).line)).toEqual([
+      'INFO start',
+      'ERROR boom\n  at f (x.js:1)\n  at g (x.js:2)',
+      'INFO done',
+    ]);
+  });
+
+  /** A first merge of a.log with a checkpoint: its lines, the args, the checkpoint's path and content. */
+  async function checkpointed() {
+    const first = await makeLog('a.log', 30);
+    const args = ['tail', 'a.log', '-o', 'out.log', '--checkpoint', 'tail.ckpt'];
+    expect((await runCli(args, { cwd: dir.dir })).code).toBe(0);
+    const ckpt = join(dir.dir, 'tail.ckpt');
+    const state = JSON.parse(await readFile(ckpt, 'utf8'));
+    const key = Object.keys(state.inputs)[0] as string;
+    const withGenerations = (change: (g: { identity: object }) => object) => ({
+      ...state,
+      inputs: {
+        [key]: {
+          ...state.inputs[key],
+          generations: state.inputs[key].generations.map(change),
+        },
+      },
+    });
+    return { first, args, ckpt, state, withGenerations };
+  }
+  const outLines = async () =>
+    (await readFile(join(dir.dir, 'out.log'), 'utf8')).split('\n').slice(0, -1);
+
+  // Each case runs the CLI twice: on a busy machine one run can take seconds.
+  it.each(['a negative outputLength', 'an offset past the end', 'a garbage inode'])(
+    'refuses a checkpoint with %s (exit 2, one line naming it, nothing cut)',
+    async (problem) => {
+      const { first, args, ckpt, state, withGenerations } = await checkpointed();
+      const hostile =
+        problem === 'a negative outputLength'
+          ? { ...state, outputLength: -5 }
+          : problem === 'an offset past the end'
+            ? withGenerations((g) => ({ ...g, offset: 10_000_000 }))
+            : withGenerations((g) => ({
+                ...g,
+                identity: { ...g.identity, ino: '999999999', born: undefined },
+              }));
+      await writeFile(ckpt, JSON.stringify(hostile));
+      const result = await runCli(args, { cwd: dir.dir });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/tail\.ckpt/);
+      expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(await outLines()).toEqual(first);
+    },
+    60_000,
+  );
+
+  it('starts over from a checkpoint that does not match with --start-over', async () => {
+    const { first, args, ckpt, withGenerations } = await checkpointed();
+    await writeFile(ckpt, JSON.stringify(withGenerations((g) => ({ ...g, offset: 10_000_000 }))));
+    const over = await runCli([...args, '--start-over'], { cwd: dir.dir });
+    expect(over.code).toBe(0);
+    expect(over.stderr).toMatch(/starting over/);
+    expect(await outLines()).toEqual(first);
+  }, 60_000);
+
+  it('a FIFO input is reported, never hangs, and --follow still stops on SIGTERM', async () => {
+    const { execFileSync } = await import('node:child_process');
+    execFileSync('mkfifo', [join(dir.dir, 'pipe')]);
+    await makeLog('a.log', 2);
+    const once = await runCli(['tail', 'pipe', '-o', 'out.log'], { cwd: dir.dir });
+    expect(once.code).toBe(2);
+    expect(once.stderr).toMatch(/pipe.*FIFO/);
+    const tail = startCli(['tail', '--follow', 'a.log', 'pipe', '-o', 'out.log'], { cwd: dir.dir });
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && !tail.stderr().includes('FIFO')) {
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(tail.stderr()).toMatch(/pipe.*FIFO/);
+    tail.child.kill('SIGTERM');
+    expect((await tail.exited()).code).toBe(143);
+  });
+
   describe.concurrent('bad usage and input', () => {
     let errorsDir: TempDir;
     beforeAll(async () => {

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,13 +7,19 @@ import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { mergeFiles } from '../src/index.js';
 import { checkMerged } from './data.js';
+import { CLI_BIN, makeIdleFiles, measureIdle } from './idle.js';
 import { followLatency } from './latency.js';
+import { wholeProcess } from './whole-process.js';
 import { seedDesignMerge } from './seed-port.js';
 
 const FILES = 8;
 const LINES = 1_000_000;
 const SAMPLE_LINES = 4_000; // per input, for the seed's one-call-per-line design
 const RUNS = 3;
+const IDLE_FILES = 1000;
+const IDLE_ACTIVE = 10;
+const IDLE_RATE = 20; // lines/s per busy file
+const IDLE_SECONDS = 10;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -133,6 +140,56 @@ async function main(): Promise<void> {
 
     const latency = await followLatency(dir, 8, 10_000, 3);
 
+    // Whole processes: 8 x 300,000 lines, cat against the fanout CLI, start-up included.
+    const wpDir = join(dir, 'whole');
+    await mkdir(wpDir);
+    const wpInputs = generate(wpDir, FILES, 300_000);
+    const haveCli = existsSync(CLI_BIN);
+    const wp = haveCli ? wholeProcess(CLI_BIN, wpInputs, join(dir, 'wp.out'), 7) : undefined;
+    await rm(wpDir, { recursive: true, force: true });
+
+    // Following 1,000 files of which 10 are busy: CPU and latency against GNU tail -F.
+    const idleDir = join(dir, 'idle');
+    const idleFiles = await makeIdleFiles(idleDir, IDLE_FILES);
+    const idle = haveCli
+      ? await measureIdle(
+          {
+            file: process.execPath,
+            args: [
+              CLI_BIN,
+              'tail',
+              join(idleDir, '*.log'),
+              '--follow',
+              '-o',
+              join(dir, 'idle-ours.out'),
+            ],
+            cwd: dir,
+          },
+          idleFiles,
+          join(dir, 'idle-ours.out'),
+          IDLE_ACTIVE,
+          IDLE_RATE,
+          IDLE_SECONDS,
+        )
+      : undefined;
+    const gnu = await measureIdle(
+      {
+        file: 'sh',
+        args: [
+          '-c',
+          `exec tail -q -n +1 -F "$@" > ${JSON.stringify(join(dir, 'idle-tail.out'))}`,
+          'tail',
+          ...idleFiles,
+        ],
+        cwd: dir,
+      },
+      idleFiles,
+      join(dir, 'idle-tail.out'),
+      IDLE_ACTIVE,
+      IDLE_RATE,
+      IDLE_SECONDS,
+    );
+
     const ours = median(ourRates);
     const cat = median(catRates);
     const rows: [string, string, string, string][] = [
@@ -162,6 +219,24 @@ async function main(): Promise<void> {
         `p50 ${latency.p50.toFixed(1)} ms, max ${latency.max.toFixed(1)} ms, ${fmt(latency.lines)} lines`,
       ],
       [
+        `whole process, merge ${FILES} x 300,000 lines, ms (median of 7, start-up included)`,
+        wp ? `${wp.ours.toFixed(0)} ms` : 'CLI not built',
+        wp ? `cat: ${wp.cat.toFixed(0)} ms` : '-',
+        wp ? `${(wp.cat / wp.ours).toFixed(2)}x cat's speed (goal >= 0.6x)` : '-',
+      ],
+      [
+        `follow ${IDLE_FILES} files (${IDLE_FILES - IDLE_ACTIVE} idle, ${IDLE_ACTIVE} x ${IDLE_RATE} lines/s): CPU, % of a core`,
+        idle ? `${idle.cpuPercent.toFixed(2)} %` : 'CLI not built',
+        `tail -F: ${gnu.cpuPercent.toFixed(2)} %`,
+        'goal: < 2 %',
+      ],
+      [
+        'same, append-to-output latency p99 (p50, max)',
+        idle ? `${idle.p99.toFixed(2)} ms (${idle.p50.toFixed(2)}, ${idle.max.toFixed(1)})` : '-',
+        `tail -F: ${gnu.p99.toFixed(2)} ms (${gnu.p50.toFixed(2)}, ${gnu.max.toFixed(1)})`,
+        `goal: < 5 ms; lines ${idle?.lines ?? 0} / ${gnu.lines}`,
+      ],
+      [
         `callbacks over 20 ms during the big merges (${RUNS} runs)`,
         String(watched.slow),
         'goal: 0',
@@ -177,6 +252,11 @@ async function main(): Promise<void> {
     console.log(
       `\n${cpus().length} cores, node ${process.version}; cat runs: ${catRates.map(fmt).join(', ')}; ours: ${ourRates.map(fmt).join(', ')}`,
     );
+    if (wp) {
+      console.log(
+        `whole-process runs, ms: cat ${wp.catRuns.map((x) => x.toFixed(0)).join(', ')}; fanout tail ${wp.ourRuns.map((x) => x.toFixed(0)).join(', ')}`,
+      );
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

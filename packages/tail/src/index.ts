@@ -1,18 +1,27 @@
 export { CheckpointError, InputError, OutputWriteError } from './errors.js';
-export { followFile } from './follow.js';
+export type {
+  MergeOptions,
+  MergeProgress,
+  MergeResult,
+  OutputFormat,
+} from './merge/options.js';
+export { mergeFiles } from './merge/merge-files.js';
+export { followFile } from './read/follow-file.js';
+export type { MultilineOptions } from './read/records.js';
+export type {
+  FileIdentity,
+  FollowedLine,
+  FollowOptions,
+  FollowState,
+  GenerationPosition,
+  LongLinePolicy,
+  StartPosition,
+  TailEvent,
+} from './types.js';
 export {
   createLineWriter,
   type LineWriter,
   type LineWriterOptions,
   type WriteData,
-} from './line-writer.js';
-export { type MergeOptions, type MergeProgress, type MergeResult, mergeFiles } from './merge.js';
-export type { StreamLike } from './sink.js';
-export type {
-  FileIdentity,
-  FollowedLine,
-  FollowOptions,
-  LongLinePolicy,
-  StartPosition,
-  TailEvent,
-} from './types.js';
+} from './write/line-writer.js';
+export type { StreamLike } from './write/sink.js';

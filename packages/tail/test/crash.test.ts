@@ -68,7 +68,8 @@ describe('crash safety (built package, child process, SIGKILL)', () => {
     const recorded = async (path: string) => {
       const state = JSON.parse(await readFile(ckpt, 'utf8').catch(() => '{}'));
       const ino = (await stat(path, { bigint: true })).ino.toString();
-      return state.inputs?.[path]?.identity?.ino === ino;
+      const generations: { identity: { ino: string } }[] = state.inputs?.[path]?.generations ?? [];
+      return generations.some((g) => g.identity.ino === ino);
     };
     for (let kill = 0; kill < 5; kill++) {
       const { proc, exited } = start([out, ckpt, '1', ...inputs]);

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { OutputWriteError } from './errors.js';
+import { OutputWriteError } from '../errors.js';
 import { workerFileUrl } from '@fanout/internal/worker-file';
 import type {
   CopyResult,
@@ -156,7 +156,14 @@ class WorkerLineWriter implements LineWriter {
           this.#length += msg.bytes;
           const copy = this.#copies.get(msg.id);
           this.#copies.delete(msg.id);
-          copy?.resolve({ bytes: msg.bytes, lines: msg.lines, readFailed: msg.readFailed });
+          copy?.resolve({
+            bytes: msg.bytes,
+            lines: msg.lines,
+            readFailed: msg.readFailed,
+            mismatch: msg.mismatch,
+            tail: msg.tail,
+            atEnd: msg.atEnd,
+          });
           break;
         }
         case 'done':
@@ -237,6 +244,7 @@ class WorkerLineWriter implements LineWriter {
     position: number,
     maxBytes: number,
     maxLineBytes: number,
+    tail: Uint8Array = new Uint8Array(0),
   ): Promise<CopyResult> {
     if (this.#error) return Promise.reject(this.#error);
     if (this.#closing || this.#exited) {
@@ -245,7 +253,7 @@ class WorkerLineWriter implements LineWriter {
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       this.#copies.set(id, { resolve, reject });
-      const msg: ToWorker = { type: 'copy', id, fd, position, maxBytes, maxLineBytes };
+      const msg: ToWorker = { type: 'copy', id, fd, position, maxBytes, maxLineBytes, tail };
       this.#worker.postMessage(msg);
     });
   }

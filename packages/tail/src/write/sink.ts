@@ -1,4 +1,4 @@
-import { OutputWriteError } from './errors.js';
+import { OutputWriteError } from '../errors.js';
 import {
   copyRange,
   createLineWriter,
@@ -14,6 +14,7 @@ export type CopyLines = (
   position: number,
   maxBytes: number,
   maxLineBytes: number,
+  tail: Uint8Array,
 ) => Promise<CopyResult>;
 
 /** Where merged lines go: a LineWriter (file) or a caller's stream (e.g. stdout). */

@@ -1,6 +1,6 @@
 import { ownedConcat, ownedCopy } from './buffers.js';
 import { countNewlines, linesWithin } from './newlines.js';
-import type { LongLinePolicy } from './types.js';
+import type { LongLinePolicy } from '../types.js';
 
 const NEWLINE = 10;
 
@@ -16,6 +16,8 @@ export interface LinePart {
   /** Number of lines in the part. */
   lines: number;
   addedNewline: boolean;
+  /** The part is one multi-line record (its lines belong together). */
+  record?: boolean;
 }
 
 /** Reports a line longer than the limit (once per line). */

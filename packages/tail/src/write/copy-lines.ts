@@ -1,5 +1,6 @@
 import { readSync } from 'node:fs';
-import { countNewlines, linesWithin } from './newlines.js';
+import { TAIL_BYTES } from '../read/identity.js';
+import { countNewlines, linesWithin } from '../read/newlines.js';
 import type { CopyResult } from './writer-protocol.js';
 
 const NEWLINE = 10;
@@ -20,6 +21,12 @@ export const COPY_BUFFER_BYTES = 256 * 1024;
  * ends the copy with `readFailed` (the caller reads again itself and reports it with the path).
  * `count(n)` counts the newlines of `buf[0, n)` (by default `countNewlines`; the writer thread
  * passes a counter that works on `buf` where it lies).
+ *
+ * `expectTail` are the bytes the file must hold just before `position` (what was read there
+ * last), checked after every read: when they differ, the file was truncated or rewritten under
+ * us (copytruncate) and nothing more is copied (`mismatch` when nothing was), so that no
+ * fragment of a line is ever written. The result's `tail` holds the bytes just before where
+ * the copy stopped.
  */
 export function copyLines(
   fd: number,
@@ -29,18 +36,47 @@ export function copyLines(
   buf: Buffer,
   write: (buf: Buffer, n: number) => void,
   count: (n: number) => number = (n) => countNewlines(buf, 0, n),
+  expectTail: Uint8Array = new Uint8Array(0),
 ): CopyResult {
   let at = position;
   let bytes = 0;
   let lines = 0;
+  let tail = expectTail;
+  let atEnd = false;
+  const result = (readFailed: boolean, mismatch = false): CopyResult => ({
+    bytes,
+    lines,
+    readFailed,
+    mismatch,
+    tail,
+    atEnd,
+  });
+  const check = Buffer.allocUnsafe(TAIL_BYTES);
   while (bytes < maxBytes) {
     let n: number;
     try {
       n = readSync(fd, buf, 0, buf.length, at);
     } catch {
-      return { bytes, lines, readFailed: true };
+      return result(true);
     }
-    if (n === 0) break;
+    // After the read, the bytes before it are still those read there: the file was not
+    // truncated (and refilled) before or during the read, so it holds no fragment.
+    if (tail.length > 0) {
+      let k: number;
+      try {
+        k = readSync(fd, check, 0, tail.length, at - tail.length);
+      } catch {
+        return result(true);
+      }
+      if (k < tail.length || check.compare(tail, 0, tail.length, 0, k) !== 0) {
+        // Lines copied before stay counted; the next look at the file finds the truncation.
+        return result(false, bytes === 0);
+      }
+    }
+    if (n === 0) {
+      atEnd = true;
+      break;
+    }
     const last = buf.lastIndexOf(NEWLINE, n - 1);
     if (last < 0) break;
     const whole = last + 1;
@@ -52,10 +88,14 @@ export function copyLines(
       write(buf, end);
       at += end;
       bytes += end;
+      tail =
+        end >= TAIL_BYTES
+          ? Buffer.from(buf.subarray(end - TAIL_BYTES, end))
+          : Buffer.concat([tail, buf.subarray(0, end)]).subarray(-TAIL_BYTES);
     }
     if (end < whole || n < buf.length) break; // a line too long, or the end of the file for now
   }
-  return { bytes, lines, readFailed: false };
+  return result(false);
 }
 
 /** Where the first line of `buf[0, end)` longer than `max` bytes starts, else `end`. */

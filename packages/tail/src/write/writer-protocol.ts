@@ -29,6 +29,8 @@ export interface CopyRequest {
   position: number;
   maxBytes: number;
   maxLineBytes: number;
+  /** The bytes the input must hold just before `position` (see `copyLines`). */
+  tail: Uint8Array;
 }
 
 /** What a copy did: `bytes` (whole lines) and `lines` landed in the output, which is now `length` long. */
@@ -37,6 +39,12 @@ export interface CopyResult {
   lines: number;
   /** Reading the input failed: the caller reads it itself to report the error. */
   readFailed: boolean;
+  /** The bytes before `position` were not the expected ones: the input was truncated or rewritten. */
+  mismatch: boolean;
+  /** The bytes just before where the copy stopped (up to 256). */
+  tail: Uint8Array;
+  /** The copy stopped because the file ended there (nothing after the last copied line). */
+  atEnd: boolean;
 }
 
 export interface WorkerFailure {

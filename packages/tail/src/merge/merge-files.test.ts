@@ -1,12 +1,12 @@
-import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir, waitFor } from '@fanout/test-kit';
-import { CheckpointError, InputError, OutputWriteError } from './errors.js';
-import { createLineWriter } from './line-writer.js';
-import { mergeFiles } from './merge.js';
-import type { TailEvent } from './types.js';
+import { CheckpointError, InputError, OutputWriteError } from '../errors.js';
+import { createLineWriter } from '../write/line-writer.js';
+import { mergeFiles } from './merge-files.js';
+import type { TailEvent } from '../types.js';
 
 let dir = '';
 let cleanup: () => Promise<void> = async () => {};
@@ -257,5 +257,62 @@ describe('mergeFiles', () => {
       /given twice/,
     );
     await expect(mergeFiles(inputs, inputs[1] as string)).rejects.toThrow(/also the output/);
+    await expect(mergeFiles(inputs, inputs[1] as string)).rejects.toBeInstanceOf(InputError);
+  });
+
+  it('reports a recorded file that vanished before it was read to its end, with its path and unread bytes', async () => {
+    const [input] = await makeInputs(1, 10);
+    const out = join(dir, 'out.log');
+    const checkpoint = join(dir, 'out.ckpt');
+    await mergeFiles([input as string], out, { checkpoint });
+    // As if the merger had last seen the file 60 bytes longer than it read (then stopped).
+    const state = JSON.parse(await readFile(checkpoint, 'utf8'));
+    const entry = state.inputs[input as string];
+    entry.generations[0].size += 60;
+    await writeFile(checkpoint, JSON.stringify(state));
+    await unlink(input as string);
+    const events: TailEvent[] = [];
+    const result = await mergeFiles([input as string], out, {
+      checkpoint,
+      onEvent: (e) => events.push(e),
+    });
+    const vanished = events.filter((e) => e.type === 'vanished');
+    expect(vanished).toMatchObject([{ type: 'vanished', path: input, unreadBytes: 60 }]);
+    expect(result.errors.map((e) => e.path)).toEqual([input]); // and now it is missing
+    expectComplete(await readFile(out, 'utf8'), 1, 10);
+  });
+
+  it('merges glob inputs, following files that appear later from their start; multiline records stay whole', async () => {
+    const logs = join(dir, 'logs');
+    await mkdir(logs);
+    await writeFile(join(logs, 'a.log'), 'A 1\n  a-trace\nA 2\n');
+    await writeFile(join(logs, 'skip.txt'), 'never\n');
+    const { stream, text } = memoryStream();
+    const ac = new AbortController();
+    const merging = mergeFiles([join(logs, '*.log')], stream, {
+      follow: true,
+      intervalMs: 5,
+      signal: ac.signal,
+      multiline: { start: /^[AB] /, timeoutMs: 20 },
+      format: 'json',
+    });
+    await waitFor(() => text().split('\n').length > 2, 'records of a.log');
+    await writeFile(join(logs, 'b.log'), 'B 1\n  b-trace-1\n  b-trace-2\n');
+    await waitFor(() => text().includes('b-trace-2'), 'the record of b.log (flushed by timeout)');
+    ac.abort();
+    const result = await merging;
+    const records = text()
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(records.map((r) => r.line).sort()).toEqual(
+      ['A 1\n  a-trace', 'A 2', 'B 1\n  b-trace-1\n  b-trace-2'].sort(),
+    );
+    expect(records.find((r) => r.line === 'A 2')).toEqual({
+      file: join(logs, 'a.log'),
+      offset: 14,
+      line: 'A 2',
+    });
+    expect(result.files).toBe(2);
   });
 });

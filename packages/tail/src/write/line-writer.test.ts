@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tempDir } from '@fanout/test-kit';
-import { OutputWriteError } from './errors.js';
+import { OutputWriteError } from '../errors.js';
 import { createLineWriter, takeSpare, workerExecArgv, writeTransfer } from './line-writer.js';
 
 // These tests run the built worker (dist/writer-worker.js): `pnpm test` builds first.

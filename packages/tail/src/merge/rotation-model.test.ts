@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { seededRandom, tempDir, waitFor } from '@fanout/test-kit';
-import { mergeFiles } from './merge.js';
-import type { TailEvent } from './types.js';
+import { mergeFiles } from './merge-files.js';
+import type { TailEvent } from '../types.js';
 
 let dir = '';
 let cleanup: () => Promise<void> = async () => {};

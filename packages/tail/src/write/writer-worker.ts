@@ -1,8 +1,8 @@
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, writevSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { COPY_BUFFER_BYTES, copyLines } from './copy-lines.js';
-import { type InPlaceCounter, simdInPlace } from './newline-simd.js';
-import { countNewlines } from './newlines.js';
+import { type InPlaceCounter, simdInPlace } from '../read/newline-simd.js';
+import { countNewlines } from '../read/newlines.js';
 import type {
   CopyRequest,
   FromWorker,
@@ -175,6 +175,7 @@ function copy(req: CopyRequest): void {
         position += n;
       },
       copyBuffer.count,
+      req.tail,
     );
     post({ type: 'copied', id: req.id, length: position, ...result });
   } catch (e) {

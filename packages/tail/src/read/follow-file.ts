@@ -1,6 +1,6 @@
 import { FileFollower } from './follower.js';
 import type { LinePart } from './splitter.js';
-import type { FileIdentity, FollowedLine, FollowOptions } from './types.js';
+import type { FileIdentity, FollowedLine, FollowOptions } from '../types.js';
 
 const NEWLINE = 10;
 

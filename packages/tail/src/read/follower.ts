@@ -1,0 +1,619 @@
+import { stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { InputError } from '../errors.js';
+import type { FileIdentity, FollowOptions, FollowState, TailEvent } from '../types.js';
+import type { CopyLines } from '../write/sink.js';
+import {
+  type Generation,
+  generationOf,
+  isFollowState,
+  rollTail,
+  tailMatches,
+} from './generations.js';
+import {
+  FINGERPRINT_BYTES,
+  headMatches,
+  readAt,
+  sameInode,
+  TAIL_BYTES,
+  withHead,
+} from './identity.js';
+import { RecordAssembler } from './records.js';
+import { changedSince, Registry } from './registry.js';
+import { type Candidate, scan, type ScanTarget } from './scan.js';
+import { DEFAULT_ROTATED, SiblingMatcher } from './siblings.js';
+import { type LinePart, LineSplitter } from './splitter.js';
+import { Waker } from './waker.js';
+
+/** Whole lines read from one file by one `next()` call. */
+export interface LineBatch {
+  path: string;
+  /** The file the lines came from. */
+  identity: FileIdentity;
+  parts: LinePart[];
+  lines: number;
+  /** Bytes of `parts` (every line with its newline). */
+  bytes: number;
+  /** Resume offset in that file after these lines. */
+  endOffset: number;
+  /** The lines were copied straight into the output by `copy` (`parts` is then empty). */
+  written: boolean;
+  /**
+   * Records the lines as handed on: the follower's state (what `state()` and so a checkpoint
+   * says) moves past them. Call it in the same tick as the lines are accepted by the output.
+   */
+  commit(): void;
+}
+
+/** Follower options plus what the merger needs. */
+export interface FollowerOptions extends FollowOptions {
+  /** Memory to read into (recycled from the writer); a new buffer when it returns undefined. */
+  allocate?: (size: number) => Buffer | undefined;
+  /**
+   * Copies whole lines from the open file straight into the output (the merge's writer
+   * thread): used instead of reading whenever no partial line is held. What it leaves (a
+   * partial last line, a line too long) is read here, line by line.
+   */
+  copy?: CopyLines;
+  /** Absolute paths never taken for rotated generations (the output, the checkpoint, other inputs). */
+  exclude?: (absolutePath: string) => boolean;
+  /**
+   * Turns a resumed state that does not match the files (an offset past a file's end, other
+   * bytes before the offset, the content of a recorded file under another inode) into the
+   * error to throw. Without it such a state is taken as a truncation.
+   */
+  onMismatch?: (problem: string) => Error;
+  /** The input as the caller named it, for errors and events (default: `path`). */
+  label?: string;
+  /** With `follow`: end once the path is gone and everything is read (a glob's match that was deleted). */
+  endWhenGone?: boolean;
+}
+
+/** The generation being read. */
+interface Current {
+  gen: Generation;
+  /** At the input's path (not rotated away): its end is not the end of the generation. */
+  live: boolean;
+  readPos: number;
+  /** The bytes just before `readPos`, compared before every read. */
+  readTail: Buffer;
+  /** The largest size this file was seen to have. */
+  seenSize: number;
+  /** The last copy reached the end of the file. */
+  atEnd?: boolean;
+  /** Modification time at the last look at the path. */
+  mtime?: bigint;
+}
+
+type ReadOutcome = LineBatch | 'eof' | 'more' | 'truncated' | 'look';
+
+const EMPTY = Buffer.alloc(0);
+const SAFETY_MS = 10_000;
+/** Looks made at most when files keep changing under them (see `Registry.update`). */
+const MAX_LOOKS = 8;
+
+function codeOf(e: unknown): unknown {
+  return e !== null && typeof e === 'object' && 'code' in e ? e.code : undefined;
+}
+
+/**
+ * Follows one input by identity, not by path: a registry of every generation (each content
+ * stream that has been or is at the path: device, inode, first bytes, offset, finished or
+ * not) kept up to date against consistent looks at the path and its rotated siblings
+ * (`NAME.1`, `NAME-20261201`…) and the files it holds open. Every generation is read to its
+ * end, oldest first, before the next one, whatever happened while running or while down; a
+ * truncated file's missing lines are taken from its copytruncate copy; a line is only ever
+ * handed on whole: before bytes are handed on, the bytes before them are checked to be
+ * those read there (before and after the read), so a file truncated and refilled is never
+ * read from the middle of a line.
+ */
+export class FileFollower {
+  readonly path: string;
+  readonly #label: string;
+  readonly #target: ScanTarget;
+  readonly #opts: FollowerOptions;
+  readonly #follow: boolean;
+  readonly #interval: number;
+  readonly #safety: number;
+  readonly #signal: AbortSignal | undefined;
+  readonly #splitter: LineSplitter;
+  readonly #records: RecordAssembler | undefined;
+  readonly #recordTimeout: number;
+  #lastData = 0;
+  readonly #waker = new Waker();
+  readonly #registry: Registry;
+  #cur: Current | null = null;
+  #buf: Buffer | undefined;
+  #check = Buffer.allocUnsafeSlow(Math.max(TAIL_BYTES, FINGERPRINT_BYTES));
+  /** The first look has not run: it applies `from`. */
+  #firstLook = true;
+  /** Resuming a whole state: siblings never seen are generations rotated while down. */
+  readonly #resumedState: boolean;
+  #everOpened = false;
+  #missingReported = false;
+  #reappear = false;
+  #ended = false;
+  #lastCheck = Number.NEGATIVE_INFINITY;
+  #pending: (() => void) | undefined;
+  #readyResolve: (() => void) | undefined;
+  /** Resolves once the first look at the input is done (opened, or found missing). */
+  readonly ready: Promise<void>;
+
+  constructor(path: string, options: FollowerOptions = {}) {
+    this.path = path;
+    this.#label = options.label ?? path;
+    const dir = dirname(path);
+    const name = basename(path);
+    this.#target = {
+      dir,
+      path,
+      label: this.#label,
+      siblings: new SiblingMatcher(name, options.rotated ?? DEFAULT_ROTATED),
+      exclude: options.exclude,
+    };
+    this.#opts = options;
+    this.#follow = options.follow ?? false;
+    this.#interval = options.intervalMs ?? 100;
+    this.#safety = options.safetyIntervalMs ?? Math.max(SAFETY_MS, this.#interval);
+    this.#signal = options.signal;
+    this.#splitter = new LineSplitter(
+      options.maxLineBytes ?? 1024 * 1024,
+      options.longLines ?? 'split',
+      (offset, bytes, action) =>
+        this.#emit({ type: 'long-line', path: this.#label, offset, bytes, action }),
+    );
+    this.#records = options.multiline
+      ? new RecordAssembler(options.multiline, (offset, bytes) =>
+          this.#emit({ type: 'long-line', path: this.#label, offset, bytes, action: 'split' }),
+        )
+      : undefined;
+    this.#recordTimeout = options.multiline?.timeoutMs ?? 1000;
+    this.ready = new Promise((r) => {
+      this.#readyResolve = r;
+    });
+    const from = options.from;
+    this.#resumedState = isFollowState(from);
+    let gens: Generation[] = [];
+    if (isFollowState(from)) {
+      gens = from.generations.map((p) => generationOf(p, path));
+      for (const identity of from.done) {
+        gens.push({ ...generationOf({ identity, offset: 0 }, path), done: true });
+      }
+    } else if (from !== undefined && typeof from === 'object') {
+      gens = [generationOf({ identity: from.identity, offset: from.offset }, path)];
+    }
+    this.#registry = new Registry(this.#label, path, gens, (e) => this.#emit(e));
+    if (this.#follow) this.#waker.watch(dir, name);
+  }
+
+  #emit(event: TailEvent): void {
+    this.#opts.onEvent?.(event);
+  }
+
+  /** Where every unfinished generation is, for a checkpoint (as of the last commit). */
+  state(): FollowState {
+    return this.#registry.state();
+  }
+
+  /** The next batch of whole lines, or null once ended (EOF without follow, or aborted). */
+  async next(): Promise<LineBatch | null> {
+    this.#pending?.(); // a batch not committed by the caller is taken as handed on
+    for (;;) {
+      if (this.#ended || this.#signal?.aborted) {
+        await this.close();
+        return null;
+      }
+      if (!this.#cur) {
+        let found: boolean;
+        try {
+          found = await this.#look();
+        } finally {
+          this.#readyResolve?.();
+        }
+        if (!found) {
+          if (!this.#follow || (this.#opts.endWhenGone && this.#everOpened)) {
+            await this.close();
+            if (this.#everOpened) return null;
+            const enoent = Object.assign(new Error('no such file or directory'), {
+              code: 'ENOENT',
+            });
+            throw new InputError(this.#label, 'open', enoent);
+          }
+          await this.#waker.wait(
+            this.#waker.watching ? this.#safety : this.#interval,
+            this.#signal,
+          );
+          continue;
+        }
+      }
+      const cur = this.#cur as Current;
+      let outcome: ReadOutcome;
+      try {
+        outcome = await this.#readSome(cur);
+      } catch (e) {
+        await this.close();
+        throw e instanceof InputError ? e : new InputError(this.#label, 'read', e);
+      }
+      if (outcome === 'more') continue;
+      if (outcome === 'truncated' || outcome === 'look') {
+        // Its bytes before our position changed, or its first bytes just arrived: the
+        // registry decides what the file holds now (and where the rest of this one is).
+        cur.gen.size = Math.max(cur.gen.size, cur.seenSize);
+        this.#resetLines(cur.gen.offset);
+        this.#cur = null;
+        continue;
+      }
+      if (outcome !== 'eof') return outcome;
+      if (cur.live && this.#follow) {
+        if ((await this.#waitLive(cur)) === 'flush') {
+          const record = this.#records?.flush();
+          if (record) return this.#batch(cur, [record], cur.readTail);
+        }
+        continue; // read once more to the end before acting on a change
+      }
+      const last = await this.#finishPartial(cur);
+      if (last) return last;
+      if (cur.live) {
+        // Without follow the live file's end is the end of the input.
+        this.#ended = true;
+        continue;
+      }
+      await this.#finish(cur);
+    }
+  }
+
+  /**
+   * At the end of the live file, waits until there may be more to read: a change event for
+   * the name, or — when due (every `intervalMs` without a watch, every safety interval with
+   * one) or after a rename event — a `stat` of the path that shows the file grew, changed or
+   * is not at the path any more (then `cur.live` is false). An idle file with a working watch
+   * costs one `stat` per safety interval.
+   */
+  async #waitLive(cur: Current): Promise<'flush' | undefined> {
+    for (;;) {
+      if (this.#signal?.aborted) return;
+      let flushIn = Number.POSITIVE_INFINITY;
+      if (this.#records?.pending && this.#splitter.idle) {
+        flushIn = this.#lastData + this.#recordTimeout - performance.now();
+        if (flushIn <= 0) return 'flush';
+      }
+      const watching = this.#waker.watching;
+      const every = watching ? this.#safety : this.#interval;
+      const now = performance.now();
+      if (this.#waker.renamed || now - this.#lastCheck >= every) {
+        this.#lastCheck = now;
+        this.#waker.renamed = false;
+        try {
+          const st = await stat(this.path, { bigint: true });
+          if (!sameInode(cur.gen.identity, st)) {
+            cur.live = false;
+            return;
+          }
+          const changed = st.size !== BigInt(cur.readPos) || st.mtimeNs !== cur.mtime;
+          cur.mtime = st.mtimeNs;
+          if (changed) return;
+        } catch (e) {
+          if (codeOf(e) === 'ENOENT') {
+            cur.live = false;
+            return;
+          }
+        }
+      }
+      const left = Math.max(1, Math.min(flushIn, every - (performance.now() - this.#lastCheck)));
+      if (await this.#waker.wait(left, this.#signal)) return;
+    }
+  }
+
+  /** At the end of a generation: its last line without newline, handed on whole (or dropped from a copy). */
+  async #finishPartial(cur: Current): Promise<LineBatch | null> {
+    const original = cur.gen.copyOf;
+    if (original) {
+      const fragment = this.#splitter.pendingBytes;
+      const record = this.#records?.flush();
+      if (record) return this.#batch(cur, [record], cur.readTail);
+      this.#splitter.reset(cur.gen.offset);
+      cur.gen.copyOf = undefined;
+      this.#emit({
+        type: 'truncated',
+        path: original.path,
+        offset: original.offset,
+        size: cur.gen.size,
+        copy: cur.gen.path,
+        lostBytes: fragment + Math.max(0, original.size - cur.seenSize),
+      });
+      return null;
+    }
+    const last = this.#splitter.flush();
+    const parts = last ? [last] : [];
+    if (this.#records) {
+      const out = this.#records.push(parts);
+      const record = this.#records.flush();
+      if (record) out.push(record);
+      return out.length > 0 ? this.#batch(cur, out, cur.readTail) : null;
+    }
+    return last ? this.#batch(cur, parts, cur.readTail) : null;
+  }
+
+  /** A generation read to its end: finished for good, then the next one. */
+  async #finish(cur: Current): Promise<void> {
+    const gen = cur.gen;
+    gen.done = true;
+    this.#cur = null;
+    const fh = gen.fh;
+    gen.fh = undefined;
+    let deleted = false;
+    try {
+      deleted = (await fh?.stat({ bigint: true }))?.nlink === 0n;
+    } catch {}
+    await fh?.close().catch(() => {});
+    if (gen.wasLive) {
+      if (deleted) this.#emit({ type: 'deleted', path: this.#label });
+      else this.#emit({ type: 'rotated', path: this.#label, previous: gen.identity });
+      // A file that appears at the path from now on is reported as re-created.
+      this.#reappear =
+        deleted ||
+        !(await stat(this.path).then(
+          () => true,
+          () => false,
+        ));
+    }
+  }
+
+  /** Reads (or has the writer thread copy) the next stretch of the current generation. */
+  async #readSome(cur: Current): Promise<ReadOutcome> {
+    const fh = cur.gen.fh;
+    if (!fh) return 'eof';
+    if (cur.atEnd) {
+      // The last copy read to the end: wait for a change before asking again (an event that
+      // came meanwhile wakes the wait at once).
+      cur.atEnd = false;
+      return 'eof';
+    }
+    const chunk = this.#opts.chunkBytes ?? 1024 * 1024;
+    const copy = this.#opts.copy;
+    // The writer thread copies once the fingerprint is whole: the first bytes of a file are
+    // read here, so that its fingerprint is made of what was read (not of what the file
+    // holds later, after a truncation).
+    const headDone =
+      cur.readPos > 0 &&
+      (cur.gen.identity.fingerprintBytes >= FINGERPRINT_BYTES || cur.readPos >= FINGERPRINT_BYTES);
+    if (copy && !this.#records && this.#splitter.idle && headDone) {
+      const done = await copy(fh.fd, cur.readPos, chunk, this.#splitter.maxLineBytes, cur.readTail);
+      if (done.mismatch) return 'truncated';
+      // Nothing after the last whole line: the end, without reading here again.
+      if (done.bytes === 0 && done.atEnd && !done.readFailed) return 'eof';
+      if (done.bytes > 0) {
+        cur.readPos += done.bytes;
+        cur.readTail = Buffer.from(done.tail);
+        cur.atEnd = done.atEnd;
+        cur.seenSize = Math.max(cur.seenSize, cur.readPos);
+        this.#splitter.reset(cur.readPos);
+        const batch = this.#batch(cur, [], cur.readTail);
+        return { ...batch, lines: done.lines, bytes: done.bytes, written: true };
+      }
+    }
+    const k = cur.readTail.length;
+    const size = chunk + TAIL_BYTES;
+    if (!this.#buf) this.#buf = this.#opts.allocate?.(size) ?? Buffer.allocUnsafeSlow(size);
+    const buf = this.#buf;
+    const { bytesRead } = await fh.read(buf, 0, k + chunk, cur.readPos - k);
+    if (!(await this.#anchored(cur, buf.subarray(0, bytesRead), false))) return 'truncated';
+    if (bytesRead === k) return 'eof';
+    // Nothing known of this file yet (it was empty when found): the registry looks at it
+    // (and at what appeared beside it meanwhile, older than these bytes) before any is read.
+    if (cur.readPos === 0 && cur.gen.identity.fingerprintBytes === 0) return 'look';
+    // Read again after the read: still the same bytes before our position, so the read
+    // did not straddle a truncation.
+    if (!(await this.#anchored(cur, undefined, true))) return 'truncated';
+    const at = cur.readPos;
+    const data = buf.subarray(k, bytesRead);
+    const tailBefore = cur.readTail;
+    if (at < FINGERPRINT_BYTES && cur.gen.identity.fingerprintBytes < FINGERPRINT_BYTES) {
+      // The bytes before `at` are the tail (all of them, as at < 256): with these, the head.
+      const head = Buffer.concat([tailBefore, data]).subarray(0, FINGERPRINT_BYTES);
+      if (tailBefore.length === at && head.length > cur.gen.identity.fingerprintBytes) {
+        cur.gen.identity = withHead(cur.gen.identity, head);
+        cur.gen.head = Buffer.from(head);
+      }
+    }
+    cur.readPos += data.length;
+    cur.readTail = rollTail(cur.readTail, data);
+    cur.seenSize = Math.max(cur.seenSize, cur.readPos);
+    this.#lastData = performance.now();
+    const lines = this.#splitter.push(data, at, true);
+    // The read buffer is donated: runs of lines stay views of it (no copy) and a new buffer
+    // is taken for the next read when any part kept it.
+    if (lines.some((p) => p.data.buffer === buf.buffer)) this.#buf = undefined;
+    const parts = this.#records ? this.#records.push(lines) : lines;
+    if (parts.length === 0) return 'more';
+    const committed = this.#committed();
+    const tail =
+      committed >= at
+        ? rollTail(tailBefore, data.subarray(0, committed - at))
+        : await readAt(fh, Math.max(0, committed - TAIL_BYTES), Math.min(committed, TAIL_BYTES));
+    return this.#batch(cur, parts, tail);
+  }
+
+  /**
+   * Whether the file still holds, just before the read position, what was read there (its
+   * first bytes when at 0): in `read` (a read that began there), or read again now.
+   */
+  async #anchored(cur: Current, read: Buffer | undefined, again: boolean): Promise<boolean> {
+    const fh = cur.gen.fh;
+    if (!fh) return false;
+    if (cur.readPos === 0) {
+      const n = cur.gen.identity.fingerprintBytes;
+      if (n === 0) return true;
+      let head = read;
+      if (again || !head) {
+        const { bytesRead } = await fh.read(this.#check, 0, n, 0);
+        head = this.#check.subarray(0, bytesRead);
+      }
+      return headMatches(head, cur.gen.identity);
+    }
+    const k = cur.readTail.length;
+    let before = read?.subarray(0, k);
+    if (again || !before) {
+      const { bytesRead } = await fh.read(this.#check, 0, k, cur.readPos - k);
+      before = this.#check.subarray(0, bytesRead);
+    }
+    return before.length === k && before.equals(cur.readTail);
+  }
+
+  #batch(cur: Current, parts: LinePart[], tail: Buffer): LineBatch {
+    let lines = 0;
+    let bytes = 0;
+    for (const p of parts) {
+      lines += p.lines;
+      bytes += p.data.length;
+    }
+    const gen = cur.gen;
+    const endOffset = this.#committed();
+    let committed = false;
+    const commit = () => {
+      if (committed) return;
+      committed = true;
+      if (this.#pending === commit) this.#pending = undefined;
+      gen.offset = endOffset;
+      gen.tail = tail;
+      gen.size = Math.max(gen.size, cur.seenSize);
+    };
+    this.#pending = commit;
+    return {
+      path: this.#label,
+      identity: gen.identity,
+      parts,
+      lines,
+      bytes,
+      endOffset,
+      written: false,
+      commit,
+    };
+  }
+
+  /** Everything before this offset has been handed on (or skipped). */
+  #committed(): number {
+    return this.#records?.pendingOffset ?? this.#splitter.committed;
+  }
+
+  /**
+   * Looks at the path, its siblings and the files held, brings the registry up to date and
+   * opens the oldest unfinished generation. False when there is nothing to read (the path
+   * is missing).
+   */
+  async #look(): Promise<boolean> {
+    const first = this.#firstLook;
+    this.#firstLook = false;
+    let cands: Candidate[] = [];
+    let next: Awaited<ReturnType<Registry['update']>>;
+    for (let attempt = 1; ; attempt++) {
+      const held = this.#registry.held();
+      cands = await scan(this.#target, held);
+      try {
+        if (first && this.#opts.onMismatch) await this.#checkResumed(cands);
+        next = await this.#registry.update(cands, {
+          history: first && !this.#resumedState,
+          fromEnd: this.#opts.from === 'end',
+          lastTry: attempt >= MAX_LOOKS,
+        });
+      } finally {
+        // Every file no generation holds any more is closed.
+        for (const fh of new Set([...held.map((h) => h.fh), ...cands.map((c) => c.fh)])) {
+          if (!this.#registry.holds(fh)) await fh.close().catch(() => {});
+        }
+      }
+      if (next !== 'again') break;
+    }
+    const live = cands.some((c) => c.live);
+    if (!next) {
+      if (!live) {
+        if (!this.#missingReported) this.#emit({ type: 'missing', path: this.#label });
+        this.#missingReported = true;
+        this.#reappear = true;
+      }
+      return false;
+    }
+    const isLive = next.view.live;
+    if (isLive && this.#reappear) {
+      this.#reappear = false;
+      this.#emit({ type: 'recreated', path: this.#label, identity: next.gen.identity });
+    }
+    const tail = await this.#tailOf(next.gen);
+    // Its file changed since the look (truncated): look again.
+    if (!tail) return this.#look();
+    this.#open(next.gen, isLive, tail);
+    return true;
+  }
+
+  /**
+   * The bytes before a generation's offset, as the look found them (the registry keeps them).
+   * Only a digest known: read now and checked against it (undefined when they differ).
+   */
+  async #tailOf(gen: Generation): Promise<Buffer | undefined> {
+    if (Buffer.isBuffer(gen.tail)) return gen.tail;
+    const n = Math.min(gen.tail.bytes, gen.offset);
+    const bytes = gen.fh ? await readAt(gen.fh, gen.offset - n, n) : EMPTY;
+    return tailMatches(gen, bytes) ? bytes : undefined;
+  }
+
+  #resetLines(offset: number): void {
+    this.#splitter.reset(offset);
+    this.#records?.reset();
+  }
+
+  #open(gen: Generation, live: boolean, readTail: Buffer): void {
+    this.#everOpened = true;
+    this.#cur = { gen, live, readPos: gen.offset, readTail, seenSize: gen.offset };
+    this.#resetLines(gen.offset);
+    this.#lastCheck = performance.now();
+  }
+
+  /**
+   * A resumed state must match the files: a recorded file (same inode and first bytes) must
+   * still be at least as long as its offset and hold the same bytes before it, and the file
+   * at the path must not be a recorded one under another inode.
+   */
+  async #checkResumed(candidates: readonly Candidate[]): Promise<void> {
+    const fail = this.#opts.onMismatch as (problem: string) => Error;
+    for (const g of this.#registry.gens) {
+      if (g.done) continue;
+      const same = candidates.find((c) => sameInode(g.identity, c.identity));
+      if (same && headMatches(same.head, g.identity)) {
+        const size = Number(same.stats.size);
+        if (size < g.offset) {
+          throw fail(
+            `input ${this.#label}: offset ${g.offset} is past the end of ${same.path} (${size} bytes)`,
+          );
+        }
+        const n = Math.min(g.offset, Buffer.isBuffer(g.tail) ? g.tail.length : g.tail.bytes);
+        const before = await readAt(same.fh, g.offset - n, n);
+        // A file truncated since the look is for the next look to judge.
+        if (!tailMatches(g, before) && !(await changedSince(same))) {
+          throw fail(
+            `input ${this.#label}: the bytes before offset ${g.offset} of ${same.path} are not the recorded ones`,
+          );
+        }
+        continue;
+      }
+      const live = candidates.find((c) => c.live);
+      if (!same && live && g.identity.fingerprintBytes > 0 && headMatches(live.head, g.identity)) {
+        throw fail(
+          `input ${this.#label}: recorded inode ${g.identity.ino} does not match ${live.path} (inode ${live.identity.ino}), which holds the recorded content`,
+        );
+      }
+    }
+  }
+
+  /** Stops following and releases every file; idempotent. */
+  async close(): Promise<void> {
+    this.#ended = true;
+    this.#readyResolve?.();
+    this.#waker.unwatch();
+    this.#cur = null;
+    for (const g of this.#registry.gens) {
+      const fh = g.fh;
+      g.fh = undefined;
+      await fh?.close().catch(() => {});
+    }
+  }
+}
