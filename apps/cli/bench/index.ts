@@ -1,7 +1,7 @@
 /**
  * CLI benchmark: what the `fanout` wrapper costs on top of a bare `node` start, and how long
  * `fanout demo` takes end to end against its goal (well under a minute on 2 cores).
- * Run with `flock /tmp/fanout-bench.lock pnpm --filter @fanout/cli bench` after a build.
+ * Run with `flock /tmp/fanout-heavy.lock pnpm --filter @fanout/cli bench` after a build.
  */
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
