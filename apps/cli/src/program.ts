@@ -2,6 +2,7 @@
  * The `fanout` command tree (CLI.md): every command, subcommand and flag, with strict value
  * parsing. Actions live in ./commands; this file only declares the surface.
  */
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { STRATEGIES } from '@fanout/guess-protocol';
 // The gcd choices and default come from the package; its main entry loads no thread library.
@@ -19,6 +20,15 @@ const DEFAULT_QUEUE = 'fanout';
 export interface CommandContext {
   /** Aborted on SIGINT/SIGTERM. */
   readonly signal: AbortSignal;
+}
+
+/**
+ * grid's built-in pattern names, loaded only for `fanout life --help` (the CLI does not load a
+ * package before the command that needs it runs).
+ */
+function builtinPatternNames(): readonly string[] {
+  const grid = createRequire(import.meta.url)('@fanout/grid') as typeof import('@fanout/grid');
+  return grid.builtinPatternNames;
 }
 
 /** Shared by every command: puts commander's suggestion on the same line as the error. */
@@ -58,10 +68,12 @@ export function createProgram(context: CommandContext): Command {
   program
     .command('life')
     .description("run Conway's Game of Life (or any B/S rule) on a torus, a plane or unbounded")
+    // The names come from grid itself, read only when the help is shown.
+    .addHelpText('after', () => `\nBuilt-in patterns: ${builtinPatternNames().join(', ')}.`)
     .addOption(
       new Option(
         '--pattern <file|name>',
-        'pattern file (RLE, .cells, Life 1.06, macrocell .mc; by content) or built-in: glider, blinker, gosper-gun, r-pentomino, acorn, seed-demo (default seed-demo)',
+        'pattern file (RLE, .cells, Life 1.06, macrocell .mc; by content) or a built-in pattern name (listed below; default seed-demo)',
       )
         .argParser(nonEmpty)
         .conflicts('random'),

@@ -1,3 +1,4 @@
+import { builtinPatternNames } from '@fanout/grid';
 import { afterAll, describe, expect, it } from 'vitest';
 import { killAll, runCli } from './helpers.js';
 
@@ -17,7 +18,7 @@ describe.concurrent('fanout (top level)', () => {
   it('prints help listing every command, exit 0', async () => {
     const result = await runCli(['--help']);
     expect(result.code).toBe(0);
-    for (const name of ['life', 'guess', 'tail', 'gcd', 'demo']) {
+    for (const name of ['life', 'guess', 'tail', 'gcd', 'worker', 'demo']) {
       expect(result.stdout).toContain(`  ${name}`);
     }
     expect(result.stderr).toBe('');
@@ -36,6 +37,11 @@ describe.concurrent('fanout (top level)', () => {
     const result = await runCli([...names, '--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`^Usage: fanout ${names.join(' ')}`));
+  });
+
+  it("lists grid's own built-in pattern names in life --help", async () => {
+    const result = await runCli(['life', '--help']);
+    expect(result.stdout).toContain(`Built-in patterns: ${builtinPatternNames.join(', ')}.`);
   });
 
   it('exits 2 with one line for an unknown command', async () => {
