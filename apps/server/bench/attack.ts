@@ -42,6 +42,8 @@ function startAttack(
     const socket = connect({ host: '127.0.0.1', port });
     sockets.add(socket);
     socket.on('error', () => {});
+    // Read (and drop) what comes, so the server's FIN is seen and 'close' follows at once.
+    socket.resume();
     socket.once('connect', () => {
       silentConnected++;
       opened = performance.now(); // the server's deadline runs from here
@@ -62,6 +64,7 @@ function startAttack(
       const socket = connect({ host: '127.0.0.1', port });
       sockets.add(socket);
       socket.on('error', () => {});
+      socket.resume();
       socket.once('connect', () => socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: '));
       const drip = setInterval(() => {
         if (!socket.destroyed) socket.write('a');

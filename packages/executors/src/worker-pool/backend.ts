@@ -14,6 +14,30 @@ export interface CallOptions {
   readonly timeoutMs: number;
 }
 
+/** What both backends keep of a call in flight, as far as settling it goes. */
+export interface SettleableCall {
+  readonly options: CallOptions;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (reason: unknown) => void;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  onAbort: (() => void) | undefined;
+  done: boolean;
+}
+
+/**
+ * Settles a call once (later settlements are ignored): its timeout cleared, its abort
+ * listener removed, then resolved with `value` or rejected with it.
+ */
+export function settleCall(call: SettleableCall, ok: boolean, value: unknown): void {
+  if (call.done) return;
+  call.done = true;
+  if (call.timer !== undefined) clearTimeout(call.timer);
+  call.timer = undefined;
+  if (call.onAbort !== undefined) call.options.signal?.removeEventListener('abort', call.onAbort);
+  if (ok) call.resolve(value);
+  else call.reject(value);
+}
+
 export interface WorkerBackend {
   /** Workers alive or starting. */
   readonly count: number;

@@ -8,7 +8,7 @@
 import { ExecutorClosedError, TimeoutError, WorkerCrashedError } from '../errors.js';
 import type { CallBody, FromWorker, RunnerInit, TaskBody } from '../worker/protocol.js';
 import { deserializeThrown } from '../worker/serialize-error.js';
-import type { CallOptions, WorkerBackend } from './backend.js';
+import { type CallOptions, settleCall, type WorkerBackend } from './backend.js';
 import type { WorkerResourceLimits } from './options.js';
 import { startProcess, type WorkerHandle } from './process-handle.js';
 
@@ -429,12 +429,6 @@ export class ProcessWorkers implements WorkerBackend {
   }
 
   #settle(call: Call, ok: boolean, value: unknown): void {
-    if (call.done) return;
-    call.done = true;
-    if (call.timer !== undefined) clearTimeout(call.timer);
-    call.timer = undefined;
-    if (call.onAbort !== undefined) call.options.signal?.removeEventListener('abort', call.onAbort);
-    if (ok) call.resolve(value);
-    else call.reject(value);
+    settleCall(call, ok, value);
   }
 }

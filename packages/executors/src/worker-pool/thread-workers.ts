@@ -30,7 +30,7 @@ import {
 } from '../worker/protocol.js';
 import { deserializeThrown } from '../worker/serialize-error.js';
 import { runnerPath } from '../worker-paths.js';
-import type { CallOptions, WorkerBackend } from './backend.js';
+import { type CallOptions, settleCall, type WorkerBackend } from './backend.js';
 import { execArgvError } from './exec-argv.js';
 import type { WorkerResourceLimits } from './options.js';
 import { type BarrierCall, ThreadBroadcasts } from './thread-broadcast.js';
@@ -269,13 +269,7 @@ export class ThreadWorkers implements WorkerBackend {
   }
 
   #settle(call: ThreadCall, ok: boolean, value: unknown): void {
-    if (call.done) return;
-    call.done = true;
-    if (call.timer !== undefined) clearTimeout(call.timer);
-    call.timer = undefined;
-    if (call.onAbort !== undefined) call.options.signal?.removeEventListener('abort', call.onAbort);
-    if (ok) call.resolve(value);
-    else call.reject(value);
+    settleCall(call, ok, value);
   }
 
   readonly #onTimeout = (call: ThreadCall): void => {
