@@ -4,8 +4,10 @@
  *    the task on a WorkerPool, QueueEvents for results) and through @fanout/queue, same work;
  * 2. the seed's NUMBERS × 200 (naive gcd) through the queue to one and two worker processes,
  *    and on a local WorkerPool of one and two threads.
- * Rounds interleave the rows; the table shows medians. Options: --rounds N (default 5),
- * --jobs N (default 2000), --gcd-rounds N (default 3), --chunk N (default 10).
+ * Rounds interleave the rows, each round in a rotated order (so no row always follows the
+ * same one); the table shows medians, and the ratios are medians of each round's own ratio
+ * to that round's baseline, with their range. Options: --rounds N (default 7), --jobs N
+ * (default 2000), --gcd-rounds N (default 3, 0 skips part 2), --chunk N (default 10).
  */
 import { startRedis } from '@fanout/test-kit';
 import { Redis } from 'ioredis';
@@ -48,7 +50,7 @@ async function measured(
   return { seconds, cpu, redis };
 }
 
-const rounds = flag('rounds', 5);
+const rounds = flag('rounds', 7);
 const jobs = flag('jobs', 2000);
 const gcdRounds = flag('gcd-rounds', 3);
 const chunk = flag('chunk', 10);
@@ -73,14 +75,21 @@ try {
   };
   const samples = new Map<string, { seconds: number; cpu: number; redis: number }[]>();
   for (const name of Object.keys(rows)) samples.set(name, []);
+  const entries = Object.entries(rows);
   await rows['BullMQ directly + WorkerPool (baseline)'](); // warm-up, not counted
   for (let round = 0; round < rounds; round++) {
-    for (const [name, work] of Object.entries(rows))
+    for (let i = 0; i < entries.length; i++) {
+      const [name, work] = entries[(i + round) % entries.length]!;
       samples.get(name)!.push(await measured(admin, work));
+    }
   }
   const baseline = samples.get('BullMQ directly + WorkerPool (baseline)')!;
-  const baseWall = median(baseline.map((s) => s.seconds));
-  const baseCpu = median(baseline.map((s) => s.cpu));
+  /** Median and range of each round's ratio to the same round's baseline. */
+  const ratio = (list: readonly { seconds: number; cpu: number }[], key: 'seconds' | 'cpu') => {
+    const each = list.map((s, i) => s[key] / baseline[i]![key]);
+    const mid = median(each).toFixed(2);
+    return `${mid}× (${Math.min(...each).toFixed(2)}–${Math.max(...each).toFixed(2)})`;
+  };
   console.log(
     `\n1. Per-job overhead: ${jobs} tiny jobs, 1 worker (2 threads, 16 jobs at once), medians of ${rounds} rounds`,
   );
@@ -102,14 +111,20 @@ try {
       name,
       wall.toFixed(3),
       ((wall / jobs) * 1e6).toFixed(0),
-      `${(wall / baseWall).toFixed(2)}×`,
+      ratio(list, 'seconds'),
       ((cpu / jobs) * 1e6).toFixed(0),
-      `${(cpu / baseCpu).toFixed(2)}×`,
+      ratio(list, 'cpu'),
       ((median(list.map((s) => s.redis)) / jobs) * 1e6).toFixed(0),
     ]);
   }
   printTable(table1);
+  if (gcdRounds > 0) await gcdPart();
+} finally {
+  admin.disconnect();
+  await redis.stop();
+}
 
+async function gcdPart(): Promise<void> {
   console.log(
     `\n2. NUMBERS × 200 (${CHAPTER_X200.length} pairs, naive gcd), chunks of ${chunk} pairs, medians of ${gcdRounds} rounds`,
   );
@@ -146,7 +161,4 @@ try {
   }
   printTable(table2);
   console.log('\nall runs gave the same results');
-} finally {
-  admin.disconnect();
-  await redis.stop();
 }

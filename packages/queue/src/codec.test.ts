@@ -1,6 +1,6 @@
 import { seededRandom } from '@fanout/test-kit';
 import { describe, expect, it } from 'vitest';
-import { decode, encode } from './codec.js';
+import { decode, encode, encodeOwned } from './codec.js';
 import { UnsupportedValueError } from './errors.js';
 
 /** A value through JSON text, as it travels through Redis. */
@@ -124,6 +124,45 @@ describe('codec', () => {
     const cyclic: unknown[] = [];
     cyclic.push(cyclic);
     expect(at(cyclic)).toMatch(/^args(\[0\])+$/);
+    expect(at(new Map([[1, () => 1]]))).toBe('args<0>');
+    expect(at(new Map([[Symbol('k'), 1]]))).toBe('args<key 0>');
+    expect(at({ s: new Set([1, Symbol('x')]) })).toBe('args.s<1>');
+    expect(at([new Error('x', { cause: () => 1 })])).toBe('args[0].cause');
+    expect(at(new AggregateError([1, () => 1]), 'result')).toBe('result.errors[1]');
+  });
+
+  it('encodeOwned gives what encode gives, and plain JSON data as it is (many seeds)', () => {
+    let plain = 0;
+    for (let seed = 1; seed <= 300; seed++) {
+      const value = randomValue(seededRandom(seed));
+      const owned = encodeOwned(value);
+      expect(owned, `seed ${seed}`).toEqual(encode(value));
+      expect(decode(JSON.parse(JSON.stringify(owned))), `seed ${seed}`).toEqual(value);
+      if (owned === value && typeof value === 'object' && value !== null) plain++;
+    }
+    expect(plain).toBeGreaterThan(0);
+    const tree = { a: [1, 'two', true, null, { b: [] }] };
+    expect(encodeOwned(tree)).toBe(tree);
+    for (const special of [
+      -0,
+      Number.NaN,
+      new Array<number>(3).fill(1, 0, 1),
+      [undefined],
+      { a: undefined },
+      { $fanout: 1 },
+      1n,
+    ]) {
+      expect(encodeOwned(special)).not.toBe(special);
+      expect(encodeOwned(special)).toEqual(encode(special));
+    }
+    expect(() => encodeOwned([() => 1], 'result')).toThrow(UnsupportedValueError);
+  });
+
+  it('decodes plain JSON data without copying it, and tagged data inside it', () => {
+    const data = JSON.parse('{"a":[1,"x",{"b":null}],"c":true}');
+    expect(decode(data)).toBe(data);
+    const mixed = JSON.parse(JSON.stringify(encode({ a: [1, { b: 2n }], c: 'x' })));
+    expect(decode(mixed)).toEqual({ a: [1, { b: 2n }], c: 'x' });
   });
 
   it('drops object keys whose value is undefined, as JSON and structured clone do', () => {

@@ -58,18 +58,43 @@ function encodeNumber(value: number): Encoded {
   return value;
 }
 
-function encodeError(error: Error, path: string, depth: number): Encoded {
+/**
+ * Thrown inside the encoder instead of `UnsupportedValueError`: each level it unwinds
+ * through adds its step, so no path string is built for values that encode fine (a
+ * string per element of every array sent would be most of the encoder's work).
+ */
+class Unsupported {
+  readonly steps: string[] = [];
+  constructor(readonly problem: string) {}
+}
+
+/** Runs `encodeAt`, adding `step` to the path of an `Unsupported` it throws. */
+function at(
+  step: string | number,
+  value: unknown,
+  depth: number,
+  style: 'key' | 'index' | 'raw',
+): Encoded {
+  try {
+    return encodeAt(value, depth + 1);
+  } catch (error) {
+    if (error instanceof Unsupported) {
+      error.steps.push(
+        style === 'key' ? `.${step}` : style === 'index' ? `[${step}]` : String(step),
+      );
+    }
+    throw error;
+  }
+}
+
+function encodeError(error: Error, depth: number): Encoded {
   const props: Record<string, Encoded> = {};
   for (const key of Object.keys(error)) {
     if (ERROR_FIELDS.has(key)) continue;
     // A field that cannot cross (a socket on a system error) becomes its description:
     // losing one detail must not lose the error.
     try {
-      props[key] = encodeAt(
-        (error as unknown as Record<string, unknown>)[key],
-        `${path}.${key}`,
-        depth + 1,
-      );
+      props[key] = encodeAt((error as unknown as Record<string, unknown>)[key], depth + 1);
     } catch {
       props[key] = String((error as unknown as Record<string, unknown>)[key]);
     }
@@ -80,41 +105,38 @@ function encodeError(error: Error, path: string, depth: number): Encoded {
     props,
   };
   if (typeof error.stack === 'string') fields.stack = error.stack;
-  if ('cause' in error) fields.cause = encodeAt(error.cause, `${path}.cause`, depth + 1);
+  if ('cause' in error) fields.cause = at('cause', error.cause, depth, 'key');
   if (error instanceof AggregateError) {
     fields.errors = Array.from(error.errors as unknown[], (item, i) =>
-      encodeAt(item, `${path}.errors[${i}]`, depth + 1),
+      at(`.errors[${i}]`, item, depth, 'raw'),
     );
   }
   return tag('error', fields);
 }
 
-function encodeObject(value: object, path: string, depth: number): Encoded {
+function encodeObject(value: object, depth: number): Encoded {
   if (Array.isArray(value)) {
     const out: Encoded[] = new Array(value.length);
     for (let i = 0; i < value.length; i++) {
       // Holes and undefined entries both become undefined, as structured clone does.
-      out[i] = encodeAt(value[i], `${path}[${i}]`, depth + 1);
+      out[i] = at(i, value[i], depth, 'index');
     }
     return out;
   }
-  if (value instanceof Error) return encodeError(value, path, depth);
+  if (value instanceof Error) return encodeError(value, depth);
   if (value instanceof Date) return tag('date', { v: value.getTime() });
   if (value instanceof Map) {
     const entries: Encoded[] = [];
     let i = 0;
     for (const [k, v] of value) {
-      entries.push([
-        encodeAt(k, `${path}<key ${i}>`, depth + 1),
-        encodeAt(v, `${path}<${i}>`, depth + 1),
-      ]);
+      entries.push([at(`<key ${i}>`, k, depth, 'raw'), at(`<${i}>`, v, depth, 'raw')]);
       i++;
     }
     return tag('map', { v: entries });
   }
   if (value instanceof Set) {
     return tag('set', {
-      v: Array.from(value, (item, i) => encodeAt(item, `${path}<${i}>`, depth + 1)),
+      v: Array.from(value, (item, i) => at(`<${i}>`, item, depth, 'raw')),
     });
   }
   if (ArrayBuffer.isView(value)) {
@@ -135,15 +157,13 @@ function encodeObject(value: object, path: string, depth: number): Encoded {
   for (const key of Object.keys(value)) {
     const item = (value as Record<string, unknown>)[key];
     if (item === undefined) continue; // as JSON.stringify and structured clone of a missing key
-    out[key] = encodeAt(item, `${path}.${key}`, depth + 1);
+    out[key] = at(key, item, depth, 'key');
   }
   return TAG in out ? tag('object', { v: out }) : out;
 }
 
-function encodeAt(value: unknown, path: string, depth: number): Encoded {
-  if (depth > MAX_DEPTH) {
-    throw new UnsupportedValueError(path, `nested deeper than ${MAX_DEPTH} levels (a cycle?)`);
-  }
+function encodeAt(value: unknown, depth: number): Encoded {
+  if (depth > MAX_DEPTH) throw new Unsupported(`nested deeper than ${MAX_DEPTH} levels (a cycle?)`);
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -155,10 +175,9 @@ function encodeAt(value: unknown, path: string, depth: number): Encoded {
     case 'undefined':
       return tag('undefined');
     case 'object':
-      return value === null ? null : encodeObject(value, path, depth);
+      return value === null ? null : encodeObject(value, depth);
     default:
-      throw new UnsupportedValueError(
-        path,
+      throw new Unsupported(
         `a ${typeof value} cannot be sent to another machine (only data: numbers, bigints, strings, arrays, plain objects, Map, Set, Date, typed arrays, errors)`,
       );
   }
@@ -170,7 +189,49 @@ function encodeAt(value: unknown, path: string, depth: number): Encoded {
  * @throws UnsupportedValueError for functions, symbols and cycles, naming the path.
  */
 export function encode(value: unknown, what = 'value'): Encoded {
-  return encodeAt(value, what, 0);
+  try {
+    return encodeAt(value, 0);
+  } catch (error) {
+    if (!(error instanceof Unsupported)) throw error;
+    throw new UnsupportedValueError(what + error.steps.reverse().join(''), error.problem);
+  }
+}
+
+/** True when `value` is JSON data as it is: `encode` would return an equal copy. */
+function plainJson(value: unknown, depth: number): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0);
+    case 'object': {
+      if (value === null) return true;
+      if (depth > MAX_DEPTH) return false;
+      const proto = Object.getPrototypeOf(value);
+      if (proto === Array.prototype) {
+        const list = value as unknown[];
+        for (let i = 0; i < list.length; i++) if (!plainJson(list[i], depth + 1)) return false;
+        return true;
+      }
+      if (proto !== Object.prototype && proto !== null) return false;
+      if (TAG in value) return false;
+      for (const key of Object.keys(value)) {
+        if (!plainJson((value as Record<string, unknown>)[key], depth + 1)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+/**
+ * `encode` for a value nobody else holds (a result just cloned from a worker thread, sent
+ * at once): plain JSON data is returned as it is instead of copied.
+ */
+export function encodeOwned(value: unknown, what = 'value'): Encoded {
+  return plainJson(value, 0) ? (value as Encoded) : encode(value, what);
 }
 
 function decodeBytes(type: string, base64: string): unknown {
@@ -244,10 +305,32 @@ function decodeObject(data: Record<string, Encoded>): Record<string, unknown> {
   return out;
 }
 
-/** Rebuilds a value `encode` produced. */
+/** True when `data` holds no tagged object: then it is its own decoding. */
+function untagged(data: Encoded, depth: number): boolean {
+  if (data === null || typeof data !== 'object') return true;
+  if (depth > MAX_DEPTH) return false;
+  if (Array.isArray(data)) {
+    for (let i = 0; i < data.length; i++) if (!untagged(data[i]!, depth + 1)) return false;
+    return true;
+  }
+  if (TAG in data) return false;
+  for (const key in data) if (!untagged(data[key]!, depth + 1)) return false;
+  return true;
+}
+
+/**
+ * Rebuilds a value `encode` produced. Plain JSON data (nothing tagged) comes back as
+ * it is, not copied: decode only what was just parsed, and nobody else holds it.
+ */
 export function decode(data: Encoded): unknown {
   if (data === null || typeof data !== 'object') return data;
-  if (Array.isArray(data)) return data.map(decode);
+  if (untagged(data, 0)) return data;
+  return rebuild(data);
+}
+
+function rebuild(data: Encoded): unknown {
+  if (data === null || typeof data !== 'object') return data;
+  if (Array.isArray(data)) return data.map(rebuild);
   if (TAG in data) return decodeTagged(data as Tagged);
   return decodeObject(data);
 }

@@ -4,12 +4,13 @@
  * is an outcome for the caller; only an abort (cancel, requeue) is thrown.
  */
 import type { WorkerPool } from '@fanout/executors';
-import { encode } from './codec.js';
+import { encode, encodeOwned } from './codec.js';
 import type { JobData, JobOutcome } from './protocol.js';
 
 function encodedOutcome(value: unknown): JobOutcome {
   try {
-    return { ok: true, value: encode(value, 'result') };
+    // The value came from the thread (a structured clone): nobody else holds it.
+    return { ok: true, value: encodeOwned(value, 'result') };
   } catch (error) {
     return { ok: false, error: encode(error) };
   }
