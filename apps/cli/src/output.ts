@@ -44,7 +44,12 @@ export function roundRatio(ratio: number): number {
 
 /** `1234567.8` → `1,234,568` for human output. */
 export function formatCount(value: number): string {
-  return Math.round(value).toLocaleString('en-US');
+  const n = Math.round(value);
+  // Grouped by hand: the first toLocaleString call loads ICU's number formatting, about
+  // 15 ms of every `fanout tail` run (measured with --cpu-prof).
+  if (!Number.isSafeInteger(n)) return n.toLocaleString('en-US');
+  const grouped = String(Math.abs(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return n < 0 || Object.is(n, -0) ? `-${grouped}` : grouped;
 }
 
 /** Seconds with three decimals, as in the seed's `Took 1.173 seconds`. */
