@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { decimal, integer, nonEmpty, port, size } from './options.js';
+import { age, decimal, duration, integer, nonEmpty, port, size } from './options.js';
 
 describe('flag value parsers', () => {
   it('integer accepts digits in range only', () => {
@@ -40,5 +40,24 @@ describe('flag value parsers', () => {
   it('nonEmpty refuses blank values', () => {
     expect(nonEmpty('a')).toBe('a');
     expect(() => nonEmpty('  ')).toThrow(InvalidArgumentError);
+  });
+
+  it('duration: ms, s, m, h, d or bare seconds, above 0 and up to 24 hours', () => {
+    expect(duration('500ms')).toBe(500);
+    expect(duration('10')).toBe(10_000);
+    expect(duration('2m')).toBe(120_000);
+    expect(duration('1.5h')).toBe(5_400_000);
+    for (const bad of ['0', '0s', '25h', '2d', 'soon', '-1s', '']) {
+      expect(() => duration(bad)).toThrow(InvalidArgumentError);
+    }
+  });
+
+  it('age: the same units, zero allowed, days too, whole milliseconds', () => {
+    expect(age('7d')).toBe(604_800_000);
+    expect(age('0')).toBe(0);
+    expect(age('1.0005s')).toBe(1001);
+    for (const bad of ['-1d', '3w', 'old']) {
+      expect(() => age(bad)).toThrow(/30s, 10m, 2h or 7d/);
+    }
   });
 });

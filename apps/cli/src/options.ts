@@ -63,19 +63,39 @@ export function nonEmpty(value: string): string {
   return value;
 }
 
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m)?$/;
-const DURATION_UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000 };
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/;
+const DURATION_UNIT_MS: Readonly<Record<string, number>> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
+
+/** `500ms`, `30s`, `10m`, `2h`, `7d` or a bare number of seconds, in ms; NaN if malformed. */
+function durationMs(value: string): number {
+  const match = DURATION.exec(value.trim());
+  return match ? Number(match[1]) * (DURATION_UNIT_MS[match[2] ?? 's'] ?? 1000) : Number.NaN;
+}
 
 /** Parses a duration in milliseconds: `10s`, `500ms`, `2m`, or a bare number of seconds. */
 export function duration(value: string): number {
-  const match = DURATION.exec(value.trim());
-  const ms = match ? Number(match[1]) * (DURATION_UNIT_MS[match[2] ?? 's'] ?? 1000) : Number.NaN;
+  const ms = durationMs(value);
   if (!(ms > 0) || !Number.isFinite(ms) || ms > 86_400_000) {
     throw new InvalidArgumentError(
       'Expected a duration such as 10s, 500ms or 2m (up to 24 hours).',
     );
   }
   return ms;
+}
+
+/** Parses an age in whole milliseconds, zero or more: `30s`, `10m`, `2h`, `7d`. */
+export function age(value: string): number {
+  const ms = durationMs(value);
+  if (!(ms >= 0) || !Number.isFinite(ms)) {
+    throw new InvalidArgumentError('Expected a duration such as 30s, 10m, 2h or 7d.');
+  }
+  return Math.round(ms);
 }
 
 const FACTOR = String.raw`\d[\d_]*(?:(?:\.\d+)?[eE]\+?\d+|\^\d+)?`;

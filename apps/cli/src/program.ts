@@ -10,8 +10,17 @@ import { defaultParallelism, GCD_ALGORITHMS, RUN_MODES } from '@fanout/parallel-
 import { Command, CommanderError, Option } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
 import { ENGINE_FLAGS } from './commands/life-engine.js';
-import { decimal, duration, generationCount, integer, nonEmpty, port, size } from './options.js';
-import { collect, regex, duration as tailDuration } from './tail-flags.js';
+import {
+  age,
+  decimal,
+  duration,
+  generationCount,
+  integer,
+  nonEmpty,
+  port,
+  size,
+} from './options.js';
+import { collect, regex } from './tail-flags.js';
 
 /** The queue `fanout worker` and `fanout gcd --mode queue` use unless told otherwise. */
 const DEFAULT_QUEUE = 'fanout';
@@ -304,7 +313,7 @@ export function createProgram(context: CommandContext): Command {
       new Option(
         '--ignore-older <duration>',
         'with glob inputs: leave files not modified for this long (30s, 10m, 2h, 7d)',
-      ).argParser(tailDuration),
+      ).argParser(age),
     )
     .addOption(
       new Option(

@@ -59,6 +59,3 @@ export function whenAborted(signal: AbortSignal): Promise<void> {
     signal.addEventListener('abort', () => resolve(), { once: true }),
   );
 }
-
-/** Races a call that takes no AbortSignal against one (see `@fanout/internal/abort`). */
-export { raceAbort } from '@fanout/internal/abort';

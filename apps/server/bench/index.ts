@@ -192,15 +192,18 @@ async function measure(label: string, path: string, workers: number): Promise<Ro
     const busyResult = busyDone.result as LoadResult;
     const cpuMicrosPerRoundTrip =
       ((cpuSeconds(server.pids) - cpuBefore) * 1e6) / Math.max(1, busyResult.roundTrips);
+    const phaseA = {
+      label,
+      busy: busyResult,
+      cpuMicrosPerRoundTrip,
+      burst: freshDone.burst as OpenLoadResult,
+      open: freshDone.open as OpenLoadResult,
+      health: healthResult,
+    };
     if (process.env.BENCH_SKIP_ATTACK === '1') {
       const none = { latency: emptySummary(), failures: 0, overBudget: 0 };
       return {
-        label,
-        busy: busyResult,
-        cpuMicrosPerRoundTrip,
-        burst: freshDone.burst as OpenLoadResult,
-        open: freshDone.open as OpenLoadResult,
-        health: healthResult,
+        ...phaseA,
         attackHealth: none,
         attackReady: none,
         attack: { silentConnected: 0, silentCut: 0, silentHeld: 0, cutWithinMs: 0, scrapes: 0 },
@@ -228,12 +231,7 @@ async function measure(label: string, path: string, workers: number): Promise<Ro
     await again.next('done');
     note(`${label}: done`);
     return {
-      label,
-      busy: busyResult,
-      cpuMicrosPerRoundTrip,
-      burst: freshDone.burst as OpenLoadResult,
-      open: freshDone.open as OpenLoadResult,
-      health: healthResult,
+      ...phaseA,
       attackHealth: attackHealthResult,
       attackReady: attackReadyResult,
       attack: attackResult,

@@ -18,7 +18,8 @@ import { UsageError } from '../errors.js';
 import { formatCount, roundRate, roundSeconds, table, writeJson, writeOut } from '../output.js';
 import type { CommandContext } from '../program.js';
 import { progressEnabled, startProgress } from '../progress.js';
-import { raceAbort, whenAborted } from '../signals.js';
+import { raceAbort } from '@fanout/internal/abort';
+import { whenAborted } from '../signals.js';
 
 /** Flags of `fanout guess serve`. */
 export interface ServeOptions {

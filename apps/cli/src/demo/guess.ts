@@ -10,7 +10,7 @@ import {
   playChapterGames,
   CHAPTER_SESSIONS,
 } from '@fanout/guess-protocol';
-import { raceAbort } from '../signals.js';
+import { raceAbort } from '@fanout/internal/abort';
 
 /** Runs item 3, printing the transcript through `print`. */
 export async function demoGuess(print: (text: string) => void, signal: AbortSignal): Promise<void> {
