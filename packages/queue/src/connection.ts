@@ -104,22 +104,22 @@ export function bullConnection(options: RedisOptions): ConnectionOptions {
 }
 
 /**
- * One of our own connections (replies, cancellations). Commands wait for a reconnect
- * rather than fail (`maxRetriesPerRequest: null`): the executor's connection guard
- * decides when waiting has lasted too long. `name` shows in Redis' `CLIENT LIST`;
- * `enableAutoPipelining` sends the commands of one event-loop turn in one write.
+ * One of our own connections (replies, cancellations, and the worker's connection that
+ * BullMQ shares). Commands wait for a reconnect rather than fail
+ * (`maxRetriesPerRequest: null`): the executor's connection guard decides when waiting
+ * has lasted too long. The offline queue and the re-sending of unanswered commands are
+ * forced on: a worker's reply must reach Redis before the command BullMQ sends after it
+ * (see reply-sender.ts), so no command may be dropped while a later one goes through.
+ * `name` shows in Redis' `CLIENT LIST`.
  */
-export function openRedis(
-  options: RedisOptions,
-  name: string,
-  extra: Pick<RedisOptions, 'enableAutoPipelining'> = {},
-): Redis {
+export function openRedis(options: RedisOptions, name: string): Redis {
   const client = new Redis({
     retryStrategy: retryDelay,
     ...options,
-    ...extra,
     connectionName: name,
     maxRetriesPerRequest: null,
+    enableOfflineQueue: true,
+    autoResendUnfulfilledCommands: true,
     lazyConnect: false,
   });
   // Connection errors are reported by the guard and by failed commands; without a

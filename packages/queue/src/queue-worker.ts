@@ -11,7 +11,6 @@ import {
   openRedis,
   type RedisConnection,
   redisOptions,
-  bullConnection,
   within,
 } from './connection.js';
 import { JobAttemptsExceededError, QueueConnectionError } from './errors.js';
@@ -23,11 +22,10 @@ import {
   type JobData,
   type JobOutcome,
   PROTOCOL_VERSION,
-  REPLY_DONE,
-  REPLY_STARTED,
   ACTIVE_NOTICE_MS,
   replyKey,
 } from './protocol.js';
+import { jobLockKey, sendReply, sendStarted } from './reply-sender.js';
 
 /** Options of `startQueueWorker`. */
 export interface QueueWorkerOptions {
@@ -108,7 +106,6 @@ export interface QueueWorker extends AsyncDisposable {
 
 const CANCELLED = Symbol('cancelled');
 const REQUEUE = Symbol('requeue');
-const REPLY_MAXLEN = '100000';
 
 interface ActiveJob {
   readonly batch: string;
@@ -120,12 +117,14 @@ class QueueWorkerImpl implements QueueWorker {
   readonly threads: number;
   readonly #prefix: string;
   readonly #pool: WorkerPool;
-  readonly #replies: Redis;
+  /** BullMQ's Worker connection, which also carries the replies (see reply-sender.ts). */
+  readonly #redis: Redis;
   readonly #subscriber: Redis;
   readonly #listener: CancelListener;
   readonly #worker: Worker;
   readonly #active = new Map<string, ActiveJob>();
   readonly #onError: (error: Error) => void;
+  readonly #awaitReplies: boolean;
   #running = 0;
   #completed = 0;
   #failed = 0;
@@ -137,7 +136,8 @@ class QueueWorkerImpl implements QueueWorker {
     this.#resolveClosed = resolve;
   });
 
-  constructor(options: QueueWorkerOptions) {
+  constructor(options: QueueWorkerOptions, awaitReplies: boolean) {
+    this.#awaitReplies = awaitReplies;
     this.queue = checkQueueName(options.queue);
     this.#prefix = checkQueueName(options.prefix ?? DEFAULT_PREFIX, 'prefix');
     this.threads = options.threads ?? availableParallelism();
@@ -155,10 +155,11 @@ class QueueWorkerImpl implements QueueWorker {
       minThreads: this.threads,
       maxThreads: this.threads,
     });
-    // Replies of jobs that finish in the same turn leave in one write (one system call).
-    this.#replies = openRedis(redis, 'fanout-worker-replies', { enableAutoPipelining: true });
+    // No auto-pipelining here: it would hold a reply back until the next tick, and BullMQ's
+    // command after it must never overtake it.
+    this.#redis = openRedis(redis, 'fanout-worker');
     this.#subscriber = openRedis(redis, `fanout-worker-cancel`);
-    for (const client of [this.#replies, this.#subscriber]) {
+    for (const client of [this.#redis, this.#subscriber]) {
       client.on('error', (error: Error) => this.#onError(error));
     }
     this.#listener = new CancelListener(
@@ -167,7 +168,10 @@ class QueueWorkerImpl implements QueueWorker {
       (batch) => this.#cancelBatch(batch),
     );
     this.#worker = new Worker(this.queue, (job, token) => this.#process(job, token), {
-      connection: bullConnection(redis),
+      // Our own client, not options: BullMQ then runs its commands on it (a blocking copy
+      // is made for fetching jobs), and the reply of a job goes right before its
+      // moveToFinished on the same connection.
+      connection: this.#redis,
       prefix: this.#prefix,
       concurrency,
       lockDuration,
@@ -198,7 +202,7 @@ class QueueWorkerImpl implements QueueWorker {
     const remember = (error: unknown): void => {
       lastError = error;
     };
-    this.#replies.on('error', remember);
+    this.#redis.on('error', remember);
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
         () =>
@@ -222,7 +226,7 @@ class QueueWorkerImpl implements QueueWorker {
       throw error;
     } finally {
       clearTimeout(timer);
-      this.#replies.off('error', remember);
+      this.#redis.off('error', remember);
     }
     this.#worker.run().catch((error: Error) => this.#onError(error));
   }
@@ -260,9 +264,11 @@ class QueueWorkerImpl implements QueueWorker {
   async #forceClose(): Promise<void> {
     this.#listener.stop();
     dropRedis(this.#subscriber);
-    await within(500, this.#replies.quit());
-    dropRedis(this.#replies);
+    // The Worker is closing before its connection goes: a closing Worker never retries a
+    // moveToFinished that the dropped connection failed (its reply may not have run).
     await within(500, this.#worker.close(true));
+    await within(500, this.#redis.quit());
+    dropRedis(this.#redis);
     await within(500, this.#worker.disconnect());
     await this.#pool.close({ cancelPending: true });
   }
@@ -277,11 +283,12 @@ class QueueWorkerImpl implements QueueWorker {
     const data = job.data as JobData;
     const id = job.id!;
     const key = replyKey(this.#prefix, this.queue, data.c);
+    const reply = (outcome: JobOutcome) => this.#reply(key, id, token, outcome);
     if (data.v !== PROTOCOL_VERSION) {
       const error = new Error(
         `job ${id} uses fanout queue protocol ${String(data.v)}; this worker speaks ${PROTOCOL_VERSION}`,
       );
-      await this.#reply(key, id, { ok: false, error: encode(error) });
+      await reply({ ok: false, error: encode(error) });
       return;
     }
     if (this.#listener.isCancelled(data.b)) {
@@ -290,7 +297,7 @@ class QueueWorkerImpl implements QueueWorker {
     }
     if (job.attemptsStarted > data.m) {
       const error = new JobAttemptsExceededError(id, job.name, job.attemptsStarted);
-      await this.#reply(key, id, { ok: false, error: encode(error) });
+      await reply({ ok: false, error: encode(error) });
       this.#failed++;
       return;
     }
@@ -307,7 +314,7 @@ class QueueWorkerImpl implements QueueWorker {
         controller.signal,
       );
       if (controller.signal.aborted) throw controller.signal.reason;
-      await this.#reply(key, id, outcome);
+      await reply(outcome);
       if (outcome.ok) this.#completed++;
       else this.#failed++;
     } catch (error) {
@@ -329,30 +336,34 @@ class QueueWorkerImpl implements QueueWorker {
   }
 
   #started(key: string, id: string): void {
-    // Not awaited: the reply that follows goes on the same connection, so it lands after.
-    this.#replies
-      .xadd(key, 'NOMKSTREAM', 'MAXLEN', '~', REPLY_MAXLEN, '*', 't', REPLY_STARTED, 'j', id)
-      .catch(() => {});
+    // The reply that follows goes on the same connection, so it lands after this.
+    sendStarted(this.#redis, key, id).catch(() => {});
   }
 
-  async #reply(key: string, id: string, outcome: JobOutcome): Promise<void> {
-    // Awaited before the job is marked done in BullMQ: a reply is never lost behind a
-    // completed job (at worst a re-run sends a second one, which the caller ignores).
-    // NOMKSTREAM: the caller's stream exists while it lives; a dead caller's stays gone.
-    await this.#replies.xadd(
+  /**
+   * Sends the reply and returns at once: BullMQ's moveToFinished follows on the same
+   * connection, so Redis runs the reply first, and if the reply fails, the script releases
+   * the job's lock so that the job cannot complete (it runs again). NOMKSTREAM: the
+   * caller's stream exists while it lives; a dead caller's stays gone.
+   */
+  #reply(
+    key: string,
+    id: string,
+    token: string | undefined,
+    outcome: JobOutcome,
+  ): Promise<unknown> | undefined {
+    const sent = sendReply(
+      this.#redis,
       key,
-      'NOMKSTREAM',
-      'MAXLEN',
-      '~',
-      REPLY_MAXLEN,
-      '*',
-      't',
-      REPLY_DONE,
-      'j',
+      jobLockKey(this.#prefix, this.queue, id),
+      token ?? '',
       id,
-      'o',
       JSON.stringify(outcome),
     );
+    // The bench's reference only: wait for Redis, one more round trip per job.
+    if (this.#awaitReplies) return sent;
+    sent.catch((error: Error) => this.#onError(error));
+    return undefined;
   }
 }
 
@@ -385,8 +396,21 @@ function positive(name: string, value: number): void {
  * await worker.closed;
  * ```
  */
-export async function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorker> {
-  const worker = new QueueWorkerImpl(options);
+export function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorker> {
+  return start(options, false);
+}
+
+/**
+ * `startQueueWorker` with each reply awaited before BullMQ marks its job done: the
+ * previous design, one more Redis round trip per job. For the overhead bench's side-by-side
+ * row only; not exported from the package.
+ */
+export function startQueueWorkerAwaitingReplies(options: QueueWorkerOptions): Promise<QueueWorker> {
+  return start(options, true);
+}
+
+async function start(options: QueueWorkerOptions, awaitReplies: boolean): Promise<QueueWorker> {
+  const worker = new QueueWorkerImpl(options, awaitReplies);
   const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
   positive('connectTimeoutMs', connectTimeoutMs);
   await worker.start(connectTimeoutMs, describeAddress(redisOptions(options.connection)));
