@@ -22,6 +22,7 @@ try {
     'BullMQ + WorkerPool (baseline)': () => bullmqDirect(options, true),
     'fanout map (chunkSize 1)': () => fanoutQueue(options, 'map'),
     'fanout run × N': () => fanoutQueue(options, 'run'),
+    'fanout map, reply awaited (before)': () => fanoutQueue(options, 'map', true),
   };
   for (const [name, work] of Object.entries(rows)) {
     await admin.config('RESETSTAT');

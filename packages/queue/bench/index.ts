@@ -72,6 +72,7 @@ try {
     'BullMQ directly + WorkerPool (baseline)': () => bullmqDirect(options, true),
     '@fanout/queue map (chunkSize 1)': () => fanoutQueue(options, 'map'),
     '@fanout/queue run × N': () => fanoutQueue(options, 'run'),
+    '@fanout/queue map, reply awaited (before)': () => fanoutQueue(options, 'map', true),
   };
   const samples = new Map<string, { seconds: number; cpu: number; redis: number }[]>();
   for (const name of Object.keys(rows)) samples.set(name, []);

@@ -6,6 +6,7 @@
 import { WorkerPool } from '@fanout/executors';
 import { Queue, QueueEvents, Worker } from 'bullmq';
 import { createQueueExecutor, startQueueWorker } from '../src/index.js';
+import { startQueueWorkerAwaitingReplies } from '../src/queue-worker.js';
 
 export interface OverheadOptions {
   readonly url: string;
@@ -72,10 +73,19 @@ export async function bullmqDirect(options: OverheadOptions, viaPool: boolean): 
   return seconds;
 }
 
-/** @fanout/queue: map with one item per job (or run per item), worker in this process. */
-export async function fanoutQueue(options: OverheadOptions, mode: 'map' | 'run'): Promise<number> {
+/**
+ * @fanout/queue: map with one item per job (or run per item), worker in this process.
+ * `awaitReplies`: the worker waits for each reply before BullMQ marks the job done (the
+ * previous design, one more round trip per job), for a side-by-side row.
+ */
+export async function fanoutQueue(
+  options: OverheadOptions,
+  mode: 'map' | 'run',
+  awaitReplies = false,
+): Promise<number> {
   const queue = fresh('fanout');
-  const worker = await startQueueWorker({
+  const start = awaitReplies ? startQueueWorkerAwaitingReplies : startQueueWorker;
+  const worker = await start({
     connection: options.url,
     queue,
     module: options.module,
@@ -85,12 +95,12 @@ export async function fanoutQueue(options: OverheadOptions, mode: 'map' | 'run')
   const executor = createQueueExecutor({ connection: options.url, queue });
   await executor.run('square', [1]);
   const items = Array.from({ length: options.jobs }, (_, i) => i);
-  const start = performance.now();
+  const began = performance.now();
   const results =
     mode === 'map'
       ? await executor.map<number, number>('square', items, { chunkSize: 1 })
       : await Promise.all(items.map((i) => executor.run<number>('square', [i])));
-  const seconds = (performance.now() - start) / 1000;
+  const seconds = (performance.now() - began) / 1000;
   if (results[options.jobs - 1] !== (options.jobs - 1) ** 2)
     throw new Error('fanout: wrong result');
   await executor.close();
