@@ -7,7 +7,8 @@
  * Rounds interleave the rows, each round in a rotated order (so no row always follows the
  * same one); the table shows medians, and the ratios are medians of each round's own ratio
  * to that round's baseline, with their range. Options: --rounds N (default 7), --jobs N
- * (default 2000), --gcd-rounds N (default 3, 0 skips part 2), --chunk N (default 10).
+ * (default 2000), --concurrency N (jobs a worker takes at once in part 1, default 16),
+ * --gcd-rounds N (default 3, 0 skips part 2), --chunk N (default 10).
  */
 import { startRedis } from '@fanout/test-kit';
 import { Redis } from 'ioredis';
@@ -54,6 +55,7 @@ const rounds = flag('rounds', 7);
 const jobs = flag('jobs', 2000);
 const gcdRounds = flag('gcd-rounds', 3);
 const chunk = flag('chunk', 10);
+const concurrency = flag('concurrency', 16);
 const redis = await startRedis();
 const admin = new Redis(redis.port, '127.0.0.1');
 try {
@@ -64,7 +66,7 @@ try {
     url: redis.url,
     jobs,
     threads: 2,
-    concurrency: 16,
+    concurrency,
     module: new URL('./gcd-task.mjs', import.meta.url),
   };
   const rows = {
@@ -92,7 +94,7 @@ try {
     return `${mid}× (${Math.min(...each).toFixed(2)}–${Math.max(...each).toFixed(2)})`;
   };
   console.log(
-    `\n1. Per-job overhead: ${jobs} tiny jobs, 1 worker (2 threads, 16 jobs at once), medians of ${rounds} rounds`,
+    `\n1. Per-job overhead: ${jobs} tiny jobs, 1 worker (2 threads, ${concurrency} jobs at once), medians of ${rounds} rounds`,
   );
   const table1: string[][] = [
     [
@@ -119,6 +121,15 @@ try {
     ]);
   }
   printTable(table1);
+  // Each round's own ratios, so that several runs can be pooled.
+  console.log('\nper-round ratios to the baseline (wall / CPU):');
+  for (const [name, list] of samples) {
+    const each = list.map(
+      (s, i) =>
+        `${(s.seconds / baseline[i]!.seconds).toFixed(2)}/${(s.cpu / baseline[i]!.cpu).toFixed(2)}`,
+    );
+    console.log(`  ${name}: ${each.join(' ')}`);
+  }
   if (gcdRounds > 0) await gcdPart();
 } finally {
   admin.disconnect();
