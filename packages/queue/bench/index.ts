@@ -13,7 +13,7 @@
 import { startRedis } from '@fanout/test-kit';
 import { Redis } from 'ioredis';
 import { gcdOnPool, gcdOnQueue, CHAPTER_X200 } from './gcd.js';
-import { bullmqDirect, fanoutQueue, type OverheadOptions } from './overhead.js';
+import { bullmqDirect, type Clock, fanoutQueue, type OverheadOptions } from './overhead.js';
 
 function flag(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -38,15 +38,26 @@ async function redisCpu(client: Redis): Promise<number> {
   return read('used_cpu_user') + read('used_cpu_sys');
 }
 
+/** Runs a row with a clock around its timed part: wall seconds, CPU of this process and of Redis. */
 async function measured(
   client: Redis,
-  work: () => Promise<number>,
+  work: (clock: Clock) => Promise<number>,
 ): Promise<{ seconds: number; cpu: number; redis: number }> {
-  const cpuBefore = process.cpuUsage();
-  const redisBefore = await redisCpu(client);
-  const seconds = await work();
-  const used = process.cpuUsage(cpuBefore);
-  const redis = (await redisCpu(client)) - redisBefore;
+  let cpuBefore = process.cpuUsage();
+  let redisBefore = 0;
+  let used = { user: 0, system: 0 };
+  let redis = 0;
+  const clock: Clock = {
+    async start() {
+      redisBefore = await redisCpu(client);
+      cpuBefore = process.cpuUsage();
+    },
+    async stop() {
+      used = process.cpuUsage(cpuBefore);
+      redis = (await redisCpu(client)) - redisBefore;
+    },
+  };
+  const seconds = await work(clock);
   const cpu = (used.user + used.system) / 1e6 + redis;
   return { seconds, cpu, redis };
 }
@@ -70,16 +81,18 @@ try {
     module: new URL('./gcd-task.mjs', import.meta.url),
   };
   const rows = {
-    'BullMQ directly, inline processor (reference)': () => bullmqDirect(options, false),
-    'BullMQ directly + WorkerPool (baseline)': () => bullmqDirect(options, true),
-    '@fanout/queue map (chunkSize 1)': () => fanoutQueue(options, 'map'),
-    '@fanout/queue run × N': () => fanoutQueue(options, 'run'),
-    '@fanout/queue map, reply awaited (before)': () => fanoutQueue(options, 'map', true),
+    'BullMQ directly, inline processor (reference)': (clock: Clock) =>
+      bullmqDirect(options, false, clock),
+    'BullMQ directly + WorkerPool (baseline)': (clock: Clock) => bullmqDirect(options, true, clock),
+    '@fanout/queue map (chunkSize 1)': (clock: Clock) => fanoutQueue(options, 'map', false, clock),
+    '@fanout/queue run × N': (clock: Clock) => fanoutQueue(options, 'run', false, clock),
+    '@fanout/queue map, reply awaited (before)': (clock: Clock) =>
+      fanoutQueue(options, 'map', true, clock),
   };
   const samples = new Map<string, { seconds: number; cpu: number; redis: number }[]>();
   for (const name of Object.keys(rows)) samples.set(name, []);
   const entries = Object.entries(rows);
-  await rows['BullMQ directly + WorkerPool (baseline)'](); // warm-up, not counted
+  await bullmqDirect(options, true); // warm-up, not counted
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < entries.length; i++) {
       const [name, work] = entries[(i + round) % entries.length]!;

@@ -16,6 +16,18 @@ export interface OverheadOptions {
   readonly module: URL;
 }
 
+/**
+ * Marks the timed part of a row (from just before the jobs are sent until the last result
+ * is in), so that CPU, like wall time, leaves out the setup and teardown of connections and
+ * threads, which differ between the rows.
+ */
+export interface Clock {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const noClock: Clock = { start: async () => {}, stop: async () => {} };
+
 let seq = 0;
 const fresh = (label: string) => `bench-${label}-${process.pid}-${++seq}`;
 
@@ -25,7 +37,11 @@ function connection(url: string) {
 }
 
 /** BullMQ directly: addBulk, a Worker whose processor runs the task on a WorkerPool, QueueEvents for results. */
-export async function bullmqDirect(options: OverheadOptions, viaPool: boolean): Promise<number> {
+export async function bullmqDirect(
+  options: OverheadOptions,
+  viaPool: boolean,
+  clock: Clock = noClock,
+): Promise<number> {
   const name = fresh('bullmq');
   const conn = connection(options.url);
   const pool = new WorkerPool({
@@ -47,6 +63,7 @@ export async function bullmqDirect(options: OverheadOptions, viaPool: boolean): 
   void worker.run();
   const results = new Array<number>(options.jobs);
   let done = 0;
+  await clock.start();
   const start = performance.now();
   const finished = new Promise<void>((resolve) => {
     events.on('completed', ({ jobId, returnvalue }) => {
@@ -63,6 +80,7 @@ export async function bullmqDirect(options: OverheadOptions, viaPool: boolean): 
   );
   await finished;
   const seconds = (performance.now() - start) / 1000;
+  await clock.stop();
   if (results[options.jobs - 1] !== (options.jobs - 1) ** 2)
     throw new Error('bullmq: wrong result');
   await worker.close();
@@ -82,6 +100,7 @@ export async function fanoutQueue(
   options: OverheadOptions,
   mode: 'map' | 'run',
   awaitReplies = false,
+  clock: Clock = noClock,
 ): Promise<number> {
   const queue = fresh('fanout');
   const start = awaitReplies ? startQueueWorkerAwaitingReplies : startQueueWorker;
@@ -95,12 +114,14 @@ export async function fanoutQueue(
   const executor = createQueueExecutor({ connection: options.url, queue });
   await executor.run('square', [1]);
   const items = Array.from({ length: options.jobs }, (_, i) => i);
+  await clock.start();
   const began = performance.now();
   const results =
     mode === 'map'
       ? await executor.map<number, number>('square', items, { chunkSize: 1 })
       : await Promise.all(items.map((i) => executor.run<number>('square', [i])));
   const seconds = (performance.now() - began) / 1000;
+  await clock.stop();
   if (results[options.jobs - 1] !== (options.jobs - 1) ** 2)
     throw new Error('fanout: wrong result');
   await executor.close();
