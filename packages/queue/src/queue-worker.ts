@@ -60,7 +60,10 @@ export interface QueueWorkerOptions {
   readonly connectTimeoutMs?: number;
   /** Aborting stops the worker as `close()` does. */
   readonly signal?: AbortSignal;
-  /** Errors that do not stop the worker (a lost connection it retries). Default: ignored. */
+  /**
+   * Errors that do not stop the worker: a lost connection it retries, or a reply Redis
+   * refused (the job then runs again). Default: ignored.
+   */
   readonly onError?: (error: Error) => void;
 }
 
