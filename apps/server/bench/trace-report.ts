@@ -87,6 +87,19 @@ for (const file of files.filter((name) => name.startsWith('probe-')).sort()) {
   }
   console.log(`largest segment: ${[...blame].map(([k, v]) => `${k} ${v}`).join(', ')}`);
 }
+const longGaps = gaps.filter((g) => n(g.lateMs) > budget);
+if (longGaps.length > 0) {
+  console.log(
+    `\noperations-loop gaps over ${budget} ms: late, waited for a CPU, ran; machine CPU ms meanwhile`,
+  );
+  for (const g of longGaps) {
+    const m = (g.machine ?? {}) as unknown as Record<string, number>;
+    const machine = Object.entries(m)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    console.log(`${f(n(g.lateMs))} ${f(n(g.waitMs))} ${f(n(g.runMs))}  ${machine || '-'}`);
+  }
+}
 const gapTotal = gaps.length;
 const waitGaps = gaps.filter((g) => n(g.waitMs) > n(g.runMs)).length;
 console.log(

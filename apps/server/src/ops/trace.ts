@@ -31,15 +31,28 @@ function schedstat(): { runMs: number; waitMs: number } | undefined {
   }
 }
 
+/** CPU time of the whole machine so far, ms by kind (`/proc/stat`, all CPUs; 10 ms steps). */
+function machineCpu(): Record<'user' | 'nice' | 'system' | 'idle' | 'steal', number> | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/);
+    const ms = (i: number): number => Number(fields[i]) * 10; // USER_HZ = 100
+    return { user: ms(1), nice: ms(2), system: ms(3) + ms(6) + ms(7), idle: ms(4), steal: ms(8) };
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Traces `server` into the file named by FANOUT_OPS_TRACE, one JSON object a line:
  * - `{"kind":"request","probe":id,"path","acceptAt","requestAt","finishAt","waitMs","runMs"}`
  *   for every request, with `probe` from an `X-Probe-Id` header, monotonic-clock ms stamps of the
  *   connection's accept, its parsed head and its response written, and how long this
  *   thread waited for / ran on a CPU from accept to finish;
- * - `{"kind":"gap","at","lateMs","waitMs","runMs"}` when the loop turned `lateMs` late,
- *   with the same split over that gap (waiting for a CPU = the OS did not schedule the
- *   thread; running = something on this loop took the time);
+ * - `{"kind":"gap","at","lateMs","waitMs","runMs","machine"}` when the loop turned `lateMs`
+ *   late, with the same split over that gap (waiting for a CPU = the OS did not schedule
+ *   the thread; running = something on this loop took the time) and what the machine's
+ *   CPUs did meanwhile (ms of user, nice, system, idle and steal time, summed over CPUs:
+ *   steal is time the hypervisor gave the virtual CPUs to someone else);
  * - `{"kind":"gc","at","ms","gcKind"}` for every garbage collection of this thread's heap
  *   over 2 ms.
  * Returns a stop function, or undefined (and does nothing) when the variable is not set.
@@ -88,20 +101,30 @@ export function traceOpsServer(
 
   let due = performance.now() + TICK_MS;
   let lastSched = schedstat();
+  let lastMachine = machineCpu();
   const tick = setInterval(() => {
     const now = performance.now();
     const sched = schedstat();
+    const machine = machineCpu();
     const lateMs = now - due;
     if (lateMs > GAP_MS) {
+      const before = lastMachine;
       write({
         kind: 'gap',
         at: clockMs(),
         lateMs,
         waitMs: sched && lastSched ? sched.waitMs - lastSched.waitMs : null,
         runMs: sched && lastSched ? sched.runMs - lastSched.runMs : null,
+        machine:
+          machine && before
+            ? Object.fromEntries(
+                Object.entries(machine).map(([k, v]) => [k, v - before[k as keyof typeof before]]),
+              )
+            : null,
       });
     }
     lastSched = sched;
+    lastMachine = machine;
     due = now + TICK_MS;
   }, TICK_MS);
   tick.unref();
