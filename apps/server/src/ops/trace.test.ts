@@ -61,4 +61,15 @@ describe('traceOpsServer', () => {
       await dir.cleanup();
     }
   });
+
+  it('ends quietly when its file cannot be written', async () => {
+    const { server, port } = await listening();
+    const stop = traceOpsServer(server, { [OPS_TRACE_ENV]: '/nonexistent-fanout-dir/trace.jsonl' });
+    const res = await fetch(`http://127.0.0.1:${port}/healthz`, {
+      headers: { connection: 'close' },
+    });
+    expect(await res.text()).toBe('ok\n');
+    expect(() => stop?.()).not.toThrow();
+    expect(() => stop?.()).not.toThrow();
+  });
 });

@@ -71,7 +71,12 @@ export function traceOpsServer(
     if (lines.length === 0) return;
     const text = `${lines.join('\n')}\n`;
     lines = [];
-    appendFileSync(file, text);
+    try {
+      appendFileSync(file, text);
+    } catch {
+      // A diagnostic must never take the endpoint down: an unwritable file ends the trace.
+      stop();
+    }
   };
 
   const accepted = new WeakMap<Socket, { at: number; sched: ReturnType<typeof schedstat> }>();
@@ -145,10 +150,14 @@ export function traceOpsServer(
   });
   gc.observe({ entryTypes: ['gc'] });
 
-  return () => {
+  let stopped = false;
+  function stop(): void {
+    if (stopped) return;
+    stopped = true;
     clearInterval(tick);
     clearInterval(flusher);
     gc.disconnect();
     flush();
-  };
+  }
+  return stop;
 }
