@@ -133,9 +133,14 @@ describe('workers engine lifecycle', () => {
     const expected = createBitwiseEngine(grid);
     expected.stepSync(engine.generation);
     expect(engine.snapshot().equals(expected.snapshot())).toBe(true);
-    const after: number[] = [];
-    await engine.step(5, { onProgress: ({ done }) => after.push(done) });
-    expect(after).toEqual([5]);
+    const after: { done: number; total: number }[] = [];
+    await engine.step(5, { onProgress: ({ done, total }) => after.push({ done, total }) });
+    // Only the new call reports (a slow machine may need several slices for its five
+    // generations), in order, ending at 5: the stopped call never reports again.
+    expect(after.every(({ total }) => total === 5)).toBe(true);
+    const afterDones = after.map(({ done }) => done);
+    expect(afterDones).toEqual([...afterDones].sort((a, b) => a - b));
+    expect(afterDones.at(-1)).toBe(5);
   });
 
   it('is built by createEngine of the workers entry, which builds the other kinds too', async () => {
