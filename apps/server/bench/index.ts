@@ -14,7 +14,7 @@ import { cpus, setPriority } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { LatencySummary, LoadResult, OpenLoadResult } from '@fanout/guess-protocol';
-import { startProber } from './probe.js';
+import { startProber as startInProcessProber } from './probe-in-process.js';
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 10_000);
 const BURST = Number(process.env.BENCH_BURST ?? 300);
@@ -34,6 +34,18 @@ const FIRST_REPLY_GOAL_MS = 500;
 const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const loadScript = fileURLToPath(new URL('./load.ts', import.meta.url));
 const attackScript = fileURLToPath(new URL('./attack.ts', import.meta.url));
+const probeScript = fileURLToPath(new URL('./probe.ts', import.meta.url));
+/** With BENCH_TRACE=DIR, the server (FANOUT_OPS_TRACE) and the probes write stamps there. */
+const TRACE_DIR = process.env.BENCH_TRACE;
+/** Niceness of the attacker process (on a deployment the attackers are other machines). */
+const ATTACK_NICE = Number(process.env.BENCH_ATTACK_NICE ?? 0);
+/**
+ * An experiment (BENCH_SERVER_MAIN_NICE=N, --workers 1 only): renice the server's main
+ * (serving) thread once it listens; its operations thread, already started, keeps nice 0.
+ */
+const SERVER_MAIN_NICE = Number(process.env.BENCH_SERVER_MAIN_NICE ?? 0);
+/** Also probe /healthz the earlier way (fetch() in this process), for comparison. */
+const COMPARE = process.env.BENCH_PROBE_COMPARE === '1';
 const VERBOSE = process.env.BENCH_VERBOSE === '1';
 const benchStart = performance.now();
 const note = (text: string): void => {
@@ -65,7 +77,11 @@ function cpuSeconds(pids: readonly number[]): number {
   return ticks / 100; // USER_HZ
 }
 
-async function startServer(path: string, workers: number): Promise<Server> {
+async function startServer(path: string, workers: number, label: string): Promise<Server> {
+  const env =
+    TRACE_DIR === undefined
+      ? process.env
+      : { ...process.env, FANOUT_OPS_TRACE: `${TRACE_DIR}/server-${slug(label)}.jsonl` };
   const child = spawn(
     process.execPath,
     [
@@ -74,7 +90,7 @@ async function startServer(path: string, workers: number): Promise<Server> {
       ...['--idle-timeout', '120s', '--strategy', 'bisect'],
       ...EXTRA_SERVER_ARGS,
     ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    { stdio: ['ignore', 'pipe', 'inherit'], env },
   );
   let buffered = '';
   const pids = child.pid === undefined ? [] : [child.pid];
@@ -131,6 +147,35 @@ function startLoad(args: string[], niceness: number, script = loadScript) {
   return { child, next };
 }
 
+const slug = (text: string): string => text.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '');
+
+interface ProbeResult {
+  readonly latency: LatencySummary;
+  readonly failures: number;
+  readonly overBudget: number;
+}
+
+/** The health checker in a process of its own (`probe.ts`); `stop()` resolves with what it saw. */
+/** The earlier in-process prober (BENCH_PROBE_COMPARE=1), or undefined. */
+function startComparison(port: number, trace: string) {
+  if (!COMPARE) return undefined;
+  const file = TRACE_DIR === undefined ? undefined : `${TRACE_DIR}/probe-${slug(trace)}.jsonl`;
+  return startInProcessProber(port, '/healthz', PROBE_EVERY_MS, PROBE_BUDGET_MS, file);
+}
+
+function startProber(port: number, path: string, trace: string) {
+  const args = ['--port', String(port), '--path', path, '--every-ms', String(PROBE_EVERY_MS)];
+  args.push('--budget-ms', String(PROBE_BUDGET_MS));
+  if (TRACE_DIR !== undefined) args.push('--trace', `${TRACE_DIR}/probe-${slug(trace)}.jsonl`);
+  const prober = startLoad(args, 0, probeScript);
+  return {
+    async stop(): Promise<ProbeResult> {
+      prober.child.kill('SIGINT');
+      return (await prober.next('done')) as unknown as ProbeResult;
+    },
+  };
+}
+
 interface Row {
   readonly label: string;
   readonly busy: LoadResult;
@@ -138,9 +183,11 @@ interface Row {
   readonly cpuMicrosPerRoundTrip: number;
   readonly burst: OpenLoadResult;
   readonly open: OpenLoadResult;
-  readonly health: Awaited<ReturnType<ReturnType<typeof startProber>['stop']>>;
-  readonly attackHealth: Awaited<ReturnType<ReturnType<typeof startProber>['stop']>>;
-  readonly attackReady: Awaited<ReturnType<ReturnType<typeof startProber>['stop']>>;
+  readonly health: ProbeResult;
+  readonly attackHealth: ProbeResult;
+  readonly attackReady: ProbeResult;
+  /** BENCH_PROBE_COMPARE: the in-process fetch() prober beside the other, phase A and B. */
+  readonly compare?: { readonly load: ProbeResult; readonly attack: ProbeResult };
   readonly attack: {
     silentConnected: number;
     silentCut: number;
@@ -171,9 +218,13 @@ async function busySessions(server: Server, durationMs: number) {
  */
 async function measure(label: string, path: string, workers: number): Promise<Row> {
   note(`${label}: starting`);
-  const server = await startServer(path, workers);
+  const server = await startServer(path, workers, label);
+  if (SERVER_MAIN_NICE !== 0 && workers === 1 && server.child.pid !== undefined) {
+    setPriority(server.child.pid, SERVER_MAIN_NICE); // Linux: the thread whose id is the pid
+  }
   try {
-    const health = startProber(server.httpPort, '/healthz', PROBE_EVERY_MS, PROBE_BUDGET_MS);
+    const health = startProber(server.httpPort, '/healthz', `${label} load healthz`);
+    const compareLoad = startComparison(server.httpPort, `${label} load fetch`);
     const cpuBefore = cpuSeconds(server.pids);
     const busy = await busySessions(server, WARMUP_MS + OPEN_MS + 3_000);
     note(`${label}: ${SESSIONS} sessions playing; new clients arrive`);
@@ -188,6 +239,7 @@ async function measure(label: string, path: string, workers: number): Promise<Ro
     );
     const freshDone = await fresh.next('done');
     const healthResult = await health.stop();
+    const compareLoadResult = await compareLoad?.stop();
     const busyDone = await busy.next('done');
     const busyResult = busyDone.result as LoadResult;
     const cpuMicrosPerRoundTrip =
@@ -211,8 +263,9 @@ async function measure(label: string, path: string, workers: number): Promise<Ro
     }
     note(`${label}: ${SESSIONS} sessions playing again; attacking the operations port`);
     const again = await busySessions(server, WARMUP_MS + ATTACK_MS + 3_000);
-    const attackHealth = startProber(server.httpPort, '/healthz', PROBE_EVERY_MS, PROBE_BUDGET_MS);
-    const attackReady = startProber(server.httpPort, '/readyz', PROBE_EVERY_MS, PROBE_BUDGET_MS);
+    const attackHealth = startProber(server.httpPort, '/healthz', `${label} attack healthz`);
+    const attackReady = startProber(server.httpPort, '/readyz', `${label} attack readyz`);
+    const compareAttack = startComparison(server.httpPort, `${label} attack fetch`);
     const attack = startLoad(
       [
         '--port',
@@ -222,18 +275,22 @@ async function measure(label: string, path: string, workers: number): Promise<Ro
         '--drippers',
         '20',
       ].concat(['--duration-ms', String(ATTACK_MS)]),
-      0,
+      ATTACK_NICE,
       attackScript,
     );
     const attackResult = (await attack.next('done')) as unknown as Row['attack'];
     const attackHealthResult = await attackHealth.stop();
     const attackReadyResult = await attackReady.stop();
+    const compareAttackResult = await compareAttack?.stop();
     await again.next('done');
     note(`${label}: done`);
     return {
       ...phaseA,
       attackHealth: attackHealthResult,
       attackReady: attackReadyResult,
+      ...(compareLoadResult && compareAttackResult
+        ? { compare: { load: compareLoadResult, attack: compareAttackResult } }
+        : {}),
       attack: attackResult,
     };
   } finally {
@@ -287,6 +344,18 @@ const table: string[][] = [
   ['/healthz during load p50 / p99 / max ms', ...rows.map((r) => probeCell(r.health))],
   ['/healthz under attack p50 / p99 / max ms', ...rows.map((r) => probeCell(r.attackHealth))],
   ['/readyz under attack p50 / p99 / max ms', ...rows.map((r) => probeCell(r.attackReady))],
+  ...(COMPARE
+    ? [
+        [
+          '/healthz, fetch() in the bench process, during load',
+          ...rows.map((r) => (r.compare ? probeCell(r.compare.load) : '-')),
+        ],
+        [
+          '/healthz, fetch() in the bench process, under attack',
+          ...rows.map((r) => (r.compare ? probeCell(r.compare.attack) : '-')),
+        ],
+      ]
+    : []),
   [
     'silent attack connections: connected / cut, longest held before its cut s',
     ...rows.map(

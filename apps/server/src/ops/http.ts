@@ -4,6 +4,7 @@ import { MAX_HTTP_CONNECTIONS } from '../fd-limit.js';
 import type { Logger } from '../logger.js';
 import { guardConnections } from './guard.js';
 import { answerProbe, type HealthSnapshot, PROBES, type ProbeName } from './health.js';
+import { traceOpsServer } from './trace.js';
 
 export type { HealthSnapshot } from './health.js';
 
@@ -83,6 +84,8 @@ export async function startOpsHttp(options: OpsHttpOptions): Promise<OpsHttpServ
     },
   );
   server.maxRequestsPerSocket = MAX_REQUESTS_PER_CONNECTION;
+  // Only with FANOUT_OPS_TRACE set (a diagnostic for the bench); else nothing is attached.
+  const stopTrace = traceOpsServer(server);
   const guard = guardConnections(server, {
     maxConnections: options.maxConnections ?? MAX_HTTP_CONNECTIONS,
     headersTimeoutMs: HEADERS_TIMEOUT_MS,
@@ -100,6 +103,7 @@ export async function startOpsHttp(options: OpsHttpOptions): Promise<OpsHttpServ
     await listen(server, options.host, options.port);
   } catch (error) {
     guard.stop();
+    stopTrace?.();
     throw error;
   }
   const port = (server.address() as AddressInfo).port;
@@ -108,6 +112,7 @@ export async function startOpsHttp(options: OpsHttpOptions): Promise<OpsHttpServ
   const close = (): Promise<void> => {
     closing ??= new Promise<void>((resolve) => {
       guard.stop();
+      stopTrace?.();
       server.close(() => resolve());
       server.closeAllConnections();
     });
