@@ -317,6 +317,14 @@ export function createProgram(context: CommandContext): Command {
     )
     .addOption(
       new Option(
+        '--compressed <mode>',
+        "rotated .gz generations (logrotate's compress): read their content, or skip them",
+      )
+        .choices(['skip', 'read'])
+        .default('skip'),
+    )
+    .addOption(
+      new Option(
         '--multiline <regex>',
         'a line matching REGEX starts a record; the lines after it belong to it (stack traces)',
       ).argParser(regex),

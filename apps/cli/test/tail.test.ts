@@ -1,5 +1,6 @@
 import { type TempDir, tempDir } from '@fanout/test-kit';
-import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { killAll, parseOneJson, runCli, startCli } from './helpers.js';
@@ -163,6 +164,26 @@ describe('fanout tail', () => {
     ]);
   });
 
+  it('--compressed read: a generation gzipped while fanout was down is read on; a damaged .gz is named on stderr', async () => {
+    const a = await makeLog('a.log', 50);
+    const args = ['tail', 'a.log', '-o', 'out.log', '--checkpoint', 'out.ckpt'];
+    expect((await runCli(args, { cwd: dir.dir })).code).toBe(0);
+    const more = await makeLog('a.log', 30, 50);
+    // logrotate with compress: a.log -> a.log.1 -> a.log.1.gz, then a new a.log.
+    const log = join(dir.dir, 'a.log');
+    await rename(log, `${log}.1`);
+    await writeFile(`${log}.1.gz`, gzipSync(await readFile(`${log}.1`)));
+    await unlink(`${log}.1`);
+    const next = await makeLog('a.log', 5, 80);
+    await writeFile(join(dir.dir, 'a.log.2.gz'), 'not gzip at all\n');
+    const result = await runCli([...args, '--compressed', 'read'], { cwd: dir.dir });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^fanout tail: .*a\.log\.2\.gz is a damaged compressed file/);
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    const merged = (await readFile(join(dir.dir, 'out.log'), 'utf8')).trimEnd().split('\n');
+    expect(merged).toEqual([...a, ...more, ...next]);
+  });
+
   it('--multiline keeps a stack trace in one record', async () => {
     await writeFile(
       join(dir.dir, 'app.log'),
@@ -270,6 +291,10 @@ describe('fanout tail', () => {
         /argument 'middle' is invalid. Allowed choices are start, end/,
       ],
       [['a.log', '--interval', '0'], /option '--interval <ms>' argument '0' is invalid/],
+      [
+        ['a.log', '--compressed', 'zip'],
+        /option '--compressed <mode>' argument 'zip' is invalid. Allowed choices are skip, read/,
+      ],
       [['a.log', '-o', 'a.log'], /-o a\.log is also an input/],
       [['a.log', '-o', './a.log'], /-o \.\/a\.log is also an input/],
       [[], /missing required argument 'file'/],

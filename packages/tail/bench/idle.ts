@@ -92,6 +92,25 @@ export async function measureIdle(
       }
     };
     const fds = paths.slice(0, active).map((p) => openSync(p, 'a'));
+    // FANOUT_BENCH_STRACE=FILE: system calls of the measured window only (`strace -c -f`).
+    const traceFile = process.env.FANOUT_BENCH_STRACE;
+    const tracer = traceFile
+      ? spawn(
+          'strace',
+          [
+            '-c',
+            '-f',
+            '-p',
+            String(child.pid),
+            '-o',
+            `${traceFile}.${command.file.split('/').pop()}`,
+          ],
+          {
+            stdio: 'ignore',
+          },
+        )
+      : undefined;
+    if (tracer) await sleep(500);
     const ticks0 = cpuTicks(child.pid as number);
     const t0 = performance.now();
     let sent = 0;
@@ -112,6 +131,10 @@ export async function measureIdle(
     }
     const elapsed = (performance.now() - t0) / 1000;
     const ticks = cpuTicks(child.pid as number) - ticks0;
+    if (tracer) {
+      tracer.kill('SIGINT');
+      await new Promise((r) => tracer.once('exit', r));
+    }
     for (const f of fds) closeSync(f);
     closeSync(fd);
     latencies.sort((a, b) => a - b);

@@ -11,6 +11,7 @@ import { CLI_BIN, makeIdleFiles, measureIdle } from './idle.js';
 import { followLatency } from './latency.js';
 import { wholeProcess } from './whole-process.js';
 import { seedDesignMerge } from './seed-port.js';
+import { manyFilesMain } from './many-files.js';
 
 const FILES = 8;
 const LINES = 1_000_000;
@@ -262,4 +263,9 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+const runsAt = process.argv.indexOf('--runs');
+if (process.argv.includes('--many-files')) {
+  await manyFilesMain(runsAt > 0 ? Number(process.argv[runsAt + 1]) : 5);
+} else {
+  await main();
+}

@@ -14,6 +14,7 @@ export type {
   FollowOptions,
   FollowState,
   GenerationPosition,
+  CompressedPolicy,
   LongLinePolicy,
   StartPosition,
   TailEvent,

@@ -57,6 +57,9 @@ export type StartPosition =
   | { offset: number; identity: FileIdentity }
   | FollowState;
 
+/** What to do with rotated `.gz` generations: leave them, or read their decompressed content. */
+export type CompressedPolicy = 'skip' | 'read';
+
 /** What to do with a line longer than `maxLineBytes`: cut it into pieces, or drop it. */
 export type LongLinePolicy = 'split' | 'skip';
 
@@ -89,6 +92,12 @@ export type TailEvent =
    * looked for): `unreadBytes` of it (as last seen) could not be read.
    */
   | { type: 'vanished'; path: string; identity: FileIdentity; unreadBytes: number }
+  /**
+   * A `.gz` generation (with `compressed: 'read'`) is corrupt or truncated: only its first
+   * `readableBytes` decompressed bytes can be read (whole lines of them are, when it is a
+   * generation to read); `reason` is zlib's message.
+   */
+  | { type: 'corrupt'; path: string; readableBytes: number; reason: string }
   /** A line longer than `maxLineBytes` was split into pieces or skipped (`bytes`: its length seen when the limit was passed). */
   | {
       type: 'long-line';
@@ -142,6 +151,13 @@ export interface FollowOptions {
    * `app.log-20261201`). `[]` follows the path alone.
    */
   rotated?: readonly string[];
+  /**
+   * Rotated `.gz` generations (logrotate's `compress` / `delaycompress`): `'skip'` (default)
+   * leaves them; `'read'` reads their decompressed content like any generation — one we were
+   * reading that got compressed is found again by its decompressed start and read on from
+   * our offset, one compressed before we read any of it is read whole, in rotation order.
+   */
+  compressed?: CompressedPolicy;
   /** Group lines into multi-line records (a line matching `start` begins one). */
   multiline?: MultilineOptions;
   /** How often a followed file is looked at when its directory's watch gives no events (default: every `intervalMs` without a watch, every 10 s with one). */

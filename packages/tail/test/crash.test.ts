@@ -50,7 +50,16 @@ describe('crash safety (built package, child process, SIGKILL)', () => {
         const line = `in${i} ${String(n++).padStart(7, '0')} ${'p'.repeat(Math.floor(rnd() * 40))}`;
         written[i]?.push(line);
         const full = `${line}\n`;
-        if (rnd() < 0.2) {
+        if (rnd() < 0.01) {
+          // A burst the writer thread copies (small appends are written by the main thread).
+          let burst = `${full}`;
+          for (let k = 0; k < 3000; k++) {
+            const more = `in${i} ${String(n++).padStart(7, '0')} burst ${k}`;
+            written[i]?.push(more);
+            burst += `${more}\n`;
+          }
+          await appendFile(inputs[i] as string, burst);
+        } else if (rnd() < 0.2) {
           const cut = 1 + Math.floor(rnd() * (full.length - 1));
           await appendFile(inputs[i] as string, full.slice(0, cut));
           await appendFile(inputs[i] as string, full.slice(cut));

@@ -6,12 +6,16 @@ import {
   readdirSync,
   readFileSync,
   renameSync,
+  statSync,
   truncateSync,
   unlinkSync,
+  utimesSync,
+  writeFileSync,
 } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { seededRandom, tempDir, waitFor } from '@fanout/test-kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
@@ -30,7 +34,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
  */
 
 const child = fileURLToPath(new URL('./fixtures/model-child.mjs', import.meta.url));
-type Scheme = 'shift' | 'increasing' | 'date' | 'copytruncate';
+type Scheme = 'shift' | 'increasing' | 'date' | 'copytruncate' | 'compress' | 'delaycompress';
 const RENAMES: Scheme[] = ['shift', 'increasing', 'date'];
 const KEEP = 4; // rotated files kept, as logrotate's `rotate 4`
 
@@ -59,9 +63,19 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function linesOf(path: string): string[] {
   if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8')
+  const bytes = readFileSync(path);
+  return (path.endsWith('.gz') ? gunzipSync(bytes) : bytes)
+    .toString('utf8')
     .split('\n')
     .filter((l) => l !== '');
+}
+
+/** As gzip does it: `NAME.gz` written, with the file's time kept, then `NAME` removed. */
+function compress(path: string): void {
+  const { atime, mtime } = statSync(path);
+  writeFileSync(`${path}.gz`, gzipSync(readFileSync(path)));
+  utimesSync(`${path}.gz`, atime, mtime);
+  unlinkSync(path);
 }
 
 function destroy(input: Input, path: string): void {
@@ -69,13 +83,16 @@ function destroy(input: Input, path: string): void {
   unlinkSync(path);
 }
 
-/** Rotated siblings of an input with a number (`NAME.N`), highest first. */
-function numbered(input: Input): number[] {
+/** Rotated siblings of an input with a number (`NAME.N`, `NAME.N.gz`), highest first. */
+function numbered(input: Input): { k: number; suffix: string }[] {
   const base = basename(input.path);
   return readdirSync(dir)
-    .filter((n) => n.startsWith(`${base}.`) && /^\d+$/.test(n.slice(base.length + 1)))
-    .map((n) => Number(n.slice(base.length + 1)))
-    .sort((a, b) => b - a);
+    .filter((n) => n.startsWith(`${base}.`) && /^\d+(\.gz)?$/.test(n.slice(base.length + 1)))
+    .map((n) => {
+      const rest = n.slice(base.length + 1);
+      return { k: Number.parseInt(rest, 10), suffix: rest.endsWith('.gz') ? '.gz' : '' };
+    })
+    .sort((a, b) => b.k - a.k);
 }
 
 function rotate(input: Input, rnd: () => number): void {
@@ -85,13 +102,18 @@ function rotate(input: Input, rnd: () => number): void {
   const n = input.rotations;
   switch (input.scheme) {
     case 'shift':
+    case 'compress':
+    case 'delaycompress':
     case 'copytruncate': {
-      for (const k of numbered(input)) {
-        if (k >= KEEP) destroy(input, `${p}.${k}`);
-        else renameSync(`${p}.${k}`, `${p}.${k + 1}`);
+      for (const { k, suffix } of numbered(input)) {
+        if (k >= KEEP) destroy(input, `${p}.${k}${suffix}`);
+        else renameSync(`${p}.${k}${suffix}`, `${p}.${k + 1}${suffix}`);
       }
-      if (input.scheme === 'shift') {
+      if (input.scheme !== 'copytruncate') {
         renameSync(p, `${p}.1`);
+        // logrotate's `compress` gzips the file just rotated; `delaycompress` the one before.
+        if (input.scheme === 'compress') compress(`${p}.1`);
+        if (input.scheme === 'delaycompress' && existsSync(`${p}.2`)) compress(`${p}.2`);
         return;
       }
       copyFileSync(p, `${p}.1`);
@@ -141,6 +163,7 @@ function startMerger(
     checkpoint: join(dir, 'merged.ckpt'),
     follow,
     checkpointIntervalMs,
+    compressed: inputs.some((i) => i.scheme.endsWith('compress')) ? 'read' : 'skip',
   };
   const proc = spawn(process.execPath, [child, JSON.stringify(config)], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -255,6 +278,13 @@ describe('rotation and kill -9 model (child processes on the built package)', ()
     'rename schemes (.1/.2 shift, .N increasing, date stamps) and delete: nothing lost or twice (seed %i)',
     async (seed) => {
       await runModel(seed, 5, RENAMES);
+    },
+    60_000,
+  );
+  it.each([1, 2, 3, 4, 5, 6])(
+    'compress and delaycompress (compressed: read) and delete: nothing lost or twice (seed %i)',
+    async (seed) => {
+      await runModel(seed, 5, ['compress', 'delaycompress']);
     },
     60_000,
   );

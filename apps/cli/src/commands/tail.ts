@@ -28,6 +28,7 @@ export interface TailOptions {
   multiline?: RegExp;
   multilineMaxBytes?: number;
   multilineTimeout?: number;
+  compressed?: 'skip' | 'read';
 }
 
 const GLOB = /[*?[]/;
@@ -46,6 +47,8 @@ export function describeEvent(event: TailEvent): string | undefined {
       return event.error.message;
     case 'start-over':
       return `starting over: ${event.reason}`;
+    case 'corrupt':
+      return `${event.path} is a damaged compressed file (${event.reason}): only its first ${event.readableBytes} bytes can be read`;
     default:
       return undefined;
   }
@@ -95,6 +98,7 @@ export async function runTail(
       signal: context.signal,
       ...(options.checkpoint !== undefined ? { checkpoint: options.checkpoint } : {}),
       startOver: options.startOver === true,
+      compressed: options.compressed ?? 'skip',
       ...(options.exclude ? { exclude: options.exclude } : {}),
       ...(options.ignoreOlder !== undefined ? { ignoreOlderMs: options.ignoreOlder } : {}),
       ...(options.multiline

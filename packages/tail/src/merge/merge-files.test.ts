@@ -2,7 +2,7 @@ import { appendFile, mkdir, readFile, unlink, writeFile } from 'node:fs/promises
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempDir, waitFor } from '@fanout/test-kit';
+import { seededRandom, tempDir, waitFor } from '@fanout/test-kit';
 import { CheckpointError, InputError, OutputWriteError } from '../errors.js';
 import { createLineWriter } from '../write/line-writer.js';
 import { mergeFiles } from './merge-files.js';
@@ -245,6 +245,86 @@ describe('mergeFiles', () => {
     await makeInputs(2, 5, 25);
     await mergeFiles(inputs, out, { checkpoint: ckpt });
     expectComplete(await readFile(out, 'utf8'), 2, 30);
+  });
+
+  it('every checkpoint taken while small appends and big copies interleave is exact', async () => {
+    // Small appends are read and written on the main thread, big ones copied by the writer
+    // thread; at every checkpoint the output up to its recorded length must hold exactly each
+    // input's lines up to its recorded offset — not one line more or less, in order.
+    const rnd = seededRandom(1818);
+    const inputs = [0, 1, 2, 3].map((i) => join(dir, `in${i}.log`));
+    const written = inputs.map(() => 0);
+    for (const p of inputs) await writeFile(p, '');
+    const out = join(dir, 'out.log');
+    const ckpt = join(dir, 'out.ckpt');
+    const ac = new AbortController();
+    const merging = mergeFiles(inputs, out, {
+      follow: true,
+      intervalMs: 5,
+      checkpoint: ckpt,
+      checkpointIntervalMs: 3,
+      signal: ac.signal,
+    });
+    const append = async (i: number, n: number) => {
+      let text = '';
+      for (let k = 0; k < n; k++) {
+        text += `in${i} line ${written[i]} ${'w'.repeat(k % 30)}\n`;
+        written[i] = (written[i] as number) + 1;
+      }
+      await appendFile(inputs[i] as string, text);
+    };
+    const checked = new Set<string>();
+    const check = async () => {
+      const text = await readFile(ckpt, 'utf8').catch(() => '');
+      if (text === '' || checked.has(text)) return;
+      checked.add(text);
+      const state = JSON.parse(text);
+      const output = (await readFile(out)).subarray(0, state.outputLength).toString();
+      expect(output.length === 0 || output.endsWith('\n')).toBe(true);
+      const groups = new Map<string, string[]>();
+      for (const line of output.split('\n')) {
+        if (line === '') continue;
+        const tag = line.slice(0, line.indexOf(' '));
+        const list = groups.get(tag) ?? [];
+        list.push(line);
+        groups.set(tag, list);
+      }
+      for (let i = 0; i < inputs.length; i++) {
+        const gen = state.inputs[inputs[i] as string]?.generations[0];
+        const offset: number = gen?.offset ?? 0;
+        const recorded = (await readFile(inputs[i] as string))
+          .subarray(0, offset)
+          .toString()
+          .split('\n')
+          .filter((l) => l !== '');
+        expect(groups.get(`in${i}`) ?? [], `input ${i} at a checkpoint`).toEqual(recorded);
+      }
+    };
+    for (let step = 0; step < 300; step++) {
+      const i = Math.floor(rnd() * inputs.length);
+      // Mostly one line; sometimes a burst of ~150-300 KiB (the writer thread copies it).
+      await append(i, rnd() < 0.03 ? 4000 + Math.floor(rnd() * 4000) : 1);
+      if (rnd() < 0.3) await new Promise((r) => setTimeout(r, 1 + Math.floor(rnd() * 4)));
+      if (rnd() < 0.2) await check();
+    }
+    await waitFor(
+      async () =>
+        (await readFile(out, 'utf8')).split('\n').length === written.reduce((a, b) => a + b) + 1,
+      'every line in the output',
+    );
+    ac.abort();
+    await merging;
+    await check();
+    expect(checked.size).toBeGreaterThan(5);
+    const seqs = inputs.map((): number[] => []);
+    for (const line of (await readFile(out, 'utf8')).split('\n')) {
+      if (line === '') continue;
+      const [tag, , n] = line.split(' ');
+      seqs[Number(tag?.slice(2))]?.push(Number(n));
+    }
+    for (let i = 0; i < inputs.length; i++) {
+      expect(seqs[i]).toEqual(Array.from({ length: written[i] as number }, (_, k) => k));
+    }
   });
 
   it('starts inputs at their end with from: end; rejects duplicate inputs and output as input', async () => {

@@ -222,12 +222,13 @@ async function runMerge(
         });
       };
       const sub = glob.watch((name) => {
-        if (
-          name === null ||
-          (glob.matches(join(glob.dir, name)) && !runs.has(join(glob.dir, name)))
-        ) {
+        if (name === null) {
           trigger();
+          return;
         }
+        // Most events are appends to files already followed: one map lookup.
+        const path = join(glob.dir, name);
+        if (!runs.has(path) && glob.matches(path)) trigger();
       });
       // Without a working watch, look again every interval.
       timers.push(

@@ -1,3 +1,4 @@
+import { readSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { InputError } from '../errors.js';
@@ -18,6 +19,8 @@ import {
   TAIL_BYTES,
   withHead,
 } from './identity.js';
+import { type GzipInfo, isCompressed } from './gzip-handle.js';
+import { countNewlines, linesWithin } from './newlines.js';
 import { RecordAssembler } from './records.js';
 import { changedSince, Registry } from './registry.js';
 import { type Candidate, scan, type ScanTarget } from './scan.js';
@@ -88,6 +91,14 @@ interface Current {
 type ReadOutcome = LineBatch | 'eof' | 'more' | 'truncated' | 'look';
 
 const EMPTY = Buffer.alloc(0);
+const NEWLINE = 10;
+/**
+ * Appends up to this size are read here, with one positioned read, and handed to the writer
+ * as data instead of a copy request: one message instead of a round trip to the writer thread.
+ */
+export const SMALL_READ_BYTES = 64 * 1024;
+/** Shared by every follower: a small read is synchronous, its lines are copied out at once. */
+let smallBuffer: Buffer | undefined;
 const SAFETY_MS = 10_000;
 /** Looks made at most when files keep changing under them (see `Registry.update`). */
 const MAX_LOOKS = 8;
@@ -134,6 +145,8 @@ export class FileFollower {
   #reappear = false;
   #ended = false;
   #lastCheck = Number.NEGATIVE_INFINITY;
+  /** Damaged `.gz` files already reported (one report per file). */
+  readonly #damageReported = new WeakSet<GzipInfo>();
   #pending: (() => void) | undefined;
   #readyResolve: (() => void) | undefined;
   /** Resolves once the first look at the input is done (opened, or found missing). */
@@ -150,6 +163,17 @@ export class FileFollower {
       label: this.#label,
       siblings: new SiblingMatcher(name, options.rotated ?? DEFAULT_ROTATED),
       exclude: options.exclude,
+      readCompressed: options.compressed === 'read',
+      onDamaged: (path, gz) => {
+        if (this.#damageReported.has(gz.info)) return;
+        this.#damageReported.add(gz.info);
+        this.#emit({
+          type: 'corrupt',
+          path,
+          readableBytes: gz.info.size,
+          reason: gz.info.damage ?? 'damaged',
+        });
+      },
     };
     this.#opts = options;
     this.#follow = options.follow ?? false;
@@ -306,6 +330,13 @@ export class FileFollower {
 
   /** At the end of a generation: its last line without newline, handed on whole (or dropped from a copy). */
   async #finishPartial(cur: Current): Promise<LineBatch | null> {
+    if (isCompressed(cur.gen.fh) && cur.gen.fh.damaged) {
+      // The content ends at damage (reported when the file was found): a last line
+      // without newline there is a piece of a line, never handed on.
+      this.#splitter.reset(cur.gen.offset);
+      this.#records?.reset();
+      return null;
+    }
     const original = cur.gen.copyOf;
     if (original) {
       const fragment = this.#splitter.pendingBytes;
@@ -377,7 +408,9 @@ export class FileFollower {
     const headDone =
       cur.readPos > 0 &&
       (cur.gen.identity.fingerprintBytes >= FINGERPRINT_BYTES || cur.readPos >= FINGERPRINT_BYTES);
-    if (copy && !this.#records && this.#splitter.idle && headDone) {
+    if (copy && !this.#records && this.#splitter.idle && headDone && !isCompressed(fh)) {
+      const small = this.#readSmall(cur, fh.fd);
+      if (small !== undefined) return small;
       const done = await copy(fh.fd, cur.readPos, chunk, this.#splitter.maxLineBytes, cur.readTail);
       if (done.mismatch) return 'truncated';
       // Nothing after the last whole line: the end, without reading here again.
@@ -432,6 +465,55 @@ export class FileFollower {
         ? rollTail(tailBefore, data.subarray(0, committed - at))
         : await readAt(fh, Math.max(0, committed - TAIL_BYTES), Math.min(committed, TAIL_BYTES));
     return this.#batch(cur, parts, tail);
+  }
+
+  /**
+   * A small append (the usual case when following), read on this thread with one positioned
+   * read of the bytes before `readPos` and what follows, and checked again after the read
+   * (as `copyLines` does): its whole lines as one part of their own memory, so that the
+   * output takes them without a round trip to the writer thread. Undefined when the append
+   * is for another path: more than `SMALL_READ_BYTES` (the writer thread copies it), no whole
+   * line (the line-by-line path holds the partial one), a line over `maxLineBytes`, a read error.
+   */
+  #readSmall(cur: Current, fd: number): ReadOutcome | undefined {
+    const k = cur.readTail.length;
+    smallBuffer ??= Buffer.allocUnsafeSlow(TAIL_BYTES + SMALL_READ_BYTES);
+    const buf = smallBuffer;
+    let n: number;
+    try {
+      n = readSync(fd, buf, 0, k + SMALL_READ_BYTES, cur.readPos - k);
+    } catch {
+      return undefined;
+    }
+    if (n < k || buf.compare(cur.readTail, 0, k, 0, k) !== 0) return 'truncated';
+    if (n === k) return 'eof';
+    if (n === k + SMALL_READ_BYTES) return undefined;
+    const last = buf.lastIndexOf(NEWLINE, n - 1);
+    if (last < k) return undefined;
+    const end = last + 1;
+    if (!linesWithin(buf, k, end, this.#splitter.maxLineBytes)) return undefined;
+    // Still the same bytes before our position after the read: it did not straddle a truncation.
+    let again: number;
+    try {
+      again = readSync(fd, this.#check, 0, k, cur.readPos - k);
+    } catch {
+      return undefined;
+    }
+    if (again !== k || this.#check.compare(cur.readTail, 0, k, 0, k) !== 0) return 'truncated';
+    const data = Buffer.allocUnsafeSlow(end - k);
+    buf.copy(data, 0, k, end);
+    const at = cur.readPos;
+    cur.readPos += data.length;
+    cur.readTail = rollTail(cur.readTail, data);
+    cur.seenSize = Math.max(cur.seenSize, cur.readPos);
+    // Read to the end of the file, which ends with this newline: wait for a change next.
+    cur.atEnd = end === n;
+    this.#splitter.reset(cur.readPos);
+    // A few lines: counted with indexOf (the bulk counter pays a setup for each call).
+    let lines = 0;
+    if (data.length > 4096) lines = countNewlines(data, 0, data.length);
+    else for (let i = data.indexOf(NEWLINE); i >= 0; i = data.indexOf(NEWLINE, i + 1)) lines++;
+    return this.#batch(cur, [{ data, offset: at, lines, addedNewline: false }], cur.readTail);
   }
 
   /**

@@ -8,6 +8,7 @@ import {
   tailLength,
   tailMatches,
 } from './generations.js';
+import { isCompressed } from './gzip-handle.js';
 import { headMatches, readAt, sameInode, TAIL_BYTES } from './identity.js';
 import { readingOrder } from './reading-order.js';
 import type { Candidate, Held } from './scan.js';
@@ -157,6 +158,14 @@ export class Registry {
           claimed.set(c, null);
           this.remember(c.identity, c.path);
         }
+      }
+      if (copy && isCompressed(copy.fh)) {
+        // Compressed by the rotation (`compress`): the same content, read on from our offset
+        // in the decompressed stream; not a truncation, nothing lost.
+        g.identity = copy.identity;
+        g.head = Buffer.from(copy.head);
+        g.size = Number(copy.stats.size);
+        continue;
       }
       if (copy) {
         // Its leaving the path is reported as a truncation once the copy is read.

@@ -3,6 +3,7 @@ import { type FileHandle, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { FileIdentity } from '../types.js';
 import { FINGERPRINT_BYTES, identityOf, readAt } from './identity.js';
+import { type GzipHandle, isCompressed, openGzip } from './gzip-handle.js';
 import { openRegular } from './open-file.js';
 import type { SiblingMatcher, SiblingName } from './siblings.js';
 
@@ -32,6 +33,10 @@ export interface ScanTarget {
   siblings: SiblingMatcher;
   /** Absolute paths never taken for rotated generations. */
   exclude?: (absolutePath: string) => boolean;
+  /** Read `.gz` siblings (their decompressed content) instead of skipping them. */
+  readCompressed?: boolean;
+  /** A `.gz` sibling that is corrupt or truncated: `readable` decompressed bytes before the damage. */
+  onDamaged?: (path: string, handle: GzipHandle) => void;
 }
 
 /** An open file the follower holds (a generation's), with where it was last seen. */
@@ -100,7 +105,7 @@ async function wantedNames(target: ScanTarget): Promise<{ path: string; sibling?
   const wanted: { path: string; sibling?: SiblingName }[] = [{ path: target.path }];
   for (const name of names.sort()) {
     const sibling = target.siblings.match(name);
-    if (!sibling || sibling.compressed) continue;
+    if (!sibling || (sibling.compressed && !target.readCompressed)) continue;
     const path = join(target.dir, name);
     if (target.exclude?.(resolve(path))) continue;
     wanted.push({ path, sibling });
@@ -127,15 +132,24 @@ async function look(
       continue;
     }
     if (!opened) continue;
-    const { stats } = opened;
+    let { stats } = opened;
     let fh = opened.fh;
+    let reused = false;
     for (const [h, st] of held) {
       if (sameFile(st, stats)) {
         await fh.close();
         fh = h;
+        reused = true;
         break;
       }
     }
+    if (w.sibling?.compressed && !reused) {
+      // Its decompressed content is the generation (a file `compress` made of one we read).
+      const gz = await openGzip(fh, stats);
+      if (gz.damaged) target.onDamaged?.(w.path, gz);
+      fh = gz as unknown as FileHandle;
+    }
+    if (isCompressed(fh)) stats = await (fh as GzipHandle).stat();
     // The same file under two names (renamed between the listing and the opens): the
     // picture is not consistent and is looked at again; the later name is the newer one.
     const twice = out.find((c) => sameFile(c.stats, stats));
@@ -181,6 +195,7 @@ async function unchanged(
       continue; // the path itself is always wanted, and may be missing
     }
     if (!c || !sameFile(st, c.stats)) return false;
+    if (isCompressed(c.fh)) continue; // not truncated in place; its start is decompressed
     // The same inode, truncated since it was opened (copytruncate keeps the inode): its
     // first bytes and size as opened are not what it holds now, while the copy listed
     // beside it already is.

@@ -1,16 +1,31 @@
 import { type DirEventType, type DirSubscription, subscribe } from './dir-watch.js';
 
+/** A timer still armed this close to a new deadline is kept (not cleared and set again). */
+const KEEP_TIMER_MS = 2;
+
 /**
  * Wakes a follower when its file's name sees an event in the directory's shared watch, or
  * after a timeout, whichever comes first. `renamed` says a name event (create, delete,
  * move) was seen since the follower last looked at the path.
+ *
+ * A wake-up costs no allocation beyond the promise: the abort listener is added once per
+ * signal, and the timer stays armed across waits for the same deadline (a follower waits
+ * for its next safety check, which does not move when an append wakes it).
  */
 export class Waker {
   #sub: DirSubscription | undefined;
   /** Set by a rename/create/delete event (cleared by the follower once it looked). */
   renamed = true;
   #poked = false;
-  #wake: (() => void) | undefined;
+  #resolve: ((poked: boolean) => void) | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #due = 0;
+  #signal: AbortSignal | undefined;
+  readonly #onAbort = () => this.#finish(false);
+  readonly #onTimer = () => {
+    this.#timer = undefined;
+    this.#finish(false);
+  };
 
   /** Watches `name` in `dir` through the directory's shared watch. */
   watch(dir: string, name: string): void {
@@ -26,16 +41,29 @@ export class Waker {
     return this.#sub?.active ?? false;
   }
 
+  /** Stops watching, and releases the timer and the abort listener. */
   unwatch(): void {
     this.#sub?.close();
     this.#sub = undefined;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#signal?.removeEventListener('abort', this.#onAbort);
+    this.#signal = undefined;
+    this.#finish(false);
   }
 
   /** Wakes the follower now (or its next wait at once). */
   poke(): void {
-    const wake = this.#wake;
-    if (wake) wake();
+    if (this.#resolve) this.#finish(true);
     else this.#poked = true;
+  }
+
+  #finish(poked: boolean): void {
+    const resolve = this.#resolve;
+    if (!resolve) return;
+    this.#resolve = undefined;
+    this.#poked = false;
+    resolve(poked);
   }
 
   /** Resolves on the next event (true), after `ms` or when `signal` aborts (false). */
@@ -45,18 +73,19 @@ export class Waker {
       this.#poked = false;
       return Promise.resolve(poked);
     }
+    if (signal !== this.#signal) {
+      this.#signal?.removeEventListener('abort', this.#onAbort);
+      this.#signal = signal;
+      signal?.addEventListener('abort', this.#onAbort, { once: true });
+    }
+    const due = performance.now() + ms;
+    if (this.#timer === undefined || Math.abs(this.#due - due) > KEEP_TIMER_MS) {
+      clearTimeout(this.#timer);
+      this.#due = due;
+      this.#timer = setTimeout(this.#onTimer, ms);
+    }
     return new Promise((resolve) => {
-      const finish = (poked: boolean) => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        this.#wake = undefined;
-        this.#poked = false;
-        resolve(poked);
-      };
-      const onAbort = () => finish(false);
-      const timer = setTimeout(onAbort, ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.#wake = () => finish(true);
+      this.#resolve = resolve;
     });
   }
 }

@@ -34,6 +34,14 @@ function copy(fd: number, position: number, bufBytes: number, maxLineBytes = 1 <
 }
 
 describe('copyLines', () => {
+  it('says it reached the end when a short read ended with a copied newline, not before a partial line', () => {
+    expect(copy(input('a\nbb\n'), 0, 64)).toMatchObject({ bytes: 5, atEnd: true });
+    // The partial line after the last newline is for the caller: not the end.
+    expect(copy(input('a\nbb\ncc'), 0, 64)).toMatchObject({ bytes: 5, atEnd: false });
+    // A full read may have more behind it.
+    expect(copy(input('abc\ndefg\n'), 0, 9, 1 << 20, 9)).toMatchObject({ atEnd: false });
+  });
+
   it('cuts each read at its last newline and reads on from there (a line spanning two reads)', () => {
     const text = 'aaaa\nbbbbbb\ncc\nddddddd\n';
     const got = copy(input(text), 0, 8);

@@ -93,7 +93,11 @@ export function copyLines(
           ? Buffer.from(buf.subarray(end - TAIL_BYTES, end))
           : Buffer.concat([tail, buf.subarray(0, end)]).subarray(-TAIL_BYTES);
     }
-    if (end < whole || n < buf.length) break; // a line too long, or the end of the file for now
+    if (end < whole || n < buf.length) {
+      // A short read that ended with a copied newline reached the end: no need to ask again.
+      atEnd = end === n && n < buf.length;
+      break; // a line too long, or the end of the file for now
+    }
   }
   return result(false);
 }

@@ -1,9 +1,17 @@
+import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tempDir } from '@fanout/test-kit';
+import { seededRandom, tempDir } from '@fanout/test-kit';
 import { OutputWriteError } from '../errors.js';
-import { createLineWriter, takeSpare, workerExecArgv, writeTransfer } from './line-writer.js';
+import {
+  copyRange,
+  createLineWriter,
+  takeSpare,
+  workerExecArgv,
+  writeTransfer,
+} from './line-writer.js';
+import type { CopyResult } from './writer-protocol.js';
 
 // These tests run the built worker (dist/writer-worker.js): `pnpm test` builds first.
 let dir = '';
@@ -72,6 +80,58 @@ describe('createLineWriter', () => {
     expect(spare?.length).toBe(size);
     expect(internal[takeSpare](size)).toBeUndefined();
     await w.close();
+  });
+
+  it('lands small appends (written by either thread), big writes and copies in the order given', async () => {
+    // Small transferred writes are written by the main thread itself while the writer thread
+    // is idle, and posted while it is busy (a copy or a big write in flight): either way the
+    // output must be exactly what was handed over, in order, with the length right.
+    const file = join(dir, 'out.log');
+    const source = join(dir, 'source.log');
+    const block = Array.from({ length: 6000 }, (_, i) => `copied ${i}\n`).join('');
+    writeFileSync(source, block);
+    const fd = openSync(source, 'r');
+    const w = await createLineWriter(file);
+    const internal = w as typeof w & {
+      [writeTransfer]: (chunks: Buffer[]) => Promise<void>;
+      [copyRange]: (fd: number, p: number, max: number, line: number) => Promise<CopyResult>;
+    };
+    const own = (text: string) => {
+      const b = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+      b.write(text);
+      return b;
+    };
+    const rnd = seededRandom(18);
+    const expected: string[] = [];
+    const pending: Promise<unknown>[] = [];
+    try {
+      for (let step = 0; step < 400; step++) {
+        const r = rnd();
+        if (r < 0.08) {
+          pending.push(internal[copyRange](fd, 0, 1 << 20, 1 << 20));
+          expected.push(block);
+        } else if (r < 0.12) {
+          const big = `${'B'.repeat(70_000)} ${step}\n`;
+          pending.push(internal[writeTransfer]([own(big)]));
+          expected.push(big);
+        } else {
+          const small = `small ${step}\n`;
+          pending.push(internal[writeTransfer]([own(small)]));
+          expected.push(small);
+        }
+        // Sometimes let everything land, so that the next small write finds the thread idle.
+        if (rnd() < 0.3) await Promise.all(pending.splice(0));
+        if (rnd() < 0.1) await w.flush();
+      }
+      await Promise.all(pending);
+      const want = expected.join('');
+      expect(w.length).toBe(Buffer.byteLength(want));
+      expect(await w.sync()).toBe(Buffer.byteLength(want));
+      expect(await readFile(file, 'utf8')).toBe(want);
+    } finally {
+      closeSync(fd);
+      await w.close();
+    }
   });
 
   it('starts the writer thread without the parent module loaders', () => {

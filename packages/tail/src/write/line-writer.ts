@@ -1,13 +1,21 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { OutputWriteError } from '../errors.js';
 import { workerFileUrl } from '@fanout/internal/worker-file';
-import type {
-  CopyResult,
-  FromWorker,
-  ToWorker,
-  WorkerFailure,
-  WriterConfig,
+import {
+  COPIES,
+  type CopyResult,
+  FREE,
+  type FromWorker,
+  LOCK,
+  MAIN,
+  POSITION,
+  SHARED_BYTES,
+  type ToWorker,
+  type WorkerFailure,
+  WRITTEN,
+  type WriterConfig,
 } from './writer-protocol.js';
 
 /** Data accepted by `LineWriter.write`: bytes or text, already made of whole lines. */
@@ -68,6 +76,17 @@ export const copyRange = Symbol('copyRange');
 /** Most buffers kept for reuse; the rest are left to the garbage collector. */
 const MAX_SPARE = 24;
 
+/**
+ * Transferred writes up to this size wait for the end of the turn and go to the worker in
+ * one message with the others of that turn (small appends of many followed files).
+ */
+const SMALL_POST_BYTES = 64 * 1024;
+
+/** The worker acknowledges written bytes once this many have gathered (or when asked). */
+export function ackBytesFor(highWaterMark: number): number {
+  return Math.max(0, Math.min(1024 * 1024, Math.floor(highWaterMark / 2)));
+}
+
 interface Waiter {
   resolve: () => void;
   reject: (e: Error) => void;
@@ -122,6 +141,27 @@ class WorkerLineWriter implements LineWriter {
   #calls = new Map<number, { resolve: (length: number) => void; reject: (e: Error) => void }>();
   #copies = new Map<number, { resolve: (r: CopyResult) => void; reject: (e: Error) => void }>();
   #nextId = 1;
+  /** Small transferred writes of this turn, sent together (see `SMALL_POST_BYTES`). */
+  #outbox: Uint8Array[] = [];
+  #outboxMemory = new Set<ArrayBuffer>();
+  #outboxDue = false;
+  readonly #sendOutbox = (): void => {
+    this.#outboxDue = false;
+    if (this.#outbox.length === 0) return;
+    const msg: ToWorker = { type: 'write', chunks: this.#outbox };
+    for (const c of this.#outbox) this.#postedBytes += c.byteLength;
+    this.#worker.postMessage(msg, [...this.#outboxMemory]);
+    this.#outbox = [];
+    this.#outboxMemory.clear();
+  };
+  readonly #lock: Int32Array;
+  readonly #slots: Float64Array;
+  /** Bytes of `write` messages and copy requests posted, to tell when the worker is idle. */
+  #postedBytes = 0;
+  #copiesPosted = 0;
+  /** The main thread's own descriptor for small appends (see `#writeDirect`); -1: none yet. */
+  #directFd = -1;
+  #direct = true;
   #closing: Promise<void> | undefined;
   #exited = false;
   readonly ready: Promise<void>;
@@ -129,6 +169,8 @@ class WorkerLineWriter implements LineWriter {
   constructor(path: string, config: WriterConfig, hwm: number) {
     this.path = path;
     this.#hwm = hwm;
+    this.#lock = new Int32Array(config.shared, 0, 1);
+    this.#slots = new Float64Array(config.shared);
     this.#worker = startWorker(config);
     let onReady: () => void = () => {};
     let onFail: (e: Error) => void = () => {};
@@ -230,6 +272,50 @@ class WorkerLineWriter implements LineWriter {
     return this.#post(chunks, true);
   }
 
+  /**
+   * Writes a small append here, with one positioned write through our own descriptor, when
+   * the writer thread has nothing queued or under way (everything posted has landed): the
+   * shared lock makes sure only one thread writes, and each picks up where the other left
+   * the end. False when the worker is busy (the caller posts instead).
+   */
+  #writeDirect(chunks: Uint8Array[], bytes: number): boolean {
+    if (!this.#direct || this.#outbox.length > 0 || this.#error || this.#closing) return false;
+    if (Atomics.compareExchange(this.#lock, LOCK, FREE, MAIN) !== FREE) return false;
+    const slots = this.#slots;
+    let at = slots[POSITION] as number;
+    try {
+      if (slots[WRITTEN] !== this.#postedBytes || slots[COPIES] !== this.#copiesPosted) {
+        return false;
+      }
+      if (this.#directFd < 0) {
+        try {
+          this.#directFd = openSync(this.path, 'r+');
+        } catch {
+          this.#direct = false;
+          return false;
+        }
+      }
+      try {
+        for (const c of chunks) {
+          for (let done = 0; done < c.byteLength; ) {
+            const n = writeSync(this.#directFd, c, done, c.byteLength - done, at);
+            done += n;
+            at += n;
+          }
+        }
+      } catch (e) {
+        this.#fail(new OutputWriteError(this.path, 'write', e));
+        return true;
+      }
+      this.#length += bytes;
+      return true;
+    } finally {
+      slots[POSITION] = at;
+      Atomics.store(this.#lock, LOCK, FREE);
+      Atomics.notify(this.#lock, LOCK);
+    }
+  }
+
   [takeSpare](size: number): Buffer | undefined {
     const i = this.#spare.findIndex((ab) => ab.byteLength === size);
     if (i < 0) return undefined;
@@ -254,6 +340,8 @@ class WorkerLineWriter implements LineWriter {
     return new Promise((resolve, reject) => {
       this.#copies.set(id, { resolve, reject });
       const msg: ToWorker = { type: 'copy', id, fd, position, maxBytes, maxLineBytes, tail };
+      this.#sendOutbox(); // everything written before lands before the copy
+      this.#copiesPosted++;
       this.#worker.postMessage(msg);
     });
   }
@@ -264,15 +352,30 @@ class WorkerLineWriter implements LineWriter {
       return Promise.reject(new OutputWriteError(this.path, 'write', 'writer is closed'));
     }
     let bytes = 0;
-    // Several chunks may be views of one buffer; each memory is transferred once.
-    const transferList = new Set<ArrayBuffer>();
-    for (const c of chunks) {
-      bytes += c.byteLength;
-      if (transfer) transferList.add(c.buffer as ArrayBuffer);
-    }
+    for (const c of chunks) bytes += c.byteLength;
     if (bytes === 0) return Promise.resolve();
-    const msg: ToWorker = { type: 'write', chunks };
-    this.#worker.postMessage(msg, [...transferList]);
+    if (transfer && bytes <= SMALL_POST_BYTES && this.#writeDirect(chunks, bytes)) {
+      return this.#error ? Promise.reject(this.#error) : Promise.resolve();
+    }
+    if (transfer && bytes <= SMALL_POST_BYTES) {
+      // Joins this turn's other small writes: one message at the end of the turn.
+      for (const c of chunks) {
+        this.#outbox.push(c);
+        this.#outboxMemory.add(c.buffer as ArrayBuffer);
+      }
+      if (!this.#outboxDue) {
+        this.#outboxDue = true;
+        setImmediate(this.#sendOutbox);
+      }
+    } else {
+      this.#sendOutbox();
+      // Several chunks may be views of one buffer; each memory is transferred once.
+      const transferList = new Set<ArrayBuffer>();
+      if (transfer) for (const c of chunks) transferList.add(c.buffer as ArrayBuffer);
+      const msg: ToWorker = { type: 'write', chunks };
+      this.#postedBytes += bytes;
+      this.#worker.postMessage(msg, [...transferList]);
+    }
     this.#inFlight += bytes;
     this.#length += bytes;
     if (this.#inFlight <= this.#hwm) return Promise.resolve();
@@ -289,6 +392,7 @@ class WorkerLineWriter implements LineWriter {
     return new Promise((resolve, reject) => {
       this.#calls.set(id, { resolve, reject });
       const msg: ToWorker = { type, id };
+      this.#sendOutbox();
       this.#worker.postMessage(msg);
     });
   }
@@ -323,6 +427,12 @@ class WorkerLineWriter implements LineWriter {
     const timer = setTimeout(() => void this.#worker.terminate(), 1000);
     await exited;
     clearTimeout(timer);
+    if (this.#directFd >= 0) {
+      try {
+        closeSync(this.#directFd);
+      } catch {}
+      this.#directFd = -1;
+    }
     if (failure !== undefined) throw failure;
   }
 
@@ -352,6 +462,8 @@ export async function createLineWriter(
     truncateTo: options.truncateTo ?? 0,
     batchBytes: options.batchBytes ?? 4 * 1024 * 1024,
     flushIntervalMs: options.flushIntervalMs ?? 0,
+    ackBytes: ackBytesFor(options.highWaterMark ?? 16 * 1024 * 1024),
+    shared: new SharedArrayBuffer(SHARED_BYTES),
   };
   const writer = new WorkerLineWriter(abs, config, options.highWaterMark ?? 16 * 1024 * 1024);
   try {

@@ -8,7 +8,31 @@ export interface WriterConfig {
   truncateTo: number;
   batchBytes: number;
   flushIntervalMs: number;
+  /**
+   * Written bytes are acknowledged (`written`) once this many gathered, with spare memory,
+   * and before answering a flush, sync or close: not once per small write.
+   */
+  ackBytes: number;
+  /** Who may write the output now, and where it ends (see `SharedOutput`). */
+  shared: SharedArrayBuffer;
 }
+
+/**
+ * The output's lock and position, shared by the writer thread and the main thread, so that
+ * a small append can be written by the main thread itself while the writer thread has
+ * nothing to do (one system call instead of two thread wake-ups). `LOCK` (Int32 0) is
+ * `FREE`, `WORKER` or `MAIN`; whoever holds it may write at `POSITION` and moves it on. The
+ * Float64 slots are only touched by the lock's holder.
+ */
+export const SHARED_BYTES = 32;
+export const LOCK = 0;
+export const FREE = 0;
+export const WORKER = 1;
+export const MAIN = 2;
+/** Float64 slots: the output's end, bytes of `write` messages written, copies done. */
+export const POSITION = 1;
+export const WRITTEN = 2;
+export const COPIES = 3;
 
 export type ToWorker =
   | { type: 'write'; chunks: Uint8Array[] }

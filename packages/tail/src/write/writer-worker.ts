@@ -3,12 +3,18 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { COPY_BUFFER_BYTES, copyLines } from './copy-lines.js';
 import { type InPlaceCounter, simdInPlace } from '../read/newline-simd.js';
 import { countNewlines } from '../read/newlines.js';
-import type {
-  CopyRequest,
-  FromWorker,
-  ToWorker,
-  WorkerFailure,
-  WriterConfig,
+import {
+  COPIES,
+  type CopyRequest,
+  FREE,
+  type FromWorker,
+  LOCK,
+  POSITION,
+  type ToWorker,
+  WORKER,
+  type WorkerFailure,
+  WRITTEN,
+  type WriterConfig,
 } from './writer-protocol.js';
 
 // Owns the output file descriptor: every system call on it happens here, off the main loop.
@@ -25,11 +31,40 @@ let failure: WorkerFailure | undefined;
 let queue: Uint8Array[] = [];
 let queued = 0;
 let scheduled = false;
+/** Bytes written and not yet acknowledged to the main thread. */
+let unacked = 0;
 /**
  * The one buffer copies read through, reused so that it stays in the cache; where possible
  * inside the SIMD counter's memory, so lines are counted where they were read.
  */
 let copyBuffer: InPlaceCounter | undefined;
+
+const lock = new Int32Array(config.shared, 0, 1);
+const slots = new Float64Array(config.shared);
+let holding = false;
+
+/**
+ * Takes the output from the main thread (which holds it only for one small write) before
+ * touching it, and picks up where that write left the end.
+ */
+function hold(): void {
+  if (holding) return;
+  for (;;) {
+    const was = Atomics.compareExchange(lock, LOCK, FREE, WORKER);
+    if (was === FREE) break;
+    Atomics.wait(lock, LOCK, was, 1);
+  }
+  holding = true;
+  position = slots[POSITION] as number;
+}
+
+/** Lets the main thread write small appends itself once nothing is queued here. */
+function releaseIfIdle(): void {
+  if (!holding || queue.length > 0 || scheduled) return;
+  slots[POSITION] = position;
+  holding = false;
+  Atomics.store(lock, LOCK, FREE);
+}
 
 function post(msg: FromWorker): void {
   port?.postMessage(msg);
@@ -77,8 +112,10 @@ function drain(): void {
     queued -= bytes;
     if (!failure) {
       try {
+        hold();
         writeAll(take, bytes);
         position += bytes;
+        slots[WRITTEN] = (slots[WRITTEN] as number) + bytes;
       } catch (e) {
         failure = failureOf('write', e);
         post({ type: 'error', failure });
@@ -92,10 +129,17 @@ function drain(): void {
     }
     const next = queue[0];
     if (next) spare.delete(next.buffer as ArrayBuffer);
-    port?.postMessage({ type: 'written', bytes, spare: [...spare] } satisfies FromWorker, [
-      ...spare,
-    ]);
+    unacked += bytes;
+    if (spare.size > 0 || unacked >= config.ackBytes) acknowledge([...spare]);
   }
+  releaseIfIdle();
+}
+
+/** Tells the main thread how many bytes were written since the last time (its backpressure). */
+function acknowledge(spare: ArrayBuffer[] = []): void {
+  if (unacked === 0 && spare.length === 0) return;
+  port?.postMessage({ type: 'written', bytes: unacked, spare } satisfies FromWorker, spare);
+  unacked = 0;
 }
 
 function writeAll(chunks: Uint8Array[], total: number): void {
@@ -136,6 +180,7 @@ function schedule(): void {
 
 function settle(id: number, action: string, work: () => void): void {
   drain();
+  acknowledge();
   if (failure) {
     post({ type: 'failed', id, failure });
     return;
@@ -158,6 +203,8 @@ function plainBuffer(size: number): InPlaceCounter {
 /** Copies lines of an input straight to the output, after everything written before it. */
 function copy(req: CopyRequest): void {
   drain();
+  hold();
+  slots[COPIES] = (slots[COPIES] as number) + 1;
   if (failure) {
     post({ type: 'failed', id: req.id, failure });
     return;
@@ -187,6 +234,12 @@ function copy(req: CopyRequest): void {
 }
 
 port.on('message', (msg: ToWorker) => {
+  hold();
+  handle(msg);
+  releaseIfIdle();
+});
+
+function handle(msg: ToWorker): void {
   switch (msg.type) {
     case 'write':
       for (const c of msg.chunks) {
@@ -206,6 +259,7 @@ port.on('message', (msg: ToWorker) => {
       break;
     case 'close': {
       drain();
+      acknowledge();
       const failed = failure;
       if (fd >= 0) {
         try {
@@ -216,14 +270,15 @@ port.on('message', (msg: ToWorker) => {
       queue = [];
       if (failed) post({ type: 'failed', id: msg.id, failure: failed });
       else post({ type: 'done', id: msg.id, length: position });
-      port.close();
+      port?.close();
       break;
     }
   }
-});
+}
 
 try {
   openOutput();
+  slots[POSITION] = position;
   post({ type: 'ready', length: position });
 } catch (e) {
   failure = failureOf('open', e);
