@@ -304,18 +304,23 @@ class QueueWorkerImpl implements QueueWorker {
       this.#failed++;
       return;
     }
+    let args: unknown[];
+    try {
+      args = decode(data.p) as unknown[];
+    } catch (cause) {
+      // Arguments this worker cannot read (another version's encoding, damaged data): the
+      // caller hears it, instead of waiting for a reply that would never come.
+      const error = new Error(`job ${id}: its arguments could not be decoded`, { cause });
+      await reply({ ok: false, error: encode(error) });
+      this.#failed++;
+      return;
+    }
     const controller = new AbortController();
     this.#active.set(id, { batch: data.b, controller });
     this.#running++;
     const notice = setTimeout(() => this.#started(key, id), ACTIVE_NOTICE_MS);
     try {
-      const outcome = await runJob(
-        this.#pool,
-        job.name,
-        data.k,
-        decode(data.p) as unknown[],
-        controller.signal,
-      );
+      const outcome = await runJob(this.#pool, job.name, data.k, args, controller.signal);
       if (controller.signal.aborted) throw controller.signal.reason;
       await reply(outcome);
       if (outcome.ok) this.#completed++;

@@ -141,6 +141,46 @@ describe('QueueExecutor', () => {
     expect(executor.stats.failed).toBe(0);
   });
 
+  it('a job whose arguments the worker cannot decode rejects its run, never leaves it waiting', async () => {
+    const queue = `q${++queueSeq}`;
+    const executor = createQueueExecutor({ connection: redis.url, queue });
+    try {
+      // No worker yet: the job waits in Redis, where its arguments get damaged (as another
+      // version's encoding would look to this worker).
+      const running = executor.run('add', [1, 2]).catch((e: unknown) => e);
+      let jobKey: string | undefined;
+      await waitFor(async () => {
+        const ids = await admin.lrange(`fanout:${queue}:wait`, 0, -1);
+        jobKey = ids[0] === undefined ? undefined : `fanout:${queue}:${ids[0]}`;
+        return jobKey !== undefined;
+      }, 'the job waiting in Redis');
+      const data = JSON.parse((await admin.hget(jobKey!, 'data'))!) as Record<string, unknown>;
+      await admin.hset(
+        jobKey!,
+        'data',
+        JSON.stringify({ ...data, p: { $fanout: 'from-the-future' } }),
+      );
+      const worker = await startQueueWorker({
+        connection: redis.url,
+        queue,
+        module: TASKS,
+        threads: 1,
+      });
+      try {
+        const error = (await running) as Error;
+        expect(error).toBeInstanceOf(Error);
+        expect(error.message).toMatch(/arguments could not be decoded/);
+        expect(String((error.cause as Error | undefined)?.message)).toMatch(/from-the-future/);
+        // The queue still serves good jobs.
+        expect(await executor.run<number>('add', [2, 3])).toBe(5);
+      } finally {
+        await worker.close();
+      }
+    } finally {
+      await executor.close();
+    }
+  });
+
   it('map is fail-fast: the first error rejects and the remaining jobs are cancelled', async () => {
     const temp = await tempDir('queue-failfast');
     try {
