@@ -39,7 +39,13 @@ try {
           `${match[1]} ${(calls / jobs).toFixed(2)} (${(Number(match[3]) / jobs).toFixed(1)} µs)`,
         );
     }
-    console.log(`${name}: ${(total / jobs).toFixed(2)} commands/job — ${counts.join(', ')}`);
+    // Socket reads and writes Redis made (a read may bring several commands).
+    const stats = await admin.info('stats');
+    const stat = (key: string) => Number(new RegExp(`${key}:(\\d+)`).exec(stats)?.[1] ?? 0);
+    const io = `Redis reads ${(stat('total_reads_processed') / jobs).toFixed(2)}/job, writes ${(stat('total_writes_processed') / jobs).toFixed(2)}/job`;
+    console.log(
+      `${name}: ${(total / jobs).toFixed(2)} commands/job, ${io} — ${counts.join(', ')}`,
+    );
   }
 } finally {
   admin.disconnect();
