@@ -31,25 +31,6 @@ if type(r) == 'table' and r.err then
 end
 return r`;
 
-const corked = new WeakSet<object>();
-
-/**
- * Holds `redis`'s writes until this tick's microtasks have run, then sends them in one
- * write: the reply and BullMQ's `moveToFinished` right after it reach Redis in one packet
- * (one syscall here, one read there). Only when is sent, never what or in which order.
- */
-function coalesceWrites(redis: Redis): void {
-  if (redis.status !== 'ready') return;
-  const stream = redis.stream;
-  if (corked.has(stream)) return;
-  corked.add(stream);
-  stream.cork();
-  process.nextTick(() => {
-    corked.delete(stream);
-    stream.uncork();
-  });
-}
-
 /** BullMQ's lock key of a job (`<prefix>:<queue>:<id>:lock`), as its scripts build it. */
 export function jobLockKey(prefix: string, queue: string, jobId: string): string {
   return `${prefix}:${queue}:${jobId}:lock`;
@@ -70,7 +51,6 @@ export function sendReply(
   jobId: string,
   outcomeJson: string,
 ): Promise<string | null> {
-  coalesceWrites(redis);
   return redis.eval(
     REPLY_OR_UNLOCK,
     2,
