@@ -60,8 +60,8 @@ export const REPLY_TTL_MS = 10 * 60_000;
 
 /**
  * A worker tells the caller a job started (for `stats.active`) only once it has run this
- * long (up to twice this: one sweep serves all running jobs): the notice would cost a Redis
- * write per job, and a job done sooner goes straight from waiting to completed.
+ * long: the notice would cost a Redis write per job, and a job done sooner goes straight
+ * from waiting to completed.
  */
 export const ACTIVE_NOTICE_MS = 20;
 

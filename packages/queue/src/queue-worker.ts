@@ -113,12 +113,6 @@ const REQUEUE = Symbol('requeue');
 interface ActiveJob {
   readonly batch: string;
   readonly controller: AbortController;
-  /** The caller's reply stream. */
-  readonly replyKey: string;
-  /** `performance.now()` when the job started. */
-  readonly startedAt: number;
-  /** False once the started notice went out, or the reply is on its way. */
-  noticeDue: boolean;
 }
 
 class QueueWorkerImpl implements QueueWorker {
@@ -132,8 +126,6 @@ class QueueWorkerImpl implements QueueWorker {
   readonly #listener: CancelListener;
   readonly #worker: Worker;
   readonly #active = new Map<string, ActiveJob>();
-  /** One sweep for every running job's started notice (not a timer per job). */
-  #noticeTimer: ReturnType<typeof setInterval> | undefined;
   readonly #onError: (error: Error) => void;
   readonly #awaitReplies: boolean;
   #running = 0;
@@ -273,8 +265,6 @@ class QueueWorkerImpl implements QueueWorker {
   }
 
   async #forceClose(): Promise<void> {
-    clearInterval(this.#noticeTimer);
-    this.#noticeTimer = undefined;
     this.#listener.stop();
     dropRedis(this.#subscriber);
     // The Worker is closing before its connection goes: a closing Worker never retries a
@@ -326,23 +316,12 @@ class QueueWorkerImpl implements QueueWorker {
       return;
     }
     const controller = new AbortController();
-    const active: ActiveJob = {
-      batch: data.b,
-      controller,
-      replyKey: key,
-      startedAt: performance.now(),
-      noticeDue: true,
-    };
-    this.#active.set(id, active);
+    this.#active.set(id, { batch: data.b, controller });
     this.#running++;
-    if (this.#noticeTimer === undefined) {
-      this.#noticeTimer = setInterval(() => this.#sendDueNotices(), ACTIVE_NOTICE_MS);
-      this.#noticeTimer.unref();
-    }
+    const notice = setTimeout(() => this.#started(key, id), ACTIVE_NOTICE_MS);
     try {
       const outcome = await runJob(this.#pool, job.name, data.k, args, controller.signal);
       if (controller.signal.aborted) throw controller.signal.reason;
-      active.noticeDue = false;
       await reply(outcome);
       if (outcome.ok) this.#completed++;
       else this.#failed++;
@@ -358,29 +337,15 @@ class QueueWorkerImpl implements QueueWorker {
       }
       throw error;
     } finally {
-      active.noticeDue = false;
+      clearTimeout(notice);
       this.#running--;
       this.#active.delete(id);
     }
   }
 
-  /**
-   * Tells callers which of their jobs have run `ACTIVE_NOTICE_MS` (up to twice that, one
-   * sweep for all jobs being cheaper than a timer per job); stops when no job runs.
-   */
-  #sendDueNotices(): void {
-    if (this.#active.size === 0) {
-      clearInterval(this.#noticeTimer);
-      this.#noticeTimer = undefined;
-      return;
-    }
-    const due = performance.now() - ACTIVE_NOTICE_MS;
-    for (const [id, job] of this.#active) {
-      if (!job.noticeDue || job.startedAt > due) continue;
-      job.noticeDue = false;
-      // The reply that follows goes on the same connection, so it lands after this.
-      sendStarted(this.#redis, job.replyKey, id).catch(() => {});
-    }
+  #started(key: string, id: string): void {
+    // The reply that follows goes on the same connection, so it lands after this.
+    sendStarted(this.#redis, key, id).catch(() => {});
   }
 
   /**
