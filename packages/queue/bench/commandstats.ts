@@ -43,9 +43,7 @@ try {
     const stats = await admin.info('stats');
     const stat = (key: string) => Number(new RegExp(`${key}:(\\d+)`).exec(stats)?.[1] ?? 0);
     const io = `Redis reads ${(stat('total_reads_processed') / jobs).toFixed(2)}/job, writes ${(stat('total_writes_processed') / jobs).toFixed(2)}/job`;
-    console.log(
-      `${name}: ${(total / jobs).toFixed(2)} commands/job, ${io} — ${counts.join(', ')}`,
-    );
+    console.log(`${name}: ${(total / jobs).toFixed(2)} commands/job, ${io} — ${counts.join(', ')}`);
   }
 } finally {
   admin.disconnect();
