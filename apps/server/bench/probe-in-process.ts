@@ -4,8 +4,7 @@
 // as probe.ts --trace (ids sent as X-Probe-Id), so trace-report.ts can set the two side by side.
 import { appendFileSync } from 'node:fs';
 import { LatencyHistogram, type LatencySummary } from '@fanout/guess-protocol';
-
-const clockMs = (): number => Number(process.hrtime.bigint()) / 1e6;
+import { clockMs } from '../src/ops/trace.js';
 
 /** A running prober; `stop()` resolves with what it saw. */
 export interface Prober {

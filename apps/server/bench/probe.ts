@@ -8,10 +8,11 @@
 // JSON line per probe: its id (also sent as X-Probe-Id, so the server's FANOUT_OPS_TRACE
 // lines match it), monotonic-clock ms stamps (start, connected, first byte, end), how late its timer
 // fired, and how long this process's thread waited for / ran on a CPU during the probe.
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { parseArgs } from 'node:util';
 import { LatencyHistogram } from '@fanout/guess-protocol';
+import { clockMs, schedstat } from '../src/ops/trace.js';
 
 const { values } = parseArgs({
   options: {
@@ -28,17 +29,6 @@ const everyMs = Number(values['every-ms']);
 const budgetMs = Number(values['budget-ms']);
 const traceFile = values.trace;
 const TIMEOUT_MS = 2_000;
-
-/** The machine's monotonic clock in ms (CLOCK_MONOTONIC), the same in every process. */
-const clockMs = (): number => Number(process.hrtime.bigint()) / 1e6;
-function schedstat(): { runMs: number; waitMs: number } | undefined {
-  try {
-    const [run, wait] = readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ');
-    return { runMs: Number(run) / 1e6, waitMs: Number(wait) / 1e6 };
-  } catch {
-    return undefined;
-  }
-}
 
 interface Stamps {
   status: number;

@@ -44,6 +44,29 @@ function untilCompleted(executor: QueueExecutor, count: number): Promise<void> {
   return waitFor(() => executor.stats.completed >= count, `${count} jobs completed`, 20_000);
 }
 
+/**
+ * A fresh queue at `url` served by an in-process worker (short claims) and an executor
+ * that allows many attempts; both closed after the test.
+ */
+async function serve(
+  url: string,
+  label: string,
+  worker: { threads: number; concurrency?: number; onError?: (error: Error) => void },
+): Promise<{ queue: string; executor: QueueExecutor }> {
+  const queue = `${label}${++queueSeq}`;
+  const served = await startQueueWorker({
+    connection: url,
+    queue,
+    module: TASKS,
+    ...worker,
+    ...CLAIM,
+  });
+  cleanups.push(() => served.close({ timeoutMs: 100 }));
+  const executor = createQueueExecutor({ connection: url, queue, maxAttempts: 50 });
+  cleanups.push(() => executor.close({ cancelPending: true }));
+  return { queue, executor };
+}
+
 function workerProcess(url: string, queue: string): Promise<WorkerProcess> {
   return startWorkerProcess({
     REDIS_URL: url,
@@ -119,18 +142,7 @@ describe('connections dropped in the middle of a map', () => {
   ];
   for (const target of targets) {
     it(`loses and doubles nothing when ${target.what} drops, over 3 seeds`, async () => {
-      const queue = `replydrop${++queueSeq}`;
-      const worker = await startQueueWorker({
-        connection: redis.url,
-        queue,
-        module: TASKS,
-        threads: 2,
-        concurrency: 8,
-        ...CLAIM,
-      });
-      cleanups.push(() => worker.close({ timeoutMs: 100 }));
-      const executor = createQueueExecutor({ connection: redis.url, queue, maxAttempts: 50 });
-      cleanups.push(() => executor.close({ cancelPending: true }));
+      const { executor } = await serve(redis.url, 'replydrop', { threads: 2, concurrency: 8 });
       let jobs = 0;
       for (const seed of [21, 22, 23]) {
         const random = seededRandom(seed);
@@ -169,18 +181,7 @@ describe('Redis killed with SIGKILL and restarted (append-only file) in the midd
   it('every result arrives, right and once, over 3 seeds', async () => {
     const own = await startRedis({ appendOnly: true });
     cleanups.push(() => own.kill());
-    const queue = `replyrestart${++queueSeq}`;
-    const worker = await startQueueWorker({
-      connection: own.url,
-      queue,
-      module: TASKS,
-      threads: 2,
-      concurrency: 8,
-      ...CLAIM,
-    });
-    cleanups.push(() => worker.close({ timeoutMs: 100 }));
-    const executor = createQueueExecutor({ connection: own.url, queue, maxAttempts: 50 });
-    cleanups.push(() => executor.close({ cancelPending: true }));
+    const { executor } = await serve(own.url, 'replyrestart', { threads: 2, concurrency: 8 });
     let jobs = 0;
     for (const seed of [31, 32, 33]) {
       const random = seededRandom(seed);
@@ -203,19 +204,11 @@ describe('Redis killed with SIGKILL and restarted (append-only file) in the midd
 
 describe('a reply that Redis refuses with an error', () => {
   it('does not let the job complete: it runs again and its result arrives once', async () => {
-    const queue = `replyrefused${++queueSeq}`;
     const errors: Error[] = [];
-    const worker = await startQueueWorker({
-      connection: redis.url,
-      queue,
-      module: TASKS,
+    const { queue, executor } = await serve(redis.url, 'replyrefused', {
       threads: 1,
-      ...CLAIM,
       onError: (error) => errors.push(error),
     });
-    cleanups.push(() => worker.close({ timeoutMs: 100 }));
-    const executor = createQueueExecutor({ connection: redis.url, queue, maxAttempts: 50 });
-    cleanups.push(() => executor.close({ cancelPending: true }));
     expect(await executor.run('add', [0, 0])).toBe(0);
     // The caller's reply stream becomes a string: every reply fails with WRONGTYPE.
     const replies = `fanout:${queue}:fanout-replies:${executor.id}`;

@@ -16,13 +16,13 @@ const TICK_MS = 10;
 const GAP_MS = 20;
 
 /** The machine's monotonic clock in ms (CLOCK_MONOTONIC), the same in every process. */
-const clockMs = (): number => Number(process.hrtime.bigint()) / 1e6;
+export const clockMs = (): number => Number(process.hrtime.bigint()) / 1e6;
 
 /**
  * This thread's CPU time and run-queue wait so far, ms (`/proc/thread-self/schedstat`: time
  * on a CPU, time runnable but waiting for one). Undefined where there is no such file.
  */
-function schedstat(): { runMs: number; waitMs: number } | undefined {
+export function schedstat(): { runMs: number; waitMs: number } | undefined {
   try {
     const [run, wait] = readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ');
     return { runMs: Number(run) / 1e6, waitMs: Number(wait) / 1e6 };
