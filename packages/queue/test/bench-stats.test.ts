@@ -1,0 +1,35 @@
+import { seededRandom } from '@fanout/test-kit';
+import { describe, expect, it } from 'vitest';
+import { bootstrapMedianInterval, median } from '../bench/stats.js';
+
+describe('the overhead bench statistics', () => {
+  it('takes the median of odd and even counts', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+
+  it('gives a reproducible interval that holds the median and lies within the values', () => {
+    const random = seededRandom(7);
+    const values = Array.from({ length: 25 }, () => 0.8 + random() * 0.5);
+    const [low, high] = bootstrapMedianInterval(values, { seed: 3 });
+    expect(bootstrapMedianInterval(values, { seed: 3 })).toEqual([low, high]);
+    expect(low).toBeLessThanOrEqual(median(values));
+    expect(high).toBeGreaterThanOrEqual(median(values));
+    expect(low).toBeGreaterThanOrEqual(Math.min(...values));
+    expect(high).toBeLessThanOrEqual(Math.max(...values));
+    expect(low).toBeLessThan(high);
+  });
+
+  it('narrows as rounds are added to the same spread', () => {
+    const random = seededRandom(11);
+    const draw = (n: number) => Array.from({ length: n }, () => 0.8 + random() * 0.5);
+    const width = ([low, high]: [number, number]) => high - low;
+    expect(width(bootstrapMedianInterval(draw(400)))).toBeLessThan(
+      width(bootstrapMedianInterval(draw(9))),
+    );
+  });
+
+  it('is a single point when every round gave the same ratio', () => {
+    expect(bootstrapMedianInterval([1.05, 1.05, 1.05])).toEqual([1.05, 1.05]);
+  });
+});
