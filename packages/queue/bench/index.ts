@@ -4,8 +4,11 @@
  *    the task on a WorkerPool, QueueEvents for results) and through @fanout/queue, same work;
  * 2. the seed's NUMBERS × 200 (naive gcd) through the queue to one and two worker processes,
  *    and on a local WorkerPool of one and two threads.
- * Rounds interleave the rows, each round in a rotated order (so no row always follows the
- * same one); the table shows medians, and the ratios are medians of each round's own ratio
+ * Rounds interleave the rows, each round in a rotated order, balanced (a Williams design,
+ * see stats.ts: every row follows every other equally often; `--order rotated` gives the
+ * plain rotation of earlier runs, where each row always follows the same one), and the
+ * process' garbage is collected before each row's clock starts (`--no-gc` to skip), so
+ * that no row pays for what the one before it left behind; the table shows medians, and the ratios are medians of each round's own ratio
  * to that round's baseline, with their range. Options: --rounds N (default 7), --jobs N
  * (default 2000), --concurrency N (jobs a worker takes at once in part 1, default 16),
  * --gcd-rounds N (default 3, 0 skips part 2), --chunk N (default 10), --rows KEYS (part 1's
@@ -17,7 +20,9 @@ import { startRedis } from '@fanout/test-kit';
 import { Redis } from 'ioredis';
 import { gcdOnPool, gcdOnQueue, CHAPTER_X200 } from './gcd.js';
 import { bullmqDirect, type Clock, fanoutQueue, type OverheadOptions } from './overhead.js';
-import { bootstrapMedianInterval, median } from './stats.js';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { balancedOrder, bootstrapMedianInterval, median } from './stats.js';
 
 function flag(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -60,6 +65,12 @@ async function redisCpu(client: Redis): Promise<number> {
   return read('used_cpu_user') + read('used_cpu_sys');
 }
 
+const balanced = textFlag('order') !== 'rotated';
+const collectFirst = !process.argv.includes('--no-gc');
+setFlagsFromString('--expose-gc');
+/** A full collection, so that a row starts with no garbage from the row before it. */
+const collectGarbage = runInNewContext('gc') as () => void;
+
 /** Runs a row with a clock around its timed part: wall seconds, CPU of this process and of Redis. */
 async function measured(
   client: Redis,
@@ -71,6 +82,7 @@ async function measured(
   let redis = 0;
   const clock: Clock = {
     async start() {
+      if (collectFirst) collectGarbage();
       redisBefore = await redisCpu(client);
       cpuBefore = process.cpuUsage();
     },
@@ -123,7 +135,7 @@ try {
     ROW_KEYS.filter((key) => wanted.has(key)).map((key) => allRows[key]),
   );
   console.log(
-    `rows: ${[...wanted].join(', ')}, ${rounds} rounds, ${jobs} jobs, ${concurrency} at once`,
+    `rows: ${[...wanted].join(', ')}, ${rounds} rounds, ${jobs} jobs, ${concurrency} at once, order ${balanced ? 'balanced' : 'rotated'}, ${collectFirst ? 'gc before each row' : 'no gc'}`,
   );
   const keyOf = new Map(ROW_KEYS.map((key) => [allRows[key][0], key]));
   const samples = new Map<string, { seconds: number; cpu: number; redis: number }[]>();
@@ -131,8 +143,11 @@ try {
   const entries = Object.entries(rows);
   await bullmqDirect(options, true); // warm-up, not counted
   for (let round = 0; round < rounds; round++) {
-    for (let i = 0; i < entries.length; i++) {
-      const [name, work] = entries[(i + round) % entries.length]!;
+    const order = balanced
+      ? balancedOrder(entries.length, round)
+      : entries.map((_, i) => (i + round) % entries.length);
+    for (const index of order) {
+      const [name, work] = entries[index]!;
       samples.get(name)!.push(await measured(admin, work));
     }
   }

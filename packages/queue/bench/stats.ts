@@ -37,3 +37,21 @@ export function bootstrapMedianInterval(
     medians[Math.min(resamples - 1, Math.max(0, Math.floor(q * resamples)))]!;
   return [at((1 - level) / 2), at((1 + level) / 2)];
 }
+
+/**
+ * The order of the rows in round `round`: a Williams design, i.e. the base sequence 0, 1,
+ * n-1, 2, n-2, … shifted by the round (a rotation, as before), mirrored in every other
+ * block of n rounds when n is odd. Over 2n rounds (n when n is even) every row runs in
+ * every position equally often AND follows every other row equally often. A plain
+ * rotation keeps the cyclic order, so each row always follows the same one, and whatever
+ * a row leaves behind (garbage to collect, Redis memory to free) lands on the same
+ * neighbour every round.
+ */
+export function balancedOrder(n: number, round: number): number[] {
+  const base: number[] = [];
+  for (let low = 0, high = n - 1, i = 0; low <= high; i++) {
+    base.push(i % 2 === 0 ? low++ : high--);
+  }
+  const sequence = n % 2 === 1 && Math.floor(round / n) % 2 === 1 ? base.reverse() : base;
+  return sequence.map((row) => (row + round) % n);
+}
