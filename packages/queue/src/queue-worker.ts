@@ -25,7 +25,7 @@ import {
   ACTIVE_NOTICE_MS,
   replyKey,
 } from './protocol.js';
-import { jobLockKey, sendReply, sendStarted } from './reply-sender.js';
+import { holdWritesForThisTick, jobLockKey, sendReply, sendStarted } from './reply-sender.js';
 
 /** Options of `startQueueWorker`. */
 export interface QueueWorkerOptions {
@@ -360,6 +360,9 @@ class QueueWorkerImpl implements QueueWorker {
     token: string | undefined,
     outcome: JobOutcome,
   ): Promise<unknown> | undefined {
+    // More jobs here than threads: some wait for a thread, so CPU is the limit, not the
+    // round trip; the reply then leaves in one write with BullMQ's command after it.
+    if (!this.#awaitReplies && this.#running > this.threads) holdWritesForThisTick(this.#redis);
     const sent = sendReply(
       this.#redis,
       key,
