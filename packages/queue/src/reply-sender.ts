@@ -31,6 +31,29 @@ if type(r) == 'table' and r.err then
 end
 return r`;
 
+const held = new WeakSet<object>();
+
+/**
+ * Holds `redis`'s writes until this tick's microtasks have run, then sends them in one
+ * write: the reply and BullMQ's `moveToFinished` right after it reach Redis together (one
+ * syscall here, one socket read there, instead of two each). It changes when bytes leave,
+ * never what leaves or in which order. The worker calls it only while jobs wait for a
+ * thread: then the machine's CPU is the limit and the write saved is worth having, while
+ * with every job on a thread the `moveToFinished` that fetches the next job is on the
+ * critical path, and holding the reply for it cost 20% of wall time (bench, 21 rounds).
+ */
+export function holdWritesForThisTick(redis: Redis): void {
+  if (redis.status !== 'ready') return;
+  const stream = redis.stream;
+  if (held.has(stream)) return;
+  held.add(stream);
+  stream.cork();
+  process.nextTick(() => {
+    held.delete(stream);
+    stream.uncork();
+  });
+}
+
 /** BullMQ's lock key of a job (`<prefix>:<queue>:<id>:lock`), as its scripts build it. */
 export function jobLockKey(prefix: string, queue: string, jobId: string): string {
   return `${prefix}:${queue}:${jobId}:lock`;

@@ -282,6 +282,26 @@ describe('QueueExecutor', () => {
     expect(await executor.run('add', [1, 1])).toBe(2);
   });
 
+  it('abort of a map stops each of its running jobs on the worker, and no other map’s', async () => {
+    await using served = await serve(3);
+    const { executor, worker } = served;
+    const controller = new AbortController();
+    // Three threads: both jobs of the aborted map run, and the other map's job beside them.
+    const aborted = executor.map('spinFor', [60_000, 60_000], {
+      chunkSize: 1,
+      signal: controller.signal,
+    });
+    aborted.catch(() => {}); // awaited below
+    const other = executor.map('spinFor', [2000], { signal: AbortSignal.timeout(30_000) });
+    await waitFor(() => worker.stats.running === 3, 'all three jobs run');
+    const reason = new Error('stop this map');
+    controller.abort(reason);
+    await expect(aborted).rejects.toBe(reason);
+    await waitFor(() => worker.stats.cancelled === 2, 'both jobs stopped on the worker', 15_000);
+    expect(await other).toEqual([2000]);
+    expect(worker.stats).toMatchObject({ cancelled: 2, completed: 1, running: 0 });
+  });
+
   it('finished jobs leave nothing in Redis', async () => {
     const { executor, worker, queue } = await serve(2);
     await executor.map(

@@ -233,4 +233,35 @@ describe('a reply that Redis refuses with an error', () => {
     expect(executor.stats).toMatchObject({ completed: 2, failed: 0, queued: 0, running: 0 });
     await waitFor(async () => (await executor.queueCounts()).active === 0, 'no job left active');
   }, 30_000);
+
+  it('does not let jobs complete when their replies leave in one write with BullMQ’s command', async () => {
+    // One thread, four jobs at once: jobs wait for the thread, so the worker holds each
+    // reply back to send it together with BullMQ's moveToFinished (reply-sender.ts).
+    const errors: Error[] = [];
+    const { queue, executor } = await serve(redis.url, 'replyrefusedheld', {
+      threads: 1,
+      concurrency: 4,
+      onError: (error) => errors.push(error),
+    });
+    expect(await executor.run('add', [0, 0])).toBe(0);
+    const replies = `fanout:${queue}:fanout-replies:${executor.id}`;
+    await admin.del(replies);
+    await admin.set(replies, 'not a stream');
+    const results = Promise.all(range(4).map((i) => executor.run('add', [i, i])));
+    results.catch(() => {}); // awaited below
+    await waitFor(
+      () => errors.filter((error) => /WRONGTYPE/.test(error.message)).length >= 8,
+      'every job refused twice (each ran again after the first)',
+      20_000,
+    );
+    const jobKeys = (await admin.keys(`fanout:${queue}:${executor.id}-*`)).filter(
+      (key) => !key.endsWith(':lock'),
+    );
+    expect(jobKeys).toHaveLength(4);
+    await admin.del(replies);
+    await admin.xadd(replies, '*', 't', 'i');
+    expect(await results).toEqual([0, 2, 4, 6]);
+    expect(executor.stats).toMatchObject({ completed: 5, failed: 0, queued: 0, running: 0 });
+    await waitFor(async () => (await executor.queueCounts()).active === 0, 'no job left active');
+  }, 30_000);
 });
