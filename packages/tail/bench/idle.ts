@@ -149,7 +149,8 @@ export async function measureIdle(
       read();
       await sleep(1);
     }
-    while (atMark.length < marks.length) atMark.push({ ticks: cpuTicks(pid), t: performance.now() });
+    while (atMark.length < marks.length)
+      atMark.push({ ticks: cpuTicks(pid), t: performance.now() });
     const waitEnd = Date.now() + 5000;
     while (latencies.length < total && Date.now() < waitEnd) {
       read();

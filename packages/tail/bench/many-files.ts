@@ -1,13 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  CLI_BIN,
-  type IdleResult,
-  makeIdleFiles,
-  measureIdle,
-  type SteadyWindow,
-} from './idle.js';
+import { CLI_BIN, type IdleResult, makeIdleFiles, measureIdle, type SteadyWindow } from './idle.js';
 
 /**
  * Only the many-files row of the benchmark, several times over, medians printed:
