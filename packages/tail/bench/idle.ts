@@ -12,7 +12,10 @@ import { fileURLToPath } from 'node:url';
  * reader of the output (in this process, not measured) takes the difference.
  */
 export interface IdleResult {
+  /** CPU over the first `seconds` of appends, right after the follower settled. */
   cpuPercent: number;
+  /** CPU over the steady window (see `SteadyWindow`), when one was asked for. */
+  steadyCpuPercent?: number;
   p50: number;
   p99: number;
   max: number;
@@ -44,8 +47,20 @@ export async function makeIdleFiles(dir: string, files: number): Promise<string[
 }
 
 /**
+ * A second CPU window of a longer run: from `after` seconds of appends on, for `seconds`.
+ * A follower runs for days; what it costs then is what the first seconds after its start
+ * leave out (one-time work: compiling the hot paths, the collection of the start-up's
+ * garbage, which V8 does some seconds after it) — the first window shows that cost.
+ */
+export interface SteadyWindow {
+  after: number;
+  seconds: number;
+}
+
+/**
  * Runs `command` (which follows `paths` into `output`), lets it settle, then for `seconds`
- * appends `rate` stamped lines/s to each of the first `active` files, and measures.
+ * appends `rate` stamped lines/s to each of the first `active` files, and measures; with
+ * `steady`, goes on appending at the same rate and measures that window too.
  */
 export async function measureIdle(
   command: { file: string; args: string[]; cwd: string },
@@ -54,6 +69,7 @@ export async function measureIdle(
   active: number,
   rate: number,
   seconds: number,
+  steady?: SteadyWindow,
 ): Promise<IdleResult> {
   const child: ChildProcess = spawn(command.file, command.args, {
     cwd: command.cwd,
@@ -111,12 +127,21 @@ export async function measureIdle(
         )
       : undefined;
     if (tracer) await sleep(500);
-    const ticks0 = cpuTicks(child.pid as number);
+    const pid = child.pid as number;
+    const ticks0 = cpuTicks(pid);
     const t0 = performance.now();
     let sent = 0;
-    const total = Math.round(rate * seconds) * active;
+    const runFor = steady ? Math.max(seconds, steady.after + steady.seconds) : seconds;
+    const total = Math.round(rate * runFor) * active;
+    // CPU at the marks: end of the first window, start and end of the steady one.
+    const marks = steady ? [seconds, steady.after, steady.after + steady.seconds] : [];
+    const atMark: { ticks: number; t: number }[] = [];
     while (sent < total) {
-      const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * rate * active));
+      const elapsed = (performance.now() - t0) / 1000;
+      while (atMark.length < marks.length && elapsed >= (marks[atMark.length] as number)) {
+        atMark.push({ ticks: cpuTicks(pid), t: performance.now() });
+      }
+      const due = Math.min(total, Math.floor(elapsed * rate * active));
       for (; sent < due; sent++) {
         const stamp = (performance.timeOrigin + performance.now()).toFixed(3);
         writeSync(fds[sent % active] as number, `f${sent % active} n${sent} at ${stamp} payload\n`);
@@ -124,13 +149,24 @@ export async function measureIdle(
       read();
       await sleep(1);
     }
+    while (atMark.length < marks.length)
+      atMark.push({ ticks: cpuTicks(pid), t: performance.now() });
     const waitEnd = Date.now() + 5000;
     while (latencies.length < total && Date.now() < waitEnd) {
       read();
       await sleep(1);
     }
     const elapsed = (performance.now() - t0) / 1000;
-    const ticks = cpuTicks(child.pid as number) - ticks0;
+    const ticksEnd = cpuTicks(pid);
+    // Without a steady window the first window runs to the last line read back, as before.
+    const first = steady ? (atMark[0] as { ticks: number; t: number }) : undefined;
+    const ticks = (first?.ticks ?? ticksEnd) - ticks0;
+    const firstSeconds = first ? (first.t - t0) / 1000 : elapsed;
+    const percent = (t: number, s: number) => (t / CLK_TCK / s) * 100;
+    const steadyCpuPercent =
+      steady && atMark[1] && atMark[2]
+        ? percent(atMark[2].ticks - atMark[1].ticks, (atMark[2].t - atMark[1].t) / 1000)
+        : undefined;
     if (tracer) {
       tracer.kill('SIGINT');
       await new Promise((r) => tracer.once('exit', r));
@@ -141,7 +177,8 @@ export async function measureIdle(
     const at = (q: number) =>
       latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
     return {
-      cpuPercent: (ticks / CLK_TCK / elapsed) * 100,
+      cpuPercent: percent(ticks, firstSeconds),
+      ...(steadyCpuPercent === undefined ? {} : { steadyCpuPercent }),
       p50: at(0.5),
       p99: at(0.99),
       max: latencies.at(-1) ?? 0,

@@ -80,10 +80,16 @@ export class GlobInput {
     return out.sort();
   }
 
-  /** Calls `onChange` when a name in the directory appears, vanishes or changes. */
+  /**
+   * Calls `onChange` when a name in the directory appears, vanishes or changes; appends to
+   * a file that is followed already (the usual event) are left out.
+   */
   watch(onChange: (name: string | null) => void): DirSubscription {
     this.#sub?.close();
-    this.#sub = subscribe(this.dir, null, (_type, name) => onChange(name));
+    this.#sub = subscribe(this.dir, null, (type, name, followed) => {
+      if (type === 'change' && followed) return;
+      onChange(name);
+    });
     return this.#sub;
   }
 

@@ -52,6 +52,7 @@ export function runInput(
   const copy: CopyLines | undefined = plain
     ? async (fd, position, maxBytes, maxLineBytes, tail) => {
         const out = await ctx.sink();
+        sink ??= out;
         if (!out.copy) {
           return { bytes: 0, lines: 0, readFailed: false, mismatch: false, tail, atEnd: false };
         }
@@ -76,6 +77,15 @@ export function runInput(
     from: from ?? o.from ?? 'start',
     allocate: (size) => sink?.spare(size),
     copy,
+    // Plain lines to a file of ours: a small append is written as soon as it is read.
+    writeNow: plain
+      ? (data, lines) => {
+          if (!sink?.writeNow?.(data)) return false;
+          ctx.counts.lines += lines;
+          ctx.counts.bytes += data.length;
+          return true;
+        }
+      : undefined,
     signal: ctx.signal,
     exclude: (p) => ctx.excluded(p),
     onMismatch: ctx.onMismatch,
@@ -86,11 +96,16 @@ export function runInput(
         const batch = await follower.next();
         if (!batch) break;
         if (batch.written) {
-          ctx.counts.lines += batch.lines;
-          ctx.counts.bytes += batch.bytes;
+          if (!batch.counted) {
+            ctx.counts.lines += batch.lines;
+            ctx.counts.bytes += batch.bytes;
+          }
           batch.commit();
-          held = false;
-          ctx.gate.leave();
+          // A copy holds the gate until its position is committed; a direct write does not.
+          if (held) {
+            held = false;
+            ctx.gate.leave();
+          }
           continue;
         }
         const chunks = json

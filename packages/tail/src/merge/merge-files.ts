@@ -221,21 +221,29 @@ async function runMerge(
           }
         });
       };
+      // `dir/` as the matches' paths spell it (normalised by `join`), so that an event's
+      // path is one concatenation, not a `join` per event.
+      const prefix = join(glob.dir, 'x').slice(0, -1);
+      let poll: ReturnType<typeof setInterval> | undefined;
       const sub = glob.watch((name) => {
         if (name === null) {
           trigger();
+          // The watch failed (or the kernel did not say which file): poll from now on.
+          if (!sub.active && !poll) {
+            poll = setInterval(trigger, options.intervalMs ?? 100);
+            timers.push(poll);
+          }
           return;
         }
         // Most events are appends to files already followed: one map lookup.
-        const path = join(glob.dir, name);
+        const path = prefix + name;
         if (!runs.has(path) && glob.matches(path)) trigger();
       });
       // Without a working watch, look again every interval.
-      timers.push(
-        setInterval(() => {
-          if (!sub.active) trigger();
-        }, options.intervalMs ?? 100),
-      );
+      if (!sub.active) {
+        poll = setInterval(trigger, options.intervalMs ?? 100);
+        timers.push(poll);
+      }
     }
   }
 

@@ -35,6 +35,9 @@ async function runModel(
   const written: string[][] = paths.map(() => []);
   const delivered: string[][] = paths.map(() => []);
   const exists = paths.map(() => false);
+  // Bytes appended since the file appeared or was last truncated: truncating an empty file
+  // changes nothing, so no truncation can be seen.
+  const grown = paths.map(() => false);
   const events: TailEvent[] = [];
   let carry = '';
   const out = new Writable({
@@ -90,10 +93,11 @@ async function runModel(
       await caughtUp(i);
       await unlink(path);
       exists[i] = false;
-    } else if (exists[i] && roll < 0.09) {
+    } else if (exists[i] && grown[i] && roll < 0.09) {
       await caughtUp(i);
       const before = eventCount('truncated');
       await truncate(path, 0);
+      grown[i] = false;
       await waitFor(() => eventCount('truncated') > before, `truncation seen (seed ${seed})`);
     } else {
       const line = `i${i}-${String(next[i]).padStart(6, '0')}-${'x'.repeat(Math.floor(rnd() * 30))}`;
@@ -105,6 +109,7 @@ async function runModel(
         await appendFile(path, full.slice(0, cut));
         await appendFile(path, full.slice(cut));
       } else await appendFile(path, full);
+      grown[i] = true;
       if (!exists[i]) {
         exists[i] = true;
         // The follower must open this file before it can be rotated away again.

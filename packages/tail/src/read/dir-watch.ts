@@ -2,7 +2,8 @@ import { type FSWatcher, watch } from 'node:fs';
 
 /** `rename`: a name appeared, vanished or moved; `change`: a file's data or attributes changed. */
 export type DirEventType = 'rename' | 'change';
-type Listener = (type: DirEventType, name: string | null) => void;
+/** `followed`: someone listens to this very name (a follower of that file). */
+type Listener = (type: DirEventType, name: string | null, followed: boolean) => void;
 
 /**
  * One `fs.watch` per directory, shared by every follower there: an event costs one map
@@ -36,12 +37,13 @@ class DirWatch {
     const n = name === null ? null : String(name);
     if (n === null) {
       // The kernel did not say which file: everyone looks.
-      for (const set of this.#byName.values()) for (const l of set) l(t, null);
-    } else {
-      const set = this.#byName.get(n);
-      if (set) for (const l of set) l(t, n);
+      for (const set of this.#byName.values()) for (const l of set) l(t, null, false);
+      for (const l of this.#any) l(t, null, false);
+      return;
     }
-    for (const l of this.#any) l(t, n);
+    const set = this.#byName.get(n);
+    if (set) for (const l of set) l(t, n, true);
+    for (const l of this.#any) l(t, n, set !== undefined);
   }
 
   #fail(): void {

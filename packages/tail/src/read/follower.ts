@@ -1,4 +1,4 @@
-import { readSync } from 'node:fs';
+import { readSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { InputError } from '../errors.js';
@@ -39,8 +39,10 @@ export interface LineBatch {
   bytes: number;
   /** Resume offset in that file after these lines. */
   endOffset: number;
-  /** The lines were copied straight into the output by `copy` (`parts` is then empty). */
+  /** The lines were copied straight into the output by `copy` or `writeNow` (`parts` is then empty). */
   written: boolean;
+  /** Written by `writeNow`, which counted them already. */
+  counted?: boolean;
   /**
    * Records the lines as handed on: the follower's state (what `state()` and so a checkpoint
    * says) moves past them. Call it in the same tick as the lines are accepted by the output.
@@ -58,6 +60,12 @@ export interface FollowerOptions extends FollowOptions {
    * partial last line, a line too long) is read here, line by line.
    */
   copy?: CopyLines;
+  /**
+   * Writes whole lines into the output now, synchronously, or writes nothing and returns
+   * false (the output is busy or failed). A small append then goes out from the shared read
+   * buffer, without memory of its own; `data` is only valid during the call.
+   */
+  writeNow?: (data: Uint8Array, lines: number) => boolean;
   /** Absolute paths never taken for rotated generations (the output, the checkpoint, other inputs). */
   exclude?: (absolutePath: string) => boolean;
   /**
@@ -89,6 +97,70 @@ interface Current {
 }
 
 type ReadOutcome = LineBatch | 'eof' | 'more' | 'truncated' | 'look';
+
+/** Where a follower keeps the batch it returned last until that one is committed. */
+interface PendingSlot {
+  pending: Batch | undefined;
+}
+
+/**
+ * A `LineBatch` as `next()` returns it: a class (not a closure per batch), since a
+ * follower makes one for every append it reads.
+ */
+class Batch implements LineBatch {
+  readonly path: string;
+  readonly identity: FileIdentity;
+  readonly parts: LinePart[];
+  readonly lines: number;
+  readonly bytes: number;
+  readonly endOffset: number;
+  readonly written: boolean;
+  counted = false;
+  /** The follower's slot for its uncommitted batch; undefined once committed. */
+  #slot: PendingSlot | undefined;
+  readonly #cur: Current;
+  readonly #tail: Buffer;
+
+  constructor(
+    slot: PendingSlot,
+    label: string,
+    cur: Current,
+    parts: LinePart[],
+    tail: Buffer,
+    endOffset: number,
+    writtenLines: number | undefined,
+    writtenBytes: number | undefined,
+  ) {
+    this.path = label;
+    this.identity = cur.gen.identity;
+    this.parts = parts;
+    this.#cur = cur;
+    this.#tail = tail;
+    this.endOffset = endOffset;
+    this.written = writtenLines !== undefined;
+    let lines = writtenLines ?? 0;
+    let bytes = writtenBytes ?? 0;
+    for (const p of parts) {
+      lines += p.lines;
+      bytes += p.data.length;
+    }
+    this.lines = lines;
+    this.bytes = bytes;
+    this.#slot = slot;
+    slot.pending = this;
+  }
+
+  commit(): void {
+    const slot = this.#slot;
+    if (!slot) return;
+    this.#slot = undefined;
+    if (slot.pending === this) slot.pending = undefined;
+    const gen = this.#cur.gen;
+    gen.offset = this.endOffset;
+    gen.tail = this.#tail;
+    gen.size = Math.max(gen.size, this.#cur.seenSize);
+  }
+}
 
 const EMPTY = Buffer.alloc(0);
 const NEWLINE = 10;
@@ -144,10 +216,12 @@ export class FileFollower {
   #missingReported = false;
   #reappear = false;
   #ended = false;
+  /** Waiting in `#waitLive` for an event on the live file (see `#appendNow`). */
+  #parked = false;
   #lastCheck = Number.NEGATIVE_INFINITY;
   /** Damaged `.gz` files already reported (one report per file). */
   readonly #damageReported = new WeakSet<GzipInfo>();
-  #pending: (() => void) | undefined;
+  readonly #slot: PendingSlot = { pending: undefined };
   #readyResolve: (() => void) | undefined;
   /** Resolves once the first look at the input is done (opened, or found missing). */
   readonly ready: Promise<void>;
@@ -207,7 +281,7 @@ export class FileFollower {
       gens = [generationOf({ identity: from.identity, offset: from.offset }, path)];
     }
     this.#registry = new Registry(this.#label, path, gens, (e) => this.#emit(e));
-    if (this.#follow) this.#waker.watch(dir, name);
+    if (this.#follow) this.#waker.watch(dir, name, () => this.#appendNow());
   }
 
   #emit(event: TailEvent): void {
@@ -221,7 +295,7 @@ export class FileFollower {
 
   /** The next batch of whole lines, or null once ended (EOF without follow, or aborted). */
   async next(): Promise<LineBatch | null> {
-    this.#pending?.(); // a batch not committed by the caller is taken as handed on
+    this.#slot.pending?.commit(); // a batch not committed by the caller is taken as handed on
     for (;;) {
       if (this.#ended || this.#signal?.aborted) {
         await this.close();
@@ -308,8 +382,13 @@ export class FileFollower {
         this.#lastCheck = now;
         this.#waker.renamed = false;
         try {
-          const st = await stat(this.path, { bigint: true });
-          if (!sameInode(cur.gen.identity, st)) {
+          // With a watch this is the rare safety look (one per file per safety interval): a
+          // synchronous stat costs a few microseconds, a thread-pool round trip several times
+          // that. Polling many files, the thread pool keeps the loop free.
+          const st = watching
+            ? statSync(this.path, { bigint: true, throwIfNoEntry: false })
+            : await stat(this.path, { bigint: true });
+          if (!st || !sameInode(cur.gen.identity, st)) {
             cur.live = false;
             return;
           }
@@ -324,7 +403,16 @@ export class FileFollower {
         }
       }
       const left = Math.max(1, Math.min(flushIn, every - (performance.now() - this.#lastCheck)));
-      if (await this.#waker.wait(left, this.#signal)) return;
+      // Parked: an append may be handled inside its watch event (see `#appendNow`) until the
+      // wait ends; the flag drops before anything else of this follower runs.
+      this.#parked = true;
+      let woken: boolean;
+      try {
+        woken = await this.#waker.wait(left, this.#signal);
+      } finally {
+        this.#parked = false;
+      }
+      if (woken) return;
     }
   }
 
@@ -402,13 +490,7 @@ export class FileFollower {
     }
     const chunk = this.#opts.chunkBytes ?? 1024 * 1024;
     const copy = this.#opts.copy;
-    // The writer thread copies once the fingerprint is whole: the first bytes of a file are
-    // read here, so that its fingerprint is made of what was read (not of what the file
-    // holds later, after a truncation).
-    const headDone =
-      cur.readPos > 0 &&
-      (cur.gen.identity.fingerprintBytes >= FINGERPRINT_BYTES || cur.readPos >= FINGERPRINT_BYTES);
-    if (copy && !this.#records && this.#splitter.idle && headDone && !isCompressed(fh)) {
+    if (copy && this.#smallReadable(cur, fh)) {
       const small = this.#readSmall(cur, fh.fd);
       if (small !== undefined) return small;
       const done = await copy(fh.fd, cur.readPos, chunk, this.#splitter.maxLineBytes, cur.readTail);
@@ -421,8 +503,7 @@ export class FileFollower {
         cur.atEnd = done.atEnd;
         cur.seenSize = Math.max(cur.seenSize, cur.readPos);
         this.#splitter.reset(cur.readPos);
-        const batch = this.#batch(cur, [], cur.readTail);
-        return { ...batch, lines: done.lines, bytes: done.bytes, written: true };
+        return this.#batch(cur, [], cur.readTail, done.lines, done.bytes);
       }
     }
     const k = cur.readTail.length;
@@ -475,7 +556,7 @@ export class FileFollower {
    * is for another path: more than `SMALL_READ_BYTES` (the writer thread copies it), no whole
    * line (the line-by-line path holds the partial one), a line over `maxLineBytes`, a read error.
    */
-  #readSmall(cur: Current, fd: number): ReadOutcome | undefined {
+  #readSmall(cur: Current, fd: number, onlyWritten = false): ReadOutcome | undefined {
     const k = cur.readTail.length;
     smallBuffer ??= Buffer.allocUnsafeSlow(TAIL_BYTES + SMALL_READ_BYTES);
     const buf = smallBuffer;
@@ -500,20 +581,70 @@ export class FileFollower {
       return undefined;
     }
     if (again !== k || this.#check.compare(cur.readTail, 0, k, 0, k) !== 0) return 'truncated';
-    const data = Buffer.allocUnsafeSlow(end - k);
-    buf.copy(data, 0, k, end);
+    const read = buf.subarray(k, end);
+    // A few lines: counted with indexOf (the bulk counter pays a setup for each call).
+    let lines = 0;
+    if (read.length > 4096) lines = countNewlines(read, 0, read.length);
+    else for (let i = read.indexOf(NEWLINE); i >= 0; i = read.indexOf(NEWLINE, i + 1)) lines++;
+    // The output takes the lines now when it can (the usual case when following); otherwise
+    // they get memory of their own and go the usual way.
+    const wrote = this.#opts.writeNow?.(read, lines) ?? false;
+    if (!wrote && onlyWritten) return undefined;
     const at = cur.readPos;
-    cur.readPos += data.length;
-    cur.readTail = rollTail(cur.readTail, data);
+    cur.readPos += read.length;
+    cur.readTail = rollTail(cur.readTail, read);
     cur.seenSize = Math.max(cur.seenSize, cur.readPos);
     // Read to the end of the file, which ends with this newline: wait for a change next.
     cur.atEnd = end === n;
     this.#splitter.reset(cur.readPos);
-    // A few lines: counted with indexOf (the bulk counter pays a setup for each call).
-    let lines = 0;
-    if (data.length > 4096) lines = countNewlines(data, 0, data.length);
-    else for (let i = data.indexOf(NEWLINE); i >= 0; i = data.indexOf(NEWLINE, i + 1)) lines++;
+    if (wrote) {
+      // Written in this tick: recorded in the same tick, so a checkpoint sees both or neither.
+      const batch = this.#batch(cur, [], cur.readTail, lines, read.length, true);
+      batch.commit();
+      return batch;
+    }
+    const data = Buffer.allocUnsafeSlow(read.length);
+    read.copy(data);
     return this.#batch(cur, [{ data, offset: at, lines, addedNewline: false }], cur.readTail);
+  }
+
+  /**
+   * An append handled inside the watch event, without waking the follower's loop: only
+   * while that loop waits in `#waitLive` for an event on the live file (nothing of this
+   * follower under way, its last batch committed), and only when the append is whole lines
+   * that `writeNow` writes at once, read to the end of the file. True when handled; false
+   * when nothing was read or written (the loop is woken and does it the usual way).
+   */
+  #appendNow(): boolean {
+    if (!this.#parked || this.#waker.renamed || this.#signal?.aborted) return false;
+    const cur = this.#cur;
+    const fh = cur?.gen.fh;
+    if (!cur || !fh || !cur.live || this.#slot.pending || !this.#smallReadable(cur, fh)) {
+      return false;
+    }
+    const outcome = this.#readSmall(cur, fh.fd, true);
+    if (typeof outcome !== 'object') return false;
+    // What woke nobody must not be skipped later: the loop reads again when it wakes.
+    const reachedEnd = cur.atEnd === true;
+    cur.atEnd = false;
+    return reachedEnd;
+  }
+
+  /** Whether `#readSmall` may read the current generation (see `#readSome`). */
+  #smallReadable(cur: Current, fh: NonNullable<Generation['fh']>): boolean {
+    // The writer thread copies once the fingerprint is whole: the first bytes of a file are
+    // read here, so that its fingerprint is made of what was read (not of what the file
+    // holds later, after a truncation).
+    const headDone =
+      cur.readPos > 0 &&
+      (cur.gen.identity.fingerprintBytes >= FINGERPRINT_BYTES || cur.readPos >= FINGERPRINT_BYTES);
+    return (
+      this.#opts.copy !== undefined &&
+      !this.#records &&
+      this.#splitter.idle &&
+      headDone &&
+      !isCompressed(fh)
+    );
   }
 
   /**
@@ -542,35 +673,22 @@ export class FileFollower {
     return before.length === k && before.equals(cur.readTail);
   }
 
-  #batch(cur: Current, parts: LinePart[], tail: Buffer): LineBatch {
-    let lines = 0;
-    let bytes = 0;
-    for (const p of parts) {
-      lines += p.lines;
-      bytes += p.data.length;
-    }
-    const gen = cur.gen;
-    const endOffset = this.#committed();
-    let committed = false;
-    const commit = () => {
-      if (committed) return;
-      committed = true;
-      if (this.#pending === commit) this.#pending = undefined;
-      gen.offset = endOffset;
-      gen.tail = tail;
-      gen.size = Math.max(gen.size, cur.seenSize);
-    };
-    this.#pending = commit;
-    return {
-      path: this.#label,
-      identity: gen.identity,
-      parts,
-      lines,
-      bytes,
-      endOffset,
-      written: false,
-      commit,
-    };
+  /**
+   * The batch of `parts` (or, with `written`, of lines already in the output), to be
+   * committed by the caller or at the next `next()`.
+   */
+  #batch(
+    cur: Current,
+    parts: LinePart[],
+    tail: Buffer,
+    written?: number,
+    writtenBytes?: number,
+    counted = false,
+  ): LineBatch {
+    const end = this.#committed();
+    const batch = new Batch(this.#slot, this.#label, cur, parts, tail, end, written, writtenBytes);
+    batch.counted = counted;
+    return batch;
   }
 
   /** Everything before this offset has been handed on (or skipped). */

@@ -212,7 +212,8 @@ export class GzipHandle {
 
 /** Whether a handle is a `.gz` generation's. */
 export function isCompressed(fh: unknown): fh is GzipHandle {
-  return fh instanceof GzipHandle;
+  // A field, not `instanceof`: asked for every append, and a plain FileHandle has no such field.
+  return (fh as { compressed?: unknown } | undefined)?.compressed === true;
 }
 
 /** Opens a `.gz` file (already opened raw) as a handle of its decompressed content. */

@@ -27,11 +27,16 @@ export class Waker {
     this.#finish(false);
   };
 
-  /** Watches `name` in `dir` through the directory's shared watch. */
-  watch(dir: string, name: string): void {
+  /**
+   * Watches `name` in `dir` through the directory's shared watch. `handled`, when given, is
+   * asked first on a change event (not a rename): true when it dealt with the event itself,
+   * so nobody needs waking.
+   */
+  watch(dir: string, name: string, handled?: () => boolean): void {
     this.unwatch();
     this.#sub = subscribe(dir, name, (type: DirEventType) => {
       if (type === 'rename') this.renamed = true;
+      else if (handled?.()) return;
       this.poke();
     });
   }

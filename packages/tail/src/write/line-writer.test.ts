@@ -9,6 +9,7 @@ import {
   createLineWriter,
   takeSpare,
   workerExecArgv,
+  writeNow,
   writeTransfer,
 } from './line-writer.js';
 import type { CopyResult } from './writer-protocol.js';
@@ -95,7 +96,12 @@ describe('createLineWriter', () => {
     const internal = w as typeof w & {
       [writeTransfer]: (chunks: Buffer[]) => Promise<void>;
       [copyRange]: (fd: number, p: number, max: number, line: number) => Promise<CopyResult>;
+      [writeNow]: (data: Uint8Array) => boolean;
     };
+    // writeNow's bytes stay the caller's: one scratch buffer, overwritten after every call.
+    const scratch = Buffer.alloc(64);
+    let now = 0;
+    let refused = 0;
     const own = (text: string) => {
       const b = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
       b.write(text);
@@ -114,6 +120,18 @@ describe('createLineWriter', () => {
           const big = `${'B'.repeat(70_000)} ${step}\n`;
           pending.push(internal[writeTransfer]([own(big)]));
           expected.push(big);
+        } else if (r < 0.5) {
+          const small = `now ${step}\n`;
+          const n = scratch.write(small);
+          const wrote = internal[writeNow](scratch.subarray(0, n));
+          scratch.fill(0x2a);
+          if (wrote) now++;
+          else {
+            // Busy: nothing was written, so the caller writes it the usual way.
+            refused++;
+            pending.push(internal[writeTransfer]([own(small)]));
+          }
+          expected.push(small);
         } else {
           const small = `small ${step}\n`;
           pending.push(internal[writeTransfer]([own(small)]));
@@ -124,6 +142,9 @@ describe('createLineWriter', () => {
         if (rnd() < 0.1) await w.flush();
       }
       await Promise.all(pending);
+      // Both cases happened: written at once while idle, refused while the thread was busy.
+      expect(now).toBeGreaterThan(10);
+      expect(refused).toBeGreaterThan(10);
       const want = expected.join('');
       expect(w.length).toBe(Buffer.byteLength(want));
       expect(await w.sync()).toBe(Buffer.byteLength(want));
@@ -180,6 +201,18 @@ describe('createLineWriter', () => {
     await expect(w.write('again\n')).rejects.toBe(err);
     await expect(w.sync()).rejects.toBe(err);
     await expect(w.close()).rejects.toBe(err);
+    await expect(w.close()).rejects.toBe(err);
+  });
+
+  it('writes nothing at once after a write error, so that the caller hears of it from write', async () => {
+    const w = await createLineWriter('/dev/full');
+    const internal = w as typeof w & { [writeNow]: (data: Uint8Array) => boolean };
+    // The writer thread is idle, so this tries the write here: ENOSPC, reported as not written.
+    expect(internal[writeNow](Buffer.from('hello\n'))).toBe(false);
+    expect(internal[writeNow](Buffer.from('again\n'))).toBe(false);
+    const err = await w.write('hello\n').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OutputWriteError);
+    expect((err as OutputWriteError).systemCode).toBe('ENOSPC');
     await expect(w.close()).rejects.toBe(err);
   });
 });

@@ -73,6 +73,14 @@ export const takeSpare = Symbol('takeSpare');
  */
 export const copyRange = Symbol('copyRange');
 
+/**
+ * Internal: `(data)` writes whole lines on the caller's thread now, when the worker has
+ * nothing queued or under way (see `#writeDirect`): true once written and counted in
+ * `length`; false when nothing was written (busy, failed, closing, or too big), then use
+ * `write`. The caller keeps its memory: nothing is transferred or kept.
+ */
+export const writeNow = Symbol('writeNow');
+
 /** Most buffers kept for reuse; the rest are left to the garbage collector. */
 const MAX_SPARE = 24;
 
@@ -316,6 +324,14 @@ class WorkerLineWriter implements LineWriter {
     }
   }
 
+  [writeNow](data: Uint8Array): boolean {
+    const bytes = data.byteLength;
+    if (bytes === 0) return true;
+    if (bytes > SMALL_POST_BYTES || !this.#writeDirect([data], bytes)) return false;
+    // A failed write is reported by the next `write` (which the caller then makes).
+    return this.#error === undefined;
+  }
+
   [takeSpare](size: number): Buffer | undefined {
     const i = this.#spare.findIndex((ab) => ab.byteLength === size);
     if (i < 0) return undefined;
@@ -433,6 +449,8 @@ class WorkerLineWriter implements LineWriter {
       } catch {}
       this.#directFd = -1;
     }
+    // A write made on this thread (see `#writeDirect`) that failed is the worker's news too.
+    failure ??= this.#error;
     if (failure !== undefined) throw failure;
   }
 

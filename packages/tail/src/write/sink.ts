@@ -2,6 +2,7 @@ import { OutputWriteError } from '../errors.js';
 import {
   copyRange,
   createLineWriter,
+  writeNow,
   type LineWriter,
   takeSpare,
   writeTransfer,
@@ -23,6 +24,11 @@ export interface Sink {
   readonly length: number;
   /** Accepts whole lines; the buffers are not used by the caller afterwards. */
   write(chunks: Buffer[]): Promise<void>;
+  /**
+   * Writes whole lines now, synchronously, when the output can (a file of ours with nothing
+   * queued): true when written, false when nothing was (use `write`). Absent: never.
+   */
+  readonly writeNow?: (data: Uint8Array) => boolean;
   /** A buffer of `size` bytes to read into, recycled from written data, if one is spare. */
   spare(size: number): Buffer | undefined;
   /**
@@ -63,17 +69,20 @@ type Internal = LineWriter & {
   [writeTransfer]?: (c: Buffer[]) => Promise<void>;
   [takeSpare]?: (size: number) => Buffer | undefined;
   [copyRange]?: CopyLines;
+  [writeNow]?: (data: Uint8Array) => boolean;
 };
 
 class WriterSink implements Sink {
   readonly #writer: LineWriter;
   readonly #owned: boolean;
   readonly copy: CopyLines | undefined;
+  readonly writeNow: ((data: Uint8Array) => boolean) | undefined;
   constructor(writer: LineWriter, owned: boolean) {
     this.#writer = writer;
     this.#owned = owned;
     const w = writer as Internal;
     this.copy = w[copyRange]?.bind(writer);
+    this.writeNow = w[writeNow]?.bind(writer);
   }
   get length(): number {
     return this.#writer.length;
