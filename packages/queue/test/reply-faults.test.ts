@@ -203,6 +203,22 @@ describe('Redis killed with SIGKILL and restarted (append-only file) in the midd
 });
 
 describe('a reply that Redis refuses with an error', () => {
+  /** Turns the caller's reply stream into a string (every reply fails with WRONGTYPE); `restore` brings it back. */
+  const refuseReplies = async (queue: string, executorId: string) => {
+    const replies = `fanout:${queue}:fanout-replies:${executorId}`;
+    await admin.del(replies);
+    await admin.set(replies, 'not a stream');
+    return async () => {
+      await admin.del(replies);
+      await admin.xadd(replies, '*', 't', 'i');
+    };
+  };
+  /** The caller's jobs still in BullMQ (a completed one would have been deleted with its record). */
+  const jobsInBullmq = async (queue: string, executorId: string) =>
+    (await admin.keys(`fanout:${queue}:${executorId}-*`)).filter((key) => !key.endsWith(':lock'));
+  const refusals = (errors: Error[]) =>
+    errors.filter((error) => /WRONGTYPE/.test(error.message)).length;
+
   it('does not let the job complete: it runs again and its result arrives once', async () => {
     const errors: Error[] = [];
     const { queue, executor } = await serve(redis.url, 'replyrefused', {
@@ -210,25 +226,17 @@ describe('a reply that Redis refuses with an error', () => {
       onError: (error) => errors.push(error),
     });
     expect(await executor.run('add', [0, 0])).toBe(0);
-    // The caller's reply stream becomes a string: every reply fails with WRONGTYPE.
-    const replies = `fanout:${queue}:fanout-replies:${executor.id}`;
-    await admin.del(replies);
-    await admin.set(replies, 'not a stream');
+    const restore = await refuseReplies(queue, executor.id);
     const result = executor.run('add', [1, 2]);
     result.catch(() => {}); // awaited below
     await waitFor(
-      () => errors.filter((error) => /WRONGTYPE/.test(error.message)).length >= 2,
+      () => refusals(errors) >= 2,
       'two refused replies (the job ran again after the first)',
       20_000,
     );
-    // The job is still in BullMQ (a completed one would have been deleted with its record).
-    const jobKeys = (await admin.keys(`fanout:${queue}:${executor.id}-*`)).filter(
-      (key) => !key.endsWith(':lock'),
-    );
-    expect(jobKeys).toHaveLength(1);
+    expect(await jobsInBullmq(queue, executor.id)).toHaveLength(1);
     // The stream is back: the next run of the job delivers its result.
-    await admin.del(replies);
-    await admin.xadd(replies, '*', 't', 'i');
+    await restore();
     expect(await result).toBe(3);
     expect(executor.stats).toMatchObject({ completed: 2, failed: 0, queued: 0, running: 0 });
     await waitFor(async () => (await executor.queueCounts()).active === 0, 'no job left active');
@@ -244,22 +252,16 @@ describe('a reply that Redis refuses with an error', () => {
       onError: (error) => errors.push(error),
     });
     expect(await executor.run('add', [0, 0])).toBe(0);
-    const replies = `fanout:${queue}:fanout-replies:${executor.id}`;
-    await admin.del(replies);
-    await admin.set(replies, 'not a stream');
+    const restore = await refuseReplies(queue, executor.id);
     const results = Promise.all(range(4).map((i) => executor.run('add', [i, i])));
     results.catch(() => {}); // awaited below
     await waitFor(
-      () => errors.filter((error) => /WRONGTYPE/.test(error.message)).length >= 8,
+      () => refusals(errors) >= 8,
       'every job refused twice (each ran again after the first)',
       20_000,
     );
-    const jobKeys = (await admin.keys(`fanout:${queue}:${executor.id}-*`)).filter(
-      (key) => !key.endsWith(':lock'),
-    );
-    expect(jobKeys).toHaveLength(4);
-    await admin.del(replies);
-    await admin.xadd(replies, '*', 't', 'i');
+    expect(await jobsInBullmq(queue, executor.id)).toHaveLength(4);
+    await restore();
     expect(await results).toEqual([0, 2, 4, 6]);
     expect(executor.stats).toMatchObject({ completed: 5, failed: 0, queued: 0, running: 0 });
     await waitFor(async () => (await executor.queueCounts()).active === 0, 'no job left active');
