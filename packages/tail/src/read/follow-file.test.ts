@@ -1,4 +1,5 @@
-import { appendFile, mkdir, rename, truncate, unlink, writeFile } from 'node:fs/promises';
+import { watch } from 'node:fs';
+import { appendFile, link, mkdir, rename, truncate, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { collect, tempDir, waitFor } from '@fanout/test-kit';
@@ -43,6 +44,15 @@ describe('followFile without follow', () => {
     await writeFile(file, `${lines.join('\n')}\n`);
     const got: string[] = [];
     for await (const l of followFile(file, { chunkBytes: 1000 })) got.push(text(l));
+    expect(got).toEqual(lines);
+  });
+
+  it('reads a file many times its first read, growing the reads, lines across every boundary', async () => {
+    const file = join(dir, 'grow.log');
+    const lines = Array.from({ length: 40_000 }, (_, i) => `row ${i} ${'q'.repeat(i % 23)}`);
+    await writeFile(file, `${lines.join('\n')}\n`); // ~850 KB: reads of 16, 32, … KiB
+    const got: string[] = [];
+    for await (const l of followFile(file)) got.push(text(l));
     expect(got).toEqual(lines);
   });
 
@@ -162,6 +172,46 @@ describe('followFile with follow', () => {
     await waitFor(() => c.items.length === 3, 'third line');
     ac.abort();
     await c.done;
+    expect(c.items).toEqual(['one', 'two', 'three']);
+    expect(events).toEqual([]);
+  });
+
+  it('sees an append its directory gave no event for at the safety look, idle looks waking nothing', async () => {
+    // Written through a hard link in another directory: inotify reports it there, not in
+    // the followed file's directory, so only the safety look can find it.
+    const file = join(dir, 'a.log');
+    const elsewhere = join(dir, 'elsewhere');
+    await mkdir(elsewhere);
+    await writeFile(file, 'one\n');
+    const alias = join(elsewhere, 'alias.log');
+    await link(file, alias);
+    const seen: string[] = [];
+    const probe = watch(dir, (_type, name) => seen.push(String(name)));
+    const ac = new AbortController();
+    const events: TailEvent[] = [];
+    const c = collect(
+      followFile(file, {
+        follow: true,
+        intervalMs: 10,
+        safetyIntervalMs: 150,
+        signal: ac.signal,
+        onEvent: (e) => events.push(e),
+      }),
+      text,
+    );
+    try {
+      await waitFor(() => c.items.length === 1, 'first line');
+      await new Promise((r) => setTimeout(r, 400)); // looks that find nothing new
+      await appendFile(alias, 'two\n');
+      await waitFor(() => c.items.length === 2, 'the line only a look can see');
+      expect(seen.filter((n) => n === 'a.log')).toEqual([]);
+      await appendFile(file, 'three\n');
+      await waitFor(() => c.items.length === 3, 'a line with an event after the looks');
+    } finally {
+      probe.close();
+      ac.abort();
+      await c.done;
+    }
     expect(c.items).toEqual(['one', 'two', 'three']);
     expect(events).toEqual([]);
   });
