@@ -209,6 +209,12 @@ export class FileFollower {
   readonly #registry: Registry;
   #cur: Current | null = null;
   #buf: Buffer | undefined;
+  /**
+   * The last read stopped short of the file's end: more is waiting, so the next reads go into
+   * our own buffers, handed to the writer thread, which writes one while the next is read (a
+   * copy by the writer thread waits for its write; the small read would not hold it).
+   */
+  #bulk = false;
   /** What the next read into `#buf` asks for (see `#readSome`). */
   #readBytes = MIN_READ_BYTES;
   #check = Buffer.allocUnsafeSlow(Math.max(TAIL_BYTES, FINGERPRINT_BYTES));
@@ -408,7 +414,8 @@ export class FileFollower {
       try {
         // With a watch, the safety looks of an idle file run on the timer's tick (see
         // `#safetyLook`): the loop wakes only when one sees a change.
-        const look = watching && flushIn === Number.POSITIVE_INFINITY ? this.#safetyLook : undefined;
+        const look =
+          watching && flushIn === Number.POSITIVE_INFINITY ? this.#safetyLook : undefined;
         woken = await this.#waker.wait(left, this.#signal, look);
       } finally {
         this.#parked = false;
@@ -521,10 +528,11 @@ export class FileFollower {
     }
     const chunk = this.#opts.chunkBytes ?? 1024 * 1024;
     const copy = this.#opts.copy;
-    if (copy && this.#smallReadable(cur, fh)) {
+    if (copy && !this.#bulk && this.#smallReadable(cur, fh)) {
       const small = this.#readSmall(cur, fh.fd);
       if (small !== undefined) return small;
       const done = await copy(fh.fd, cur.readPos, chunk, this.#splitter.maxLineBytes, cur.readTail);
+      this.#bulk = done.bytes > 0 && !done.atEnd;
       if (done.mismatch) return 'truncated';
       // Nothing after the last whole line: the end, without reading here again.
       if (done.bytes === 0 && done.atEnd && !done.readFailed) return 'eof';
@@ -547,6 +555,7 @@ export class FileFollower {
     const { bytesRead } = await fh.read(buf, 0, k + want, cur.readPos - k);
     if (!(await this.#anchored(cur, buf.subarray(0, bytesRead), false))) return 'truncated';
     if (bytesRead === k) {
+      this.#bulk = false;
       // At the end: a follower that waits keeps no big buffer (a thousand idle files would
       // hold a gigabyte, which also makes V8 collect garbage more often).
       this.#readBytes = MIN_READ_BYTES;
@@ -554,7 +563,8 @@ export class FileFollower {
       return 'eof';
     }
     // The read filled what it asked for: more is waiting, ask for twice as much next time.
-    if (bytesRead === k + want) this.#readBytes = Math.min(chunk, want * 2);
+    this.#bulk = bytesRead === k + want;
+    if (this.#bulk) this.#readBytes = Math.min(chunk, want * 2);
     // Nothing known of this file yet (it was empty when found): the registry looks at it
     // (and at what appeared beside it meanwhile, older than these bytes) before any is read.
     if (cur.readPos === 0 && cur.gen.identity.fingerprintBytes === 0) return 'look';
