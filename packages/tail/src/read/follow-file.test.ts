@@ -50,7 +50,7 @@ describe('followFile without follow', () => {
   it('reads a file many times its first read, growing the reads, lines across every boundary', async () => {
     const file = join(dir, 'grow.log');
     const lines = Array.from({ length: 40_000 }, (_, i) => `row ${i} ${'q'.repeat(i % 23)}`);
-    await writeFile(file, `${lines.join('\n')}\n`); // ~850 KB: reads of 16, 32, … KiB
+    await writeFile(file, `${lines.join('\n')}\n`); // ~850 KB: reads of 128, 256, 512 KiB
     const got: string[] = [];
     for await (const l of followFile(file)) got.push(text(l));
     expect(got).toEqual(lines);

@@ -172,8 +172,12 @@ export const SMALL_READ_BYTES = 64 * 1024;
 /** Shared by every follower: a small read is synchronous, its lines are copied out at once. */
 let smallBuffer: Buffer | undefined;
 const SAFETY_MS = 10_000;
-/** The first read of a stretch asks for this much; reads that fill it double it, up to `chunkBytes`. */
-const MIN_READ_BYTES = 16 * 1024;
+/**
+ * The first read of a stretch asks for this much; reads that fill it double it, up to
+ * `chunkBytes`. Big enough for malloc to map it on its own, so a freed one goes back to the
+ * system (smaller ones stay resident in the heap after their buffers die).
+ */
+const MIN_READ_BYTES = 128 * 1024;
 /** Looks made at most when files keep changing under them (see `Registry.update`). */
 const MAX_LOOKS = 8;
 
@@ -556,10 +560,11 @@ export class FileFollower {
     if (!(await this.#anchored(cur, buf.subarray(0, bytesRead), false))) return 'truncated';
     if (bytesRead === k) {
       this.#bulk = false;
-      // At the end: a follower that waits keeps no big buffer (a thousand idle files would
-      // hold a gigabyte, which also makes V8 collect garbage more often).
+      // At the end: a follower that waits keeps no buffer (a thousand idle files held a
+      // gigabyte of address space, all counted by V8 as external memory); the next read
+      // takes one again, spare or new.
       this.#readBytes = MIN_READ_BYTES;
-      if (buf.length > MIN_READ_BYTES + TAIL_BYTES) this.#buf = undefined;
+      this.#buf = undefined;
       return 'eof';
     }
     // The read filled what it asked for: more is waiting, ask for twice as much next time.
