@@ -560,11 +560,10 @@ export class FileFollower {
     if (!(await this.#anchored(cur, buf.subarray(0, bytesRead), false))) return 'truncated';
     if (bytesRead === k) {
       this.#bulk = false;
-      // At the end: a follower that waits keeps no buffer (a thousand idle files held a
-      // gigabyte of address space, all counted by V8 as external memory); the next read
-      // takes one again, spare or new.
+      // At the end: a follower that waits keeps no big buffer (a thousand idle files held a
+      // gigabyte of address space, all counted by V8 as external memory).
       this.#readBytes = MIN_READ_BYTES;
-      this.#buf = undefined;
+      if (buf.length > MIN_READ_BYTES + TAIL_BYTES) this.#buf = undefined;
       return 'eof';
     }
     // The read filled what it asked for: more is waiting, ask for twice as much next time.
