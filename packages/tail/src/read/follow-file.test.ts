@@ -47,10 +47,10 @@ describe('followFile without follow', () => {
     expect(got).toEqual(lines);
   });
 
-  it('reads a file many times its first read, growing the reads, lines across every boundary', async () => {
+  it('reads a file of many reads, lines across every boundary', async () => {
     const file = join(dir, 'grow.log');
     const lines = Array.from({ length: 40_000 }, (_, i) => `row ${i} ${'q'.repeat(i % 23)}`);
-    await writeFile(file, `${lines.join('\n')}\n`); // ~850 KB: reads of 128, 256, 512 KiB
+    await writeFile(file, `${lines.join('\n')}\n`); // ~850 KB: lines across the read boundaries
     const got: string[] = [];
     for await (const l of followFile(file)) got.push(text(l));
     expect(got).toEqual(lines);
@@ -176,7 +176,7 @@ describe('followFile with follow', () => {
     expect(events).toEqual([]);
   });
 
-  it('sees an append its directory gave no event for at the safety look, idle looks waking nothing', async () => {
+  it('sees an append its directory gave no event for at the safety look', async () => {
     // Written through a hard link in another directory: inotify reports it there, not in
     // the followed file's directory, so only the safety look can find it.
     const file = join(dir, 'a.log');

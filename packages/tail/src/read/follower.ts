@@ -1,4 +1,4 @@
-import { type BigIntStats, readSync, statSync } from 'node:fs';
+import { readSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { InputError } from '../errors.js';
@@ -172,12 +172,6 @@ export const SMALL_READ_BYTES = 64 * 1024;
 /** Shared by every follower: a small read is synchronous, its lines are copied out at once. */
 let smallBuffer: Buffer | undefined;
 const SAFETY_MS = 10_000;
-/**
- * The first read of a stretch asks for this much; reads that fill it double it, up to
- * `chunkBytes`. Big enough for malloc to map it on its own, so a freed one goes back to the
- * system (smaller ones stay resident in the heap after their buffers die).
- */
-const MIN_READ_BYTES = 128 * 1024;
 /** Looks made at most when files keep changing under them (see `Registry.update`). */
 const MAX_LOOKS = 8;
 
@@ -213,14 +207,6 @@ export class FileFollower {
   readonly #registry: Registry;
   #cur: Current | null = null;
   #buf: Buffer | undefined;
-  /**
-   * The last read stopped short of the file's end: more is waiting, so the next reads go into
-   * our own buffers, handed to the writer thread, which writes one while the next is read (a
-   * copy by the writer thread waits for its write; the small read would not hold it).
-   */
-  #bulk = false;
-  /** What the next read into `#buf` asks for (see `#readSome`). */
-  #readBytes = MIN_READ_BYTES;
   #check = Buffer.allocUnsafeSlow(Math.max(TAIL_BYTES, FINGERPRINT_BYTES));
   /** The first look has not run: it applies `from`. */
   #firstLook = true;
@@ -402,7 +388,13 @@ export class FileFollower {
           const st = watching
             ? statSync(this.path, { bigint: true, throwIfNoEntry: false })
             : await stat(this.path, { bigint: true });
-          if (!this.#sameAsRead(cur, st)) return;
+          if (!st || !sameInode(cur.gen.identity, st)) {
+            cur.live = false;
+            return;
+          }
+          const changed = st.size !== BigInt(cur.readPos) || st.mtimeNs !== cur.mtime;
+          cur.mtime = st.mtimeNs;
+          if (changed) return;
         } catch (e) {
           if (codeOf(e) === 'ENOENT') {
             cur.live = false;
@@ -416,47 +408,13 @@ export class FileFollower {
       this.#parked = true;
       let woken: boolean;
       try {
-        // With a watch, the safety looks of an idle file run on the timer's tick (see
-        // `#safetyLook`): the loop wakes only when one sees a change.
-        const look =
-          watching && flushIn === Number.POSITIVE_INFINITY ? this.#safetyLook : undefined;
-        woken = await this.#waker.wait(left, this.#signal, look);
+        woken = await this.#waker.wait(left, this.#signal);
       } finally {
         this.#parked = false;
       }
       if (woken) return;
     }
   }
-
-  /**
-   * Whether a `stat` of the path shows the live file as read: the same file (else `cur.live`
-   * turns false), its size our position and its mtime the one seen last.
-   */
-  #sameAsRead(cur: Current, st: BigIntStats | undefined): boolean {
-    if (!st || !sameInode(cur.gen.identity, st)) {
-      cur.live = false;
-      return false;
-    }
-    const same = st.size === BigInt(cur.readPos) && st.mtimeNs === cur.mtime;
-    cur.mtime = st.mtimeNs;
-    return same;
-  }
-
-  /**
-   * The safety look of a parked follower, made on its waker's timer tick: the time until the
-   * next one when the file is as read, 0 to wake the loop (a change, a rename event, an error).
-   */
-  readonly #safetyLook = (): number => {
-    const cur = this.#cur;
-    if (!cur || !this.#parked || this.#waker.renamed || this.#signal?.aborted) return 0;
-    this.#lastCheck = performance.now();
-    try {
-      const st = statSync(this.path, { bigint: true, throwIfNoEntry: false });
-      return this.#sameAsRead(cur, st) ? this.#safety : 0;
-    } catch {
-      return 0;
-    }
-  };
 
   /** At the end of a generation: its last line without newline, handed on whole (or dropped from a copy). */
   async #finishPartial(cur: Current): Promise<LineBatch | null> {
@@ -532,11 +490,10 @@ export class FileFollower {
     }
     const chunk = this.#opts.chunkBytes ?? 1024 * 1024;
     const copy = this.#opts.copy;
-    if (copy && !this.#bulk && this.#smallReadable(cur, fh)) {
+    if (copy && this.#smallReadable(cur, fh)) {
       const small = this.#readSmall(cur, fh.fd);
       if (small !== undefined) return small;
       const done = await copy(fh.fd, cur.readPos, chunk, this.#splitter.maxLineBytes, cur.readTail);
-      this.#bulk = done.bytes > 0 && !done.atEnd;
       if (done.mismatch) return 'truncated';
       // Nothing after the last whole line: the end, without reading here again.
       if (done.bytes === 0 && done.atEnd && !done.readFailed) return 'eof';
@@ -550,25 +507,12 @@ export class FileFollower {
       }
     }
     const k = cur.readTail.length;
-    const want = Math.min(chunk, this.#readBytes);
-    const size = want + TAIL_BYTES;
-    if (!this.#buf || this.#buf.length < size) {
-      this.#buf = this.#opts.allocate?.(size) ?? Buffer.allocUnsafeSlow(size);
-    }
+    const size = chunk + TAIL_BYTES;
+    if (!this.#buf) this.#buf = this.#opts.allocate?.(size) ?? Buffer.allocUnsafeSlow(size);
     const buf = this.#buf;
-    const { bytesRead } = await fh.read(buf, 0, k + want, cur.readPos - k);
+    const { bytesRead } = await fh.read(buf, 0, k + chunk, cur.readPos - k);
     if (!(await this.#anchored(cur, buf.subarray(0, bytesRead), false))) return 'truncated';
-    if (bytesRead === k) {
-      this.#bulk = false;
-      // At the end: a follower that waits keeps no big buffer (a thousand idle files held a
-      // gigabyte of address space, all counted by V8 as external memory).
-      this.#readBytes = MIN_READ_BYTES;
-      if (buf.length > MIN_READ_BYTES + TAIL_BYTES) this.#buf = undefined;
-      return 'eof';
-    }
-    // The read filled what it asked for: more is waiting, ask for twice as much next time.
-    this.#bulk = bytesRead === k + want;
-    if (this.#bulk) this.#readBytes = Math.min(chunk, want * 2);
+    if (bytesRead === k) return 'eof';
     // Nothing known of this file yet (it was empty when found): the registry looks at it
     // (and at what appeared beside it meanwhile, older than these bytes) before any is read.
     if (cur.readPos === 0 && cur.gen.identity.fingerprintBytes === 0) return 'look';

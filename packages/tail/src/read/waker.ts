@@ -21,21 +21,9 @@ export class Waker {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #due = 0;
   #signal: AbortSignal | undefined;
-  /** Asked when the current wait's timer fires (see `wait`). */
-  #look: (() => number) | undefined;
   readonly #onAbort = () => this.#finish(false);
   readonly #onTimer = () => {
     this.#timer = undefined;
-    const look = this.#look;
-    if (look && this.#resolve) {
-      const again = look();
-      if (again > 0) {
-        this.#arm(again);
-        return;
-      }
-      this.#finish(true);
-      return;
-    }
     this.#finish(false);
   };
 
@@ -79,18 +67,12 @@ export class Waker {
     const resolve = this.#resolve;
     if (!resolve) return;
     this.#resolve = undefined;
-    this.#look = undefined;
     this.#poked = false;
     resolve(poked);
   }
 
-  /**
-   * Resolves on the next event (true), after `ms` or when `signal` aborts (false). With
-   * `look`, the timeout asks it first, synchronously on the timer's tick: a positive result
-   * is the time until it is asked again, and the wait goes on without waking anybody (no
-   * promise settles, no loop resumes); zero ends the wait as an event would (true).
-   */
-  wait(ms: number, signal: AbortSignal | undefined, look?: () => number): Promise<boolean> {
+  /** Resolves on the next event (true), after `ms` or when `signal` aborts (false). */
+  wait(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
     if (this.#poked || signal?.aborted) {
       const poked = this.#poked;
       this.#poked = false;
@@ -102,16 +84,13 @@ export class Waker {
       signal?.addEventListener('abort', this.#onAbort, { once: true });
     }
     const due = performance.now() + ms;
-    if (this.#timer === undefined || Math.abs(this.#due - due) > KEEP_TIMER_MS) this.#arm(ms);
-    this.#look = look;
+    if (this.#timer === undefined || Math.abs(this.#due - due) > KEEP_TIMER_MS) {
+      clearTimeout(this.#timer);
+      this.#due = due;
+      this.#timer = setTimeout(this.#onTimer, ms);
+    }
     return new Promise((resolve) => {
       this.#resolve = resolve;
     });
-  }
-
-  #arm(ms: number): void {
-    clearTimeout(this.#timer);
-    this.#due = performance.now() + ms;
-    this.#timer = setTimeout(this.#onTimer, ms);
   }
 }

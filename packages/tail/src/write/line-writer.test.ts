@@ -83,33 +83,6 @@ describe('createLineWriter', () => {
     await w.close();
   });
 
-  it('hands back memory of any size, a request taking any spare as big, and keeps the bigger ones when full', async () => {
-    const file = join(dir, 'out.log');
-    const w = await createLineWriter(file);
-    const internal = w as typeof w & {
-      [writeTransfer]: (chunks: Buffer[]) => Promise<void>;
-      [takeSpare]: (size: number) => Buffer | undefined;
-    };
-    const filled = (size: number) => {
-      const b = Buffer.allocUnsafeSlow(size);
-      b.fill(97);
-      b[size - 1] = 10;
-      return b;
-    };
-    // More spares of 128 KiB than are kept, then a big one: the big one must stay.
-    for (let i = 0; i < 30; i++) await internal[writeTransfer]([filled(128 * 1024)]);
-    await w.flush();
-    await internal[writeTransfer]([filled(1024 * 1024)]);
-    await w.flush();
-    const big = internal[takeSpare](1024 * 1024);
-    expect(big?.length).toBe(1024 * 1024);
-    expect(internal[takeSpare](1024 * 1024)).toBeUndefined();
-    // A smaller request takes a spare at least that big.
-    expect(internal[takeSpare](16 * 1024)?.length).toBe(128 * 1024);
-    await w.close();
-    expect((await readFile(file)).length).toBe(30 * 128 * 1024 + 1024 * 1024);
-  });
-
   it('lands small appends (written by either thread), big writes and copies in the order given', async () => {
     // Small transferred writes are written by the main thread itself while the writer thread
     // is idle, and posted while it is busy (a copy or a big write in flight): either way the

@@ -194,7 +194,7 @@ class WorkerLineWriter implements LineWriter {
           break;
         case 'written':
           this.#inFlight -= msg.bytes;
-          for (const ab of msg.spare) this.#keepSpare(ab);
+          for (const ab of msg.spare) if (this.#spare.length < MAX_SPARE) this.#spare.push(ab);
           this.#release();
           break;
         case 'error':
@@ -332,23 +332,8 @@ class WorkerLineWriter implements LineWriter {
     return this.#error === undefined;
   }
 
-  /** Keeps a buffer the writer thread gave back; when full, the bigger ones (reads grow). */
-  #keepSpare(ab: ArrayBuffer): void {
-    const spare = this.#spare;
-    if (spare.length < MAX_SPARE) {
-      spare.push(ab);
-      return;
-    }
-    let smallest = 0;
-    spare.forEach((b, i) => {
-      if (b.byteLength < (spare[smallest] as ArrayBuffer).byteLength) smallest = i;
-    });
-    if ((spare[smallest] as ArrayBuffer).byteLength < ab.byteLength) spare[smallest] = ab;
-  }
-
-
   [takeSpare](size: number): Buffer | undefined {
-    const i = this.#spare.findIndex((ab) => ab.byteLength >= size);
+    const i = this.#spare.findIndex((ab) => ab.byteLength === size);
     if (i < 0) return undefined;
     const ab = this.#spare[i] as ArrayBuffer;
     this.#spare[i] = this.#spare[this.#spare.length - 1] as ArrayBuffer;

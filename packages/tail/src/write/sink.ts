@@ -29,7 +29,7 @@ export interface Sink {
    * queued): true when written, false when nothing was (use `write`). Absent: never.
    */
   readonly writeNow?: (data: Uint8Array) => boolean;
-  /** A buffer of at least `size` bytes to read into, recycled from written data, if one is spare. */
+  /** A buffer of `size` bytes to read into, recycled from written data, if one is spare. */
   spare(size: number): Buffer | undefined;
   /**
    * Present when the output can copy from an input itself (a file of ours): lines then never
