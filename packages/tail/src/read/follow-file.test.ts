@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { collect, tempDir, waitFor } from '@fanout/test-kit';
 import { InputError } from '../errors.js';
 import { followFile } from './follow-file.js';
-import type { FollowedLine, TailEvent } from '../types.js';
+import type { FollowedLine, FollowOptions, TailEvent } from '../types.js';
 
 let dir = '';
 let cleanup: () => Promise<void> = async () => {};
@@ -147,13 +147,19 @@ describe('followFile without follow', () => {
 });
 
 describe('followFile with follow', () => {
-  const follow = (file: string, events: TailEvent[], ac: AbortController) =>
+  const follow = (
+    file: string,
+    events: TailEvent[],
+    ac: AbortController,
+    extra: FollowOptions = {},
+  ) =>
     collect(
       followFile(file, {
         follow: true,
         intervalMs: 10,
         signal: ac.signal,
         onEvent: (e) => events.push(e),
+        ...extra,
       }),
       text,
     );
@@ -189,16 +195,7 @@ describe('followFile with follow', () => {
     const probe = watch(dir, (_type, name) => seen.push(String(name)));
     const ac = new AbortController();
     const events: TailEvent[] = [];
-    const c = collect(
-      followFile(file, {
-        follow: true,
-        intervalMs: 10,
-        safetyIntervalMs: 150,
-        signal: ac.signal,
-        onEvent: (e) => events.push(e),
-      }),
-      text,
-    );
+    const c = follow(file, events, ac, { safetyIntervalMs: 150 });
     try {
       await waitFor(() => c.items.length === 1, 'first line');
       await new Promise((r) => setTimeout(r, 400)); // looks that find nothing new
@@ -275,17 +272,7 @@ describe('followFile with follow', () => {
     await writeFile(file, '');
     const ac = new AbortController();
     const events: TailEvent[] = [];
-    const c = collect(
-      followFile(file, {
-        follow: true,
-        intervalMs: 10,
-        signal: ac.signal,
-        maxLineBytes: 1000,
-        longLines: 'skip',
-        onEvent: (e) => events.push(e),
-      }),
-      text,
-    );
+    const c = follow(file, events, ac, { maxLineBytes: 1000, longLines: 'skip' });
     await appendFile(file, 'a\n');
     await appendFile(file, 'x'.repeat(5000));
     await appendFile(file, `${'x'.repeat(5000)}\nb\n`);
