@@ -10,4 +10,12 @@ bin="$(bash scripts/node-bin.sh "$major")"
 export PATH="$bin:$PATH"
 export FANOUT_NODE_MAJOR="$major"
 echo "== tests on Node $(node --version)"
-pnpm turbo run test --concurrency=2 --continue
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+status=0
+pnpm turbo run test --concurrency=2 --continue 2>&1 | tee "$log" || status=$?
+if [ "$status" -ne 0 ]; then
+  # CI keeps only the end of its output: it collects these and repeats them there.
+  bash scripts/failure-summary.sh "$log" "Node $major" | tee -a "${FANOUT_FAILURES:-/dev/null}" >&2
+fi
+exit "$status"
