@@ -7,6 +7,6 @@ log="${1:?usage: scripts/failure-summary.sh LOG LABEL}"
 label="${2:-}"
 echo "== failures ${label:+on $label}"
 sed 's/\x1b\[[0-9;]*m//g' "$log" \
-  | grep -E '(ERR_PNPM|ELIFECYCLE|Failed:|FAIL |✗|×|AssertionError|Error:|Timed out|timed out|expected .* to )' \
-  | grep -vE '✓' | head -60
+  | grep -E '(ERR_PNPM|ELIFECYCLE|Failed:|FAIL |^\S*\s+(✗|×) |AssertionError|Error:|Timed out|timed out)' \
+  | grep -vE '✓|^\S+ stdout \|' | awk '!seen[$0]++' | head -60
 echo "== end of failures"
