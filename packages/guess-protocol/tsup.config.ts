@@ -1,4 +1,7 @@
 import { defineConfig } from 'tsup';
 import { libraryBuild } from '../../tsup.base.js';
 
-export default defineConfig(libraryBuild({ entry: { index: 'src/index.ts' } }));
+// `constants` is public (`@fanout/guess-protocol/constants`): plain values for option lists.
+export default defineConfig(
+  libraryBuild({ entry: { index: 'src/index.ts', constants: 'src/constants.ts' } }),
+);

@@ -4,9 +4,10 @@
  */
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { STRATEGIES } from '@fanout/guess-protocol';
-// The gcd choices and default come from the package; its main entry loads no thread library.
-import { defaultParallelism, GCD_ALGORITHMS, RUN_MODES } from '@fanout/parallel-gcd';
+// Option choices and defaults come from the packages' constants-only entries: building the
+// command tree loads neither the guessing server nor the gcd runs.
+import { STRATEGIES } from '@fanout/guess-protocol/constants';
+import { defaultParallelism, GCD_ALGORITHMS, RUN_MODES } from '@fanout/parallel-gcd/constants';
 import { Command, CommanderError, Option } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
 import { ENGINE_FLAGS } from './commands/life-engine.js';

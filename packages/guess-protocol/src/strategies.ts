@@ -1,11 +1,7 @@
 import type { Decision } from './codec.js';
 import { RandomPermutation } from './random.js';
 
-/** How the server picks its guesses. */
-export type Strategy = 'random' | 'bisect';
-
-/** The strategies, for option validation. */
-export const STRATEGIES: readonly Strategy[] = Object.freeze(['random', 'bisect']);
+export { STRATEGIES, type Strategy } from './constants.js';
 
 /** One game's guessing logic, between a PARAMS and the next. */
 export interface GuessStrategy {

@@ -1,5 +1,6 @@
 import { readSync } from 'node:fs';
 import { TAIL_BYTES } from '../read/identity.js';
+import { type InPlaceCounter, simdInPlace } from '../read/newline-simd.js';
 import { countNewlines, linesWithin } from '../read/newlines.js';
 import type { CopyResult } from './writer-protocol.js';
 
@@ -7,6 +8,18 @@ const NEWLINE = 10;
 
 /** Bytes read per system call by `copyLines`: small enough to stay in a core's cache. */
 export const COPY_BUFFER_BYTES = 256 * 1024;
+
+/**
+ * The buffer copies read through (kept and reused, so that it stays in the cache): inside
+ * the SIMD counter's memory where WebAssembly SIMD is available, so lines are counted where
+ * they were read; else a plain buffer counted four bytes at a time.
+ */
+export function createCopyBuffer(size = COPY_BUFFER_BYTES): InPlaceCounter {
+  const simd = simdInPlace(size);
+  if (simd) return simd;
+  const buffer = Buffer.allocUnsafeSlow(size);
+  return { buffer, count: (end) => countNewlines(buffer, 0, end) };
+}
 
 /**
  * Copies whole lines of the open file `fd`, from `position` (the start of a line), through

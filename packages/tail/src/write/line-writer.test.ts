@@ -8,6 +8,7 @@ import {
   copyRange,
   createLineWriter,
   takeSpare,
+  takenOver,
   workerExecArgv,
   writeNow,
   writeTransfer,
@@ -62,7 +63,9 @@ describe('createLineWriter', () => {
     const internal = w as typeof w & {
       [writeTransfer]: (chunks: Buffer[]) => Promise<void>;
       [takeSpare]: (size: number) => Buffer | undefined;
+      [takenOver]: Promise<void>;
     };
+    await internal[takenOver]; // before, this thread writes (and the caller keeps its memory)
     const size = 256 * 1024;
     const expected = Buffer.allocUnsafeSlow(size);
     for (let i = 0; i < size; i++) expected[i] = i % 50 === 49 ? 10 : 97 + (i % 26);
@@ -97,7 +100,9 @@ describe('createLineWriter', () => {
       [writeTransfer]: (chunks: Buffer[]) => Promise<void>;
       [copyRange]: (fd: number, p: number, max: number, line: number) => Promise<CopyResult>;
       [writeNow]: (data: Uint8Array) => boolean;
+      [takenOver]: Promise<void>;
     };
+    await internal[takenOver]; // the thread is up: small writes go either way
     // writeNow's bytes stay the caller's: one scratch buffer, overwritten after every call.
     const scratch = Buffer.alloc(64);
     let now = 0;

@@ -1,8 +1,11 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fsync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { OutputWriteError } from '../errors.js';
+import type { InPlaceCounter } from '../read/newline-simd.js';
 import { workerFileUrl } from '@fanout/internal/worker-file';
+import { copyLines, createCopyBuffer } from './copy-lines.js';
+import { type OpenOutput, openOutput } from './open-output.js';
 import {
   COPIES,
   type CopyResult,
@@ -36,8 +39,10 @@ export interface LineWriterOptions {
 }
 
 /**
- * An output file owned by a worker thread, which batches lines into large writes so that
- * slow system calls never run on the caller's event loop.
+ * An output file written by a worker thread, which batches lines into large writes so that
+ * slow system calls never run on the caller's event loop. The file is opened on the
+ * caller's thread, which also writes (in bounded stretches) while the worker starts, so
+ * that nothing waits for its start-up; the worker then takes over where the file ends.
  */
 export interface LineWriter extends AsyncDisposable {
   /** The output path (absolute). */
@@ -137,11 +142,38 @@ function startWorker(config: WriterConfig): Worker {
   }
 }
 
+/**
+ * Internal (tests): the writer thread takes over only once this promise resolves, so that
+ * a test can hold it back and see what this thread does before.
+ */
+export const holdTakeover = Symbol('holdTakeover');
+
+/** Internal (tests): resolves once the writer thread has taken over (never rejects). */
+export const takenOver = Symbol('takenOver');
+
+/** `LineWriterOptions` with the internal test hook. */
+export interface InternalWriterOptions extends LineWriterOptions {
+  [holdTakeover]?: Promise<void>;
+}
+
+/** Writes `buf[from, to)` at `at` (positioned), all of it or throwing; returns the new end. */
+function writeFully(fd: number, buf: Uint8Array, from: number, to: number, at: number): number {
+  let end = at;
+  for (let done = from; done < to; ) {
+    const n = writeSync(fd, buf, done, to - done, end);
+    done += n;
+    end += n;
+  }
+  return end;
+}
+
 class WorkerLineWriter implements LineWriter {
   readonly path: string;
+  /** Opened (and closed) by this thread; written by whichever thread holds the lock. */
+  readonly #fd: number;
   readonly #worker: Worker;
   readonly #hwm: number;
-  #length = 0;
+  #length: number;
   #inFlight = 0;
   #error: OutputWriteError | undefined;
   #space: Waiter[] = [];
@@ -158,7 +190,7 @@ class WorkerLineWriter implements LineWriter {
     if (this.#outbox.length === 0) return;
     const msg: ToWorker = { type: 'write', chunks: this.#outbox };
     for (const c of this.#outbox) this.#postedBytes += c.byteLength;
-    this.#worker.postMessage(msg, [...this.#outboxMemory]);
+    this.#send(msg, [...this.#outboxMemory]);
     this.#outbox = [];
     this.#outboxMemory.clear();
   };
@@ -167,30 +199,49 @@ class WorkerLineWriter implements LineWriter {
   /** Bytes of `write` messages and copy requests posted, to tell when the worker is idle. */
   #postedBytes = 0;
   #copiesPosted = 0;
-  /** The main thread's own descriptor for small appends (see `#writeDirect`); -1: none yet. */
-  #directFd = -1;
-  #direct = true;
+  /** Something was posted to the worker: it must be asked to close, not just stopped. */
+  #posted = false;
+  /**
+   * The writer thread is up and takes the work from now on. Before, this thread writes and
+   * copies everything itself (under the same lock), so that nothing waits for its start-up.
+   */
+  #joined = false;
+  readonly [takenOver]: Promise<void>;
+  /** fsyncs started from here before anything was posted (the descriptor stays open for them). */
+  #syncs = new Set<Promise<void>>();
+  /** The buffer this thread copies through before the worker takes over. */
+  #copyBuffer: InPlaceCounter | undefined;
   #closing: Promise<void> | undefined;
   #exited = false;
-  readonly ready: Promise<void>;
 
-  constructor(path: string, config: WriterConfig, hwm: number) {
+  constructor(
+    path: string,
+    out: OpenOutput,
+    config: WriterConfig,
+    hwm: number,
+    hold: Promise<void> | undefined,
+  ) {
     this.path = path;
+    this.#fd = out.fd;
+    this.#length = out.length;
     this.#hwm = hwm;
     this.#lock = new Int32Array(config.shared, 0, 1);
     this.#slots = new Float64Array(config.shared);
+    this.#slots[POSITION] = out.length;
     this.#worker = startWorker(config);
-    let onReady: () => void = () => {};
-    let onFail: (e: Error) => void = () => {};
-    this.ready = new Promise<void>((res, rej) => {
-      onReady = res;
-      onFail = rej;
+    let joined: () => void = () => {};
+    this[takenOver] = new Promise<void>((res) => {
+      joined = res;
     });
+    const join = (): void => {
+      this.#joined = true;
+      joined();
+    };
     this.#worker.on('message', (msg: FromWorker) => {
       switch (msg.type) {
         case 'ready':
-          this.#length = msg.length;
-          onReady();
+          if (hold) void hold.then(join);
+          else join();
           break;
         case 'written':
           this.#inFlight -= msg.bytes;
@@ -199,7 +250,6 @@ class WorkerLineWriter implements LineWriter {
           break;
         case 'error':
           this.#fail(this.#errorOf(msg.failure));
-          onFail(this.#error as Error);
           break;
         case 'copied': {
           // Counted here, before anyone resumes: writes posted meanwhile are already counted.
@@ -233,14 +283,11 @@ class WorkerLineWriter implements LineWriter {
       }
     });
     this.#worker.on('error', (e) => {
-      const err = new OutputWriteError(this.path, 'write', e);
-      this.#fail(err);
-      onFail(err);
+      this.#fail(new OutputWriteError(this.path, 'write', e));
     });
     this.#worker.on('exit', () => {
       this.#exited = true;
       const err = this.#error ?? new OutputWriteError(this.path, 'write', 'writer thread exited');
-      onFail(err);
       for (const call of this.#calls.values()) call.reject(err);
       this.#calls.clear();
       for (const copy of this.#copies.values()) copy.reject(err);
@@ -270,6 +317,16 @@ class WorkerLineWriter implements LineWriter {
     }
   }
 
+  #send(msg: ToWorker, transfer: ArrayBuffer[] = []): void {
+    this.#posted = true;
+    this.#worker.postMessage(msg, transfer);
+  }
+
+  /** Work is with the worker (posted, or waiting to be): flush, sync and close ask it. */
+  get #worked(): boolean {
+    return this.#posted || this.#outbox.length > 0;
+  }
+
   write(data: WriteData): Promise<void> {
     const list = Array.isArray(data) ? data : [data as Buffer | Uint8Array | string];
     const chunks = list.map((d) => (typeof d === 'string' ? Buffer.from(d) : d));
@@ -281,47 +338,47 @@ class WorkerLineWriter implements LineWriter {
   }
 
   /**
-   * Writes a small append here, with one positioned write through our own descriptor, when
-   * the writer thread has nothing queued or under way (everything posted has landed): the
-   * shared lock makes sure only one thread writes, and each picks up where the other left
-   * the end. False when the worker is busy (the caller posts instead).
+   * Takes the output for a write on this thread: the shared lock, when the writer thread
+   * has nothing queued or under way (everything posted has landed). Returns the output's
+   * end, or -1 (lock not taken) when the worker holds it or still has work.
    */
-  #writeDirect(chunks: Uint8Array[], bytes: number): boolean {
-    if (!this.#direct || this.#outbox.length > 0 || this.#error || this.#closing) return false;
-    if (Atomics.compareExchange(this.#lock, LOCK, FREE, MAIN) !== FREE) return false;
+  #take(): number {
+    if (Atomics.compareExchange(this.#lock, LOCK, FREE, MAIN) !== FREE) return -1;
     const slots = this.#slots;
-    let at = slots[POSITION] as number;
-    try {
-      if (slots[WRITTEN] !== this.#postedBytes || slots[COPIES] !== this.#copiesPosted) {
-        return false;
-      }
-      if (this.#directFd < 0) {
-        try {
-          this.#directFd = openSync(this.path, 'r+');
-        } catch {
-          this.#direct = false;
-          return false;
-        }
-      }
-      try {
-        for (const c of chunks) {
-          for (let done = 0; done < c.byteLength; ) {
-            const n = writeSync(this.#directFd, c, done, c.byteLength - done, at);
-            done += n;
-            at += n;
-          }
-        }
-      } catch (e) {
-        this.#fail(new OutputWriteError(this.path, 'write', e));
-        return true;
-      }
-      this.#length += bytes;
-      return true;
-    } finally {
-      slots[POSITION] = at;
-      Atomics.store(this.#lock, LOCK, FREE);
-      Atomics.notify(this.#lock, LOCK);
+    const at = slots[POSITION] as number;
+    if (slots[WRITTEN] !== this.#postedBytes || slots[COPIES] !== this.#copiesPosted) {
+      this.#give(at);
+      return -1;
     }
+    return at;
+  }
+
+  /** Hands the output back with its new end, for whichever thread writes next. */
+  #give(at: number): void {
+    this.#slots[POSITION] = at;
+    Atomics.store(this.#lock, LOCK, FREE);
+    Atomics.notify(this.#lock, LOCK);
+  }
+
+  /**
+   * Writes here, with positioned writes at the output's end, when the writer thread is idle
+   * (see `#take`): every write before it joins, then small appends (one system call instead
+   * of two thread wake-ups). False when nothing was written (the caller posts instead);
+   * true once written or failed (the failure is then in `#error`).
+   */
+  #writeDirect(chunks: readonly Uint8Array[], bytes: number): boolean {
+    if (this.#outbox.length > 0 || this.#error || this.#closing) return false;
+    let at = this.#take();
+    if (at < 0) return false;
+    try {
+      for (const c of chunks) at = writeFully(this.#fd, c, 0, c.byteLength, at);
+      this.#length += bytes;
+    } catch (e) {
+      this.#fail(new OutputWriteError(this.path, 'write', e));
+    } finally {
+      this.#give(at);
+    }
+    return true;
   }
 
   [writeNow](data: Uint8Array): boolean {
@@ -352,14 +409,52 @@ class WorkerLineWriter implements LineWriter {
     if (this.#closing || this.#exited) {
       return Promise.reject(new OutputWriteError(this.path, 'write', 'writer is closed'));
     }
+    if (!this.#joined && this.#outbox.length === 0) {
+      const at = this.#take();
+      if (at >= 0) return this.#copyHere(at, fd, position, maxBytes, maxLineBytes, tail);
+    }
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       this.#copies.set(id, { resolve, reject });
       const msg: ToWorker = { type: 'copy', id, fd, position, maxBytes, maxLineBytes, tail };
       this.#sendOutbox(); // everything written before lands before the copy
       this.#copiesPosted++;
-      this.#worker.postMessage(msg);
+      this.#send(msg);
     });
+  }
+
+  /**
+   * A copy made here while the writer thread starts (holding the lock taken at `at`): one
+   * bounded stretch (`maxBytes`, 1 MiB from a follower), as the worker would make it.
+   */
+  #copyHere(
+    at: number,
+    fd: number,
+    position: number,
+    maxBytes: number,
+    maxLineBytes: number,
+    tail: Uint8Array,
+  ): Promise<CopyResult> {
+    this.#copyBuffer ??= createCopyBuffer();
+    const { buffer, count } = this.#copyBuffer;
+    let end = at;
+    let result: CopyResult;
+    try {
+      const write = (b: Buffer, n: number): void => {
+        end = writeFully(this.#fd, b, 0, n, end);
+      };
+      result = copyLines(fd, position, maxBytes, maxLineBytes, buffer, write, count, tail);
+      this.#length += result.bytes;
+    } catch (e) {
+      // Only a write can throw: the output has failed.
+      this.#fail(new OutputWriteError(this.path, 'write', e));
+      return Promise.reject(this.#error);
+    } finally {
+      this.#give(end);
+    }
+    // The answer comes on a later turn, as the worker's would: inputs copying one after the
+    // other take turns with timers and I/O instead of running to their ends in one stretch.
+    return new Promise((resolve) => setImmediate(resolve, result));
   }
 
   #post(chunks: Uint8Array[], transfer: boolean): Promise<void> {
@@ -370,8 +465,11 @@ class WorkerLineWriter implements LineWriter {
     let bytes = 0;
     for (const c of chunks) bytes += c.byteLength;
     if (bytes === 0) return Promise.resolve();
-    if (transfer && bytes <= SMALL_POST_BYTES && this.#writeDirect(chunks, bytes)) {
-      return this.#error ? Promise.reject(this.#error) : Promise.resolve();
+    const here = !this.#joined || (transfer && bytes <= SMALL_POST_BYTES);
+    if (here && this.#writeDirect(chunks, bytes)) {
+      // A plain write is accepted and its failure reported by the next call, as when the
+      // worker writes it; the sink's own writes hear of it at once.
+      return this.#error && transfer ? Promise.reject(this.#error) : Promise.resolve();
     }
     if (transfer && bytes <= SMALL_POST_BYTES) {
       // Joins this turn's other small writes: one message at the end of the turn.
@@ -390,7 +488,7 @@ class WorkerLineWriter implements LineWriter {
       if (transfer) for (const c of chunks) transferList.add(c.buffer as ArrayBuffer);
       const msg: ToWorker = { type: 'write', chunks };
       this.#postedBytes += bytes;
-      this.#worker.postMessage(msg, [...transferList]);
+      this.#send(msg, [...transferList]);
     }
     this.#inFlight += bytes;
     this.#length += bytes;
@@ -409,18 +507,38 @@ class WorkerLineWriter implements LineWriter {
       this.#calls.set(id, { resolve, reject });
       const msg: ToWorker = { type, id };
       this.#sendOutbox();
-      this.#worker.postMessage(msg);
+      this.#send(msg);
     });
   }
 
   async flush(): Promise<void> {
     if (this.#error) throw this.#error;
-    await this.#call('flush');
+    // Nothing posted: every write was made on this thread, synchronously; all landed.
+    if (this.#worked) await this.#call('flush');
   }
 
   sync(): Promise<number> {
     if (this.#error) return Promise.reject(this.#error);
-    return this.#call('sync');
+    return this.#worked ? this.#call('sync') : this.#syncHere();
+  }
+
+  /** fsync of what this thread wrote, off the event loop (libuv's pool): nothing was posted. */
+  #syncHere(): Promise<number> {
+    const length = this.#length;
+    const done = new Promise<number>((resolve, reject) => {
+      fsync(this.#fd, (e) => {
+        if (!e) return resolve(length);
+        this.#fail(new OutputWriteError(this.path, 'sync', e));
+        reject(this.#error);
+      });
+    });
+    const settled = done.then(
+      () => {},
+      () => {},
+    );
+    this.#syncs.add(settled);
+    void settled.then(() => this.#syncs.delete(settled));
+    return done;
   }
 
   close(): Promise<void> {
@@ -429,27 +547,33 @@ class WorkerLineWriter implements LineWriter {
   }
 
   async #shutdown(): Promise<void> {
-    const exited = new Promise<void>((res) => {
-      if (this.#exited) res();
-      else this.#worker.once('exit', () => res());
-    });
     let failure: unknown;
-    try {
-      await this.#call('close');
-    } catch (e) {
-      failure = e;
-    }
-    // The worker ends on its own once its port closes; terminate covers a stuck or failed open.
-    const timer = setTimeout(() => void this.#worker.terminate(), 1000);
-    await exited;
-    clearTimeout(timer);
-    if (this.#directFd >= 0) {
+    if (this.#worked) {
+      const exited = new Promise<void>((res) => {
+        if (this.#exited) res();
+        else this.#worker.once('exit', () => res());
+      });
       try {
-        closeSync(this.#directFd);
-      } catch {}
-      this.#directFd = -1;
+        await this.#call('close');
+      } catch (e) {
+        failure = e;
+      }
+      // The worker ends on its own once its port closes; terminate covers a stuck one.
+      const timer = setTimeout(() => void this.#worker.terminate(), 1000);
+      await exited;
+      clearTimeout(timer);
+    } else {
+      // The worker never got any work: stopped wherever its start-up is, not waited for.
+      this.#worker.unref();
+      void this.#worker.terminate().catch(() => {});
     }
-    // A write made on this thread (see `#writeDirect`) that failed is the worker's news too.
+    await Promise.all(this.#syncs);
+    try {
+      closeSync(this.#fd);
+    } catch (e) {
+      failure ??= new OutputWriteError(this.path, 'close', e);
+    }
+    // A write made on this thread that failed is reported here too.
     failure ??= this.#error;
     if (failure !== undefined) throw failure;
   }
@@ -460,9 +584,11 @@ class WorkerLineWriter implements LineWriter {
 }
 
 /**
- * Opens `path` for writing in a worker thread (the seed's WriteThread). Rejects with
- * `OutputWriteError` when the file cannot be opened (EISDIR, EACCES…); later write errors
- * (ENOSPC…) reject `write`, `flush`, `sync` and `close` with the path, never crashing the process.
+ * Opens `path` for writing by a worker thread (the seed's WriteThread). Rejects with
+ * `OutputWriteError` when the file cannot be opened (EISDIR, EACCES, a missing directory…);
+ * later write errors (ENOSPC…) reject `write`, `flush`, `sync` and `close` with the path,
+ * never crashing the process. Resolves without waiting for the worker to start: until it
+ * has, writes and copies are made on the caller's thread.
  *
  * @example
  * await using out = await createLineWriter('merged.log');
@@ -474,21 +600,20 @@ export async function createLineWriter(
   options: LineWriterOptions = {},
 ): Promise<LineWriter> {
   const abs = resolve(path);
+  const mode = options.truncateTo !== undefined ? 'cut' : options.append ? 'append' : 'truncate';
+  const out = openOutput(abs, mode, options.truncateTo ?? 0);
   const config: WriterConfig = {
-    path: abs,
-    mode: options.truncateTo !== undefined ? 'cut' : options.append ? 'append' : 'truncate',
-    truncateTo: options.truncateTo ?? 0,
+    fd: out.fd,
     batchBytes: options.batchBytes ?? 4 * 1024 * 1024,
     flushIntervalMs: options.flushIntervalMs ?? 0,
     ackBytes: ackBytesFor(options.highWaterMark ?? 16 * 1024 * 1024),
     shared: new SharedArrayBuffer(SHARED_BYTES),
   };
-  const writer = new WorkerLineWriter(abs, config, options.highWaterMark ?? 16 * 1024 * 1024);
+  const hold = (options as InternalWriterOptions)[holdTakeover];
   try {
-    await writer.ready;
+    return new WorkerLineWriter(abs, out, config, options.highWaterMark ?? 16 * 1024 * 1024, hold);
   } catch (e) {
-    await writer.close().catch(() => {});
-    throw e;
+    closeSync(out.fd);
+    throw new OutputWriteError(abs, 'write', e);
   }
-  return writer;
 }

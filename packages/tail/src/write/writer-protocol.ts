@@ -1,11 +1,12 @@
 /** Messages between a LineWriter and its worker thread. */
 
-/** How the worker opens the output. */
+/** What the worker writes to and how. */
 export interface WriterConfig {
-  path: string;
-  /** 'truncate': empty it; 'append': keep it; 'cut': cut it back to `truncateTo` (checkpoint restart). */
-  mode: 'truncate' | 'append' | 'cut';
-  truncateTo: number;
+  /**
+   * The output's descriptor, opened (and emptied, or cut back) by the main thread, which
+   * closes it; the worker writes at the shared `POSITION`, never truncating.
+   */
+  fd: number;
   batchBytes: number;
   flushIntervalMs: number;
   /**
@@ -78,7 +79,8 @@ export interface WorkerFailure {
 }
 
 export type FromWorker =
-  | { type: 'ready'; length: number }
+  /** The thread is up: from now on it takes the writes (see `LineWriter`'s start). */
+  | { type: 'ready' }
   /** `spare`: memory of written chunks, handed back so the reader can reuse it. */
   | { type: 'written'; bytes: number; spare: ArrayBuffer[] }
   | { type: 'done'; id: number; length: number }

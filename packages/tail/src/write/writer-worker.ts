@@ -1,8 +1,7 @@
-import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, writevSync } from 'node:fs';
+import { fsyncSync, writevSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { COPY_BUFFER_BYTES, copyLines } from './copy-lines.js';
-import { type InPlaceCounter, simdInPlace } from '../read/newline-simd.js';
-import { countNewlines } from '../read/newlines.js';
+import { copyLines, createCopyBuffer } from './copy-lines.js';
+import type { InPlaceCounter } from '../read/newline-simd.js';
 import {
   COPIES,
   type CopyRequest,
@@ -17,7 +16,9 @@ import {
   type WriterConfig,
 } from './writer-protocol.js';
 
-// Owns the output file descriptor: every system call on it happens here, off the main loop.
+// Writes the output the main thread opened (and may have begun writing while this thread
+// started): every system call of a busy output happens here, off the main loop. The main
+// thread closes the descriptor once this thread is done with it.
 const config = workerData as WriterConfig;
 const port = parentPort;
 if (!port) throw new Error('writer-worker must run as a worker thread');
@@ -25,7 +26,8 @@ if (!port) throw new Error('writer-worker must run as a worker thread');
 const IOV_MAX = 1024;
 /** Written chunks at least this big go back to the main thread to be read into again. */
 const SPARE_MIN_BYTES = 64 * 1024;
-let fd = -1;
+const fd = config.fd;
+/** The output's end while this thread holds it (taken from the shared slots on `hold`). */
 let position = 0;
 let failure: WorkerFailure | undefined;
 let queue: Uint8Array[] = [];
@@ -73,29 +75,6 @@ function post(msg: FromWorker): void {
 function failureOf(action: string, e: unknown): WorkerFailure {
   const err = e as NodeJS.ErrnoException;
   return { action, message: err?.message ?? String(e), code: err?.code };
-}
-
-function openOutput(): void {
-  if (config.mode === 'truncate') {
-    fd = openSync(config.path, 'w');
-  } else if (config.mode === 'append') {
-    fd = openSync(config.path, 'a');
-    position = fstatSync(fd).size;
-  } else {
-    fd = openSync(config.path, 'a+');
-    const size = fstatSync(fd).size;
-    if (size < config.truncateTo) {
-      closeSync(fd);
-      fd = -1;
-      const e = Object.assign(
-        new Error(`output is ${size} bytes, shorter than the checkpointed ${config.truncateTo}`),
-        { code: 'ESHORT' },
-      );
-      throw e;
-    }
-    ftruncateSync(fd, config.truncateTo);
-    position = config.truncateTo;
-  }
 }
 
 /** Writes everything queued with as few writev calls as possible. */
@@ -194,12 +173,6 @@ function settle(id: number, action: string, work: () => void): void {
   }
 }
 
-/** A copy buffer where WebAssembly SIMD is missing: counted four bytes at a time. */
-function plainBuffer(size: number): InPlaceCounter {
-  const buffer = Buffer.allocUnsafeSlow(size);
-  return { buffer, count: (end) => countNewlines(buffer, 0, end) };
-}
-
 /** Copies lines of an input straight to the output, after everything written before it. */
 function copy(req: CopyRequest): void {
   drain();
@@ -209,7 +182,7 @@ function copy(req: CopyRequest): void {
     post({ type: 'failed', id: req.id, failure });
     return;
   }
-  copyBuffer ??= simdInPlace(COPY_BUFFER_BYTES) ?? plainBuffer(COPY_BUFFER_BYTES);
+  copyBuffer ??= createCopyBuffer();
   try {
     const result = copyLines(
       req.fd,
@@ -261,12 +234,6 @@ function handle(msg: ToWorker): void {
       drain();
       acknowledge();
       const failed = failure;
-      if (fd >= 0) {
-        try {
-          closeSync(fd);
-        } catch {}
-        fd = -1;
-      }
       queue = [];
       if (failed) post({ type: 'failed', id: msg.id, failure: failed });
       else post({ type: 'done', id: msg.id, length: position });
@@ -276,11 +243,5 @@ function handle(msg: ToWorker): void {
   }
 }
 
-try {
-  openOutput();
-  slots[POSITION] = position;
-  post({ type: 'ready', length: position });
-} catch (e) {
-  failure = failureOf('open', e);
-  post({ type: 'error', failure });
-}
+// Nothing to open: the main thread did, and wrote at once; from now on messages come here.
+post({ type: 'ready' });
