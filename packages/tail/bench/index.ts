@@ -10,7 +10,7 @@ import { checkMerged } from './data.js';
 import { CLI_BIN, makeIdleFiles, measureIdle } from './idle.js';
 import { MANY_STEADY } from './many-files.js';
 import { followLatency } from './latency.js';
-import { wholeProcess } from './whole-process.js';
+import { wholeProcess, wholeProcessRows } from './whole-process.js';
 import { seedDesignMerge } from './seed-port.js';
 import { manyFilesMain } from './many-files.js';
 
@@ -22,6 +22,45 @@ const IDLE_FILES = 1000;
 const IDLE_ACTIVE = 10;
 const IDLE_RATE = 20; // lines/s per busy file
 const IDLE_SECONDS = 10;
+
+/** Rounds of the whole-process comparison (each: cat, then every Node binary). */
+const WP_RUNS = 7;
+
+type Row = [string, string, string, string];
+
+function printTable(rows: Row[]): void {
+  const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]?.length ?? 0)));
+  const print = (r: string[]) =>
+    `| ${r.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join(' | ')} |`;
+  console.log(print(rows[0] as string[]));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const r of rows.slice(1)) console.log(print(r));
+}
+
+function printWholeRuns(wp: ReturnType<typeof wholeProcess>): void {
+  const ms = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ');
+  console.log(`whole-process runs, ms: cat ${ms(wp.catRuns)}`);
+  for (const n of wp.nodes)
+    console.log(`  fanout tail on node ${n.node.version}: ${ms(n.ourRuns)}`);
+}
+
+/**
+ * `--whole-process [--runs N]`: only the whole-process rows (8 x 300,000 lines, every Node
+ * binary of `benchNodes`: set FANOUT_BENCH_NODES to choose them), against cat.
+ */
+async function wholeProcessMain(runs: number): Promise<void> {
+  if (!existsSync(CLI_BIN)) throw new Error(`build the CLI first: ${CLI_BIN} is missing`);
+  const dir = await mkdtemp(join(tmpdir(), 'fanout-tail-bench-'));
+  try {
+    const inputs = generate(dir, FILES, 300_000);
+    const wp = wholeProcess(CLI_BIN, inputs, join(dir, 'wp.out'), runs);
+    printTable([['benchmark', 'ours', 'baseline', 'ratio'], ...wholeProcessRows(wp, FILES, runs)]);
+    console.log(`\n${cpus().length} cores`);
+    printWholeRuns(wp);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -147,7 +186,7 @@ async function main(): Promise<void> {
     await mkdir(wpDir);
     const wpInputs = generate(wpDir, FILES, 300_000);
     const haveCli = existsSync(CLI_BIN);
-    const wp = haveCli ? wholeProcess(CLI_BIN, wpInputs, join(dir, 'wp.out'), 7) : undefined;
+    const wp = haveCli ? wholeProcess(CLI_BIN, wpInputs, join(dir, 'wp.out'), WP_RUNS) : undefined;
     await rm(wpDir, { recursive: true, force: true });
 
     // Following 1,000 files of which 10 are busy: CPU and latency against GNU tail -F.
@@ -196,7 +235,7 @@ async function main(): Promise<void> {
 
     const ours = median(ourRates);
     const cat = median(catRates);
-    const rows: [string, string, string, string][] = [
+    const rows: Row[] = [
       ['benchmark', 'ours', 'baseline', 'ratio'],
       [
         `merge ${FILES} x ${fmt(LINES)} lines, lines/s (median of ${RUNS})`,
@@ -222,12 +261,9 @@ async function main(): Promise<void> {
         'goal: 50 ms',
         `p50 ${latency.p50.toFixed(1)} ms, max ${latency.max.toFixed(1)} ms, ${fmt(latency.lines)} lines`,
       ],
-      [
-        `whole process, merge ${FILES} x 300,000 lines, ms (median of 7, start-up included)`,
-        wp ? `${wp.ours.toFixed(0)} ms` : 'CLI not built',
-        wp ? `cat: ${wp.cat.toFixed(0)} ms` : '-',
-        wp ? `${(wp.cat / wp.ours).toFixed(2)}x cat's speed (goal >= 0.6x)` : '-',
-      ],
+      ...(wp
+        ? wholeProcessRows(wp, FILES, WP_RUNS)
+        : [['whole process, merge 8 x 300,000 lines', 'CLI not built', '-', '-'] as Row]),
       [
         `follow ${IDLE_FILES} files (${IDLE_FILES - IDLE_ACTIVE} idle, ${IDLE_ACTIVE} x ${IDLE_RATE} lines/s): CPU, % of a core, steady (${MANY_STEADY.after}–${MANY_STEADY.after + MANY_STEADY.seconds} s)`,
         idle ? `${(idle.steadyCpuPercent ?? Number.NaN).toFixed(2)} %` : 'CLI not built',
@@ -253,20 +289,11 @@ async function main(): Promise<void> {
         watched.slow > 0 ? `longest ${watched.maxSlowMs.toFixed(1)} ms` : watched.source,
       ],
     ];
-    const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]?.length ?? 0)));
-    const print = (r: string[]) =>
-      `| ${r.map((cell, c) => cell.padEnd(widths[c] ?? 0)).join(' | ')} |`;
-    console.log(print(rows[0] as string[]));
-    console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-    for (const r of rows.slice(1)) console.log(print(r));
+    printTable(rows);
     console.log(
       `\n${cpus().length} cores, node ${process.version}; cat runs: ${catRates.map(fmt).join(', ')}; ours: ${ourRates.map(fmt).join(', ')}`,
     );
-    if (wp) {
-      console.log(
-        `whole-process runs, ms: cat ${wp.catRuns.map((x) => x.toFixed(0)).join(', ')}; fanout tail ${wp.ourRuns.map((x) => x.toFixed(0)).join(', ')}`,
-      );
-    }
+    if (wp) printWholeRuns(wp);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -275,6 +302,8 @@ async function main(): Promise<void> {
 const runsAt = process.argv.indexOf('--runs');
 if (process.argv.includes('--many-files')) {
   await manyFilesMain(runsAt > 0 ? Number(process.argv[runsAt + 1]) : 3);
+} else if (process.argv.includes('--whole-process')) {
+  await wholeProcessMain(runsAt > 0 ? Number(process.argv[runsAt + 1]) : 15);
 } else {
   await main();
 }

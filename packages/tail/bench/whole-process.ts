@@ -1,41 +1,122 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/** A Node binary to run the CLI with, and its version (`v24.1.0`). */
+export interface NodeBinary {
+  path: string;
+  version: string;
+}
+
+/** Whole-process medians (ms) for one Node binary. */
+export interface NodeTimes {
+  node: NodeBinary;
+  /** `node <fanout bin> tail FILES -o out`. */
+  ours: number;
+  /** `node -e 0`: the start-up floor of this binary. */
+  bare: number;
+  ourRuns: number[];
+}
+
+const MAJORS = [20, 22, 24, 26];
+
+/**
+ * The Node binaries to compare: `FANOUT_BENCH_NODES` (paths, separated by `:` or `,`) when
+ * set, else this process's node and the unpacked ones found in the usual caches
+ * (`~/.cache/fanout/node/<major>/package/bin/node`, `/tmp/nodecache/<major>/…`), one per
+ * version.
+ */
+export function benchNodes(env: NodeJS.ProcessEnv = process.env): NodeBinary[] {
+  const listed = env.FANOUT_BENCH_NODES?.split(/[:,]/).filter((p) => p.length > 0);
+  const candidates = listed ?? [
+    process.execPath,
+    ...MAJORS.flatMap((m) => [
+      join(homedir(), '.cache', 'fanout', 'node', String(m), 'package', 'bin', 'node'),
+      join('/tmp', 'nodecache', String(m), 'package', 'bin', 'node'),
+    ]),
+  ];
+  const out: NodeBinary[] = [];
+  for (const path of candidates) {
+    if (!existsSync(path)) {
+      if (listed) throw new Error(`FANOUT_BENCH_NODES: no such file ${path}`);
+      continue;
+    }
+    const version = execFileSync(path, ['--version'], { encoding: 'utf8' }).trim();
+    if (!out.some((n) => n.version === version)) out.push({ path, version });
+  }
+  const major = (n: NodeBinary) => Number(n.version.slice(1).split('.')[0]);
+  return out.sort((a, b) => major(a) - major(b));
+}
 
 /**
  * Wall time of whole processes, start-up and module loading included: `cat FILES > out`
- * against `node <fanout bin> tail FILES -o out`, alternating, `runs` each; medians in ms.
+ * against `node <fanout bin> tail FILES -o out` for each Node binary (and `node -e 0`, its
+ * floor), taking turns, `runs` rounds; medians in ms.
  */
 export function wholeProcess(
   bin: string,
   inputs: string[],
   output: string,
   runs: number,
-): { cat: number; ours: number; catRuns: number[]; ourRuns: number[] } {
+  nodes: NodeBinary[] = benchNodes(),
+): { cat: number; catRuns: number[]; nodes: NodeTimes[] } {
   const catRuns: number[] = [];
-  const ourRuns: number[] = [];
+  const ourRuns = nodes.map(() => [] as number[]);
+  const bareRuns = nodes.map(() => [] as number[]);
   const time = (run: () => void): number => {
     rmSync(output, { force: true });
     const t = performance.now();
     run();
     return performance.now() - t;
   };
+  const spawn = (file: string, args: string[]) => {
+    const res = spawnSync(file, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (res.status !== 0) throw new Error(`${file} ${args.join(' ')} exited ${res.status}`);
+  };
   execFileSync('sync');
-  for (let r = 0; r < runs; r++) {
-    catRuns.push(
-      time(() =>
-        execFileSync('sh', ['-c', `cat "$@" > ${JSON.stringify(output)}`, 'cat', ...inputs]),
-      ),
+  // One warm-up round, not counted (page cache, compile cache).
+  for (let r = -1; r < runs; r++) {
+    const cat = time(() =>
+      execFileSync('sh', ['-c', `cat "$@" > ${JSON.stringify(output)}`, 'cat', ...inputs]),
     );
-    ourRuns.push(
-      time(() => {
-        const res = spawnSync(process.execPath, [bin, 'tail', ...inputs, '-o', output], {
-          stdio: ['ignore', 'ignore', 'inherit'],
-        });
-        if (res.status !== 0) throw new Error(`fanout tail exited ${res.status}`);
-      }),
-    );
+    if (r >= 0) catRuns.push(cat);
+    nodes.forEach((node, i) => {
+      const ours = time(() => spawn(node.path, [bin, 'tail', ...inputs, '-o', output]));
+      const bare = time(() => spawn(node.path, ['-e', '0']));
+      if (r >= 0) {
+        ourRuns[i]?.push(ours);
+        bareRuns[i]?.push(bare);
+      }
+    });
   }
   rmSync(output, { force: true });
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-  return { cat: median(catRuns), ours: median(ourRuns), catRuns, ourRuns };
+  return {
+    cat: median(catRuns),
+    catRuns,
+    nodes: nodes.map((node, i) => ({
+      node,
+      ours: median(ourRuns[i] ?? []),
+      bare: median(bareRuns[i] ?? []),
+      ourRuns: ourRuns[i] ?? [],
+    })),
+  };
+}
+
+function median(xs: number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+}
+
+/** The table rows of a `wholeProcess` result: one per Node binary, beside cat. */
+export function wholeProcessRows(
+  wp: ReturnType<typeof wholeProcess>,
+  files: number,
+  runs: number,
+): [string, string, string, string][] {
+  return wp.nodes.map((n) => [
+    `whole process, merge ${files} x 300,000 lines, node ${n.node.version}, ms (median of ${runs}, start-up included)`,
+    `${n.ours.toFixed(0)} ms (node -e 0: ${n.bare.toFixed(0)} ms)`,
+    `cat: ${wp.cat.toFixed(0)} ms`,
+    `${(wp.cat / n.ours).toFixed(2)}x cat's speed (goal >= 0.6x)`,
+  ]);
 }
