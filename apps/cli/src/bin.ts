@@ -5,9 +5,20 @@
  */
 import * as nodeModule from 'node:module';
 
+interface CompileCache {
+  enableCompileCache?: () => { status: number; directory?: string };
+  constants?: { compileCacheStatus?: { ENABLED?: number } };
+}
+
 try {
   // Absent on Node 20 (then nothing happens); a cache it cannot write is reported, not thrown.
-  (nodeModule as unknown as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+  const node = nodeModule as unknown as CompileCache;
+  const cache = node.enableCompileCache?.();
+  const enabled = node.constants?.compileCacheStatus?.ENABLED;
+  if (cache?.directory && cache.status === enabled && !process.env.NODE_COMPILE_CACHE) {
+    // Worker threads (tail's writer) find the cache only through the environment.
+    process.env.NODE_COMPILE_CACHE = cache.directory;
+  }
 } catch {}
 
 const { run } = await import('./main.js');
