@@ -1,5 +1,7 @@
+import { pbkdf2 } from 'node:crypto';
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deferred, seededRandom, tempDir } from '@fanout/test-kit';
 import { OutputWriteError } from '../errors.js';
@@ -234,10 +236,16 @@ describe('createLineWriter before its thread takes over', () => {
     await w.write('a\nb\n');
     expect(await w.sync()).toBe(4);
     await w.write('c\n');
+    // Keep libuv's threads busy, so that the fsync waits in their queue while close runs:
+    // close must wait for it (or the fsync would find its descriptor closed: EBADF).
+    const busy = Array.from({ length: Number(process.env.UV_THREADPOOL_SIZE ?? 4) }, () =>
+      promisify(pbkdf2)('x', 'y', 100_000, 32, 'sha256'),
+    );
     const inFlight = w.sync();
     const closed = w.close();
     expect(await inFlight).toBe(6); // its descriptor was not closed under it
     await closed;
+    await Promise.all(busy);
     expect(readFileSync(file, 'utf8')).toBe('a\nb\nc\n');
   });
 
