@@ -1,4 +1,4 @@
-import { watch } from 'node:fs';
+import { closeSync, openSync, watch, writeSync } from 'node:fs';
 import { appendFile, link, mkdir, rename, truncate, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -211,6 +211,36 @@ describe('followFile with follow', () => {
     }
     expect(c.items).toEqual(['one', 'two', 'three']);
     expect(events).toEqual([]);
+  });
+
+  it('sees at the safety look a rewrite in place that kept the size and gave no event', async () => {
+    // Rewritten through a hard link in another directory without changing its size: only the
+    // modification time tells the looks (made on the timer, see Waker) that it changed.
+    const file = join(dir, 'a.log');
+    const elsewhere = join(dir, 'elsewhere');
+    await mkdir(elsewhere);
+    await writeFile(file, 'one\n');
+    const alias = join(elsewhere, 'alias.log');
+    await link(file, alias);
+    const ac = new AbortController();
+    const events: TailEvent[] = [];
+    const c = follow(file, events, ac, { safetyIntervalMs: 150 });
+    try {
+      await waitFor(() => c.items.length === 1, 'first line');
+      await new Promise((r) => setTimeout(r, 400)); // looks that find nothing new
+      const fd = openSync(alias, 'r+');
+      try {
+        writeSync(fd, 'uno\n', 0);
+      } finally {
+        closeSync(fd);
+      }
+      await waitFor(() => c.items.length === 2, 'the rewritten line');
+    } finally {
+      ac.abort();
+      await c.done;
+    }
+    expect(c.items).toEqual(['one', 'uno']);
+    expect(events.map((e) => e.type)).toEqual(['truncated']);
   });
 
   it('starts again at 0 after truncation and reports it', async () => {

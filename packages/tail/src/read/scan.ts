@@ -102,11 +102,16 @@ async function wantedNames(target: ScanTarget): Promise<{ path: string; sibling?
   } catch {
     names = [];
   }
-  const wanted: { path: string; sibling?: SiblingName }[] = [{ path: target.path }];
-  for (const name of names.sort()) {
+  const siblings: SiblingName[] = [];
+  for (const name of names) {
     const sibling = target.siblings.match(name);
-    if (!sibling || (sibling.compressed && !target.readCompressed)) continue;
-    const path = join(target.dir, name);
+    if (sibling && (!sibling.compressed || target.readCompressed)) siblings.push(sibling);
+  }
+  // In name order (sorting the matches alone: the listing may hold thousands of other names).
+  siblings.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const wanted: { path: string; sibling?: SiblingName }[] = [{ path: target.path }];
+  for (const sibling of siblings) {
+    const path = join(target.dir, sibling.name);
     if (target.exclude?.(resolve(path))) continue;
     wanted.push({ path, sibling });
   }
