@@ -100,6 +100,41 @@ describe('mergeFiles', () => {
     expect(viaFile.bytes).toBe(got.length);
   });
 
+  it('writes every line whole and once when reads end inside lines (random line lengths, small reads)', async () => {
+    // A line-by-line read that ends inside a line steps back to that line's start so that
+    // the bulk copy takes over; with reads of 1,000 bytes nearly every read ends so.
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const random = seededRandom(seed);
+      const a = join(dir, `random-${seed}.log`);
+      const lines: string[] = [];
+      for (let i = 0; i < 400; i++) {
+        const r = random();
+        const length = r < 0.05 ? Math.floor(random() * 5000) : Math.floor(random() * 300);
+        lines.push(`${i} ${'x'.repeat(length)}\n`);
+      }
+      if (seed % 2 === 0) lines.push('last without newline');
+      await writeFile(a, lines.join(''));
+      // Every line within maxLineBytes: the output is the input (a last line gets its newline).
+      const expected = `${lines.join('')}${seed % 2 === 0 ? '\n' : ''}`;
+      const options = { maxLineBytes: 8000, chunkBytes: 1000 };
+      const streamEvents: TailEvent[] = [];
+      const { stream, text } = memoryStream();
+      await mergeFiles([a], stream, { ...options, onEvent: (e) => streamEvents.push(e) });
+      const fileEvents: TailEvent[] = [];
+      const out = join(dir, `random-${seed}.out`);
+      const viaFile = await mergeFiles([a], out, {
+        ...options,
+        onEvent: (e) => fileEvents.push(e),
+      });
+      const got = await readFile(out, 'latin1');
+      expect(got, `seed ${seed}`).toBe(expected);
+      expect(text(), `seed ${seed}`).toBe(expected);
+      expect(fileEvents, `seed ${seed}`).toEqual([]);
+      expect(streamEvents, `seed ${seed}`).toEqual([]);
+      expect(viaFile.bytes).toBe(got.length);
+    }
+  });
+
   it('prefixes lines with the input path, adds a newline to a last partial line', async () => {
     const a = join(dir, 'a.log');
     await writeFile(a, 'x\ny');

@@ -577,6 +577,22 @@ export class FileFollower {
       committed >= at
         ? rollTail(tailBefore, data.subarray(0, committed - at))
         : await readAt(fh, Math.max(0, committed - TAIL_BYTES), Math.min(committed, TAIL_BYTES));
+    if (
+      this.#opts.copy !== undefined &&
+      !this.#records &&
+      !isCompressed(fh) &&
+      committed > at &&
+      data[committed - at - 1] === NEWLINE &&
+      this.#splitter.pendingBytes === cur.readPos - committed
+    ) {
+      // The read ended inside a line: step back to that line's start, so that the next read
+      // begins at a line and the bulk copy (or the small read) can take the rest of the file
+      // (held, the partial line kept every later read of a big file on this line-by-line
+      // path). Its bytes are read again then.
+      cur.readPos = committed;
+      cur.readTail = tail;
+      this.#splitter.reset(committed);
+    }
     return this.#batch(cur, parts, tail);
   }
 
