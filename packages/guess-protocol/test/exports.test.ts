@@ -1,9 +1,8 @@
 // The built package, as consumers load it: ESM and CJS entries export the same API.
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { localImports } from '@fanout/test-kit';
 
 const require = createRequire(import.meta.url);
 // Non-literal specifiers: typechecking must not depend on a built dist/.
@@ -11,17 +10,6 @@ const ESM_ENTRY = '../dist/index.js';
 const CJS_ENTRY = '../dist/index.cjs';
 const CONSTANTS_ESM = '../dist/constants.js';
 const CONSTANTS_CJS = '../dist/constants.cjs';
-
-/** The files an ESM build file loads from its own package (relative imports), with their text. */
-function localImports(file: string, seen = new Map<string, string>()): Map<string, string> {
-  if (seen.has(file)) return seen;
-  const text = readFileSync(file, 'utf8');
-  seen.set(file, text);
-  for (const m of text.matchAll(/(?:from|import)\s*["'](\.[^"']+)["']/g)) {
-    localImports(join(dirname(file), m[1] as string), seen);
-  }
-  return seen;
-}
 
 describe('built package', () => {
   it('exports the same names from ESM and CJS, and the CJS build plays a game', async () => {

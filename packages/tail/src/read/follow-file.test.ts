@@ -164,6 +164,20 @@ describe('followFile with follow', () => {
       text,
     );
 
+  /**
+   * `a.log` holding `content`, and a hard link to it in another directory: writes through the
+   * link give the followed directory no event.
+   */
+  const fileWithAliasElsewhere = async (content: string) => {
+    const file = join(dir, 'a.log');
+    const elsewhere = join(dir, 'elsewhere');
+    await mkdir(elsewhere);
+    await writeFile(file, content);
+    const alias = join(elsewhere, 'alias.log');
+    await link(file, alias);
+    return { file, alias };
+  };
+
   it('picks up growth and holds a partial line until its newline arrives', async () => {
     const file = join(dir, 'a.log');
     await writeFile(file, 'one\n');
@@ -185,12 +199,7 @@ describe('followFile with follow', () => {
   it('sees an append its directory gave no event for at the safety look', async () => {
     // Written through a hard link in another directory: inotify reports it there, not in
     // the followed file's directory, so only the safety look can find it.
-    const file = join(dir, 'a.log');
-    const elsewhere = join(dir, 'elsewhere');
-    await mkdir(elsewhere);
-    await writeFile(file, 'one\n');
-    const alias = join(elsewhere, 'alias.log');
-    await link(file, alias);
+    const { file, alias } = await fileWithAliasElsewhere('one\n');
     const seen: string[] = [];
     const probe = watch(dir, (_type, name) => seen.push(String(name)));
     const ac = new AbortController();
@@ -216,12 +225,7 @@ describe('followFile with follow', () => {
   it('sees at the safety look a rewrite in place that kept the size and gave no event', async () => {
     // Rewritten through a hard link in another directory without changing its size: only the
     // modification time tells the looks (made on the timer, see Waker) that it changed.
-    const file = join(dir, 'a.log');
-    const elsewhere = join(dir, 'elsewhere');
-    await mkdir(elsewhere);
-    await writeFile(file, 'one\n');
-    const alias = join(elsewhere, 'alias.log');
-    await link(file, alias);
+    const { file, alias } = await fileWithAliasElsewhere('one\n');
     const ac = new AbortController();
     const events: TailEvent[] = [];
     const c = follow(file, events, ac, { safetyIntervalMs: 150 });
