@@ -1,8 +1,8 @@
 /**
  * Demo item 5: keeping the event loop free. Like the seed's `asyncio.run(debug=True)`, a
  * watch reports a callback that blocks the loop, naming it; then the same watch over the
- * log merge of item 4 (whose output file is owned by a worker thread) shows the loop stayed
- * responsive.
+ * log merge of item 4 (whose output a writer thread takes over once it is up) shows the
+ * loop stayed responsive.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type SlowCallbackEvent, watchEventLoop } from '@fanout/executors';
@@ -64,6 +64,6 @@ export async function demoEventLoop(
     `a blocking callback is caught: ${event.type} ${event.name ?? '(anonymous)'} took ${event.durationMs.toFixed(0)} ms\n`,
   );
   print(
-    `while merging (output written by a worker thread): ${merge.slowCallbacks} callbacks over ${THRESHOLD_MS} ms, loop delay p99 ${merge.p99DelayMs.toFixed(1)} ms, max ${merge.maxDelayMs.toFixed(1)} ms\n\n`,
+    `while merging (the writer thread takes the output over once it is up): ${merge.slowCallbacks} callbacks over ${THRESHOLD_MS} ms, loop delay p99 ${merge.p99DelayMs.toFixed(1)} ms, max ${merge.maxDelayMs.toFixed(1)} ms\n\n`,
   );
 }
