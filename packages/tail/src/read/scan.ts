@@ -1,7 +1,8 @@
 import type { BigIntStats } from 'node:fs';
-import { type FileHandle, readdir, stat } from 'node:fs/promises';
+import { type FileHandle, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { FileIdentity } from '../types.js';
+import { listDirectory } from './dir-listing.js';
 import { FINGERPRINT_BYTES, identityOf, readAt } from './identity.js';
 import { type GzipHandle, isCompressed, openGzip } from './gzip-handle.js';
 import { openRegular } from './open-file.js';
@@ -96,9 +97,9 @@ export async function scan(target: ScanTarget, held: readonly Held[]): Promise<C
 
 /** The names a scan opens: the path first, then the rotated siblings in the listing. */
 async function wantedNames(target: ScanTarget): Promise<{ path: string; sibling?: SiblingName }[]> {
-  let names: string[];
+  let names: readonly string[];
   try {
-    names = await readdir(target.dir);
+    names = await listDirectory(target.dir);
   } catch {
     names = [];
   }
