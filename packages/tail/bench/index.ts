@@ -8,11 +8,10 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { mergeFiles } from '../src/index.js';
 import { checkMerged } from './data.js';
 import { CLI_BIN, makeIdleFiles, measureIdle } from './idle.js';
-import { MANY_STEADY } from './many-files.js';
 import { followLatency } from './latency.js';
 import { wholeProcess, wholeProcessRows } from './whole-process.js';
 import { seedDesignMerge } from './seed-port.js';
-import { manyFilesMain } from './many-files.js';
+import { followFloorCommand, MANY_STEADY, manyFilesMain } from './many-files.js';
 
 const FILES = 8;
 const LINES = 1_000_000;
@@ -232,6 +231,15 @@ async function main(): Promise<void> {
       IDLE_SECONDS,
       MANY_STEADY,
     );
+    const floor = await measureIdle(
+      followFloorCommand(idleDir, join(dir, 'idle-floor.out'), dir),
+      idleFiles,
+      join(dir, 'idle-floor.out'),
+      IDLE_ACTIVE,
+      IDLE_RATE,
+      IDLE_SECONDS,
+      MANY_STEADY,
+    );
 
     const ours = median(ourRates);
     const cat = median(catRates);
@@ -267,7 +275,7 @@ async function main(): Promise<void> {
       [
         `follow ${IDLE_FILES} files (${IDLE_FILES - IDLE_ACTIVE} idle, ${IDLE_ACTIVE} x ${IDLE_RATE} lines/s): CPU, % of a core, steady (${MANY_STEADY.after}–${MANY_STEADY.after + MANY_STEADY.seconds} s)`,
         idle ? `${(idle.steadyCpuPercent ?? Number.NaN).toFixed(2)} %` : 'CLI not built',
-        `tail -F: ${(gnu.steadyCpuPercent ?? Number.NaN).toFixed(2)} %`,
+        `tail -F: ${(gnu.steadyCpuPercent ?? Number.NaN).toFixed(2)} %; Node floor: ${(floor.steadyCpuPercent ?? Number.NaN).toFixed(2)} %`,
         'goal: < 2 %',
       ],
       [

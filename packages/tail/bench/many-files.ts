@@ -1,7 +1,20 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CLI_BIN, type IdleResult, makeIdleFiles, measureIdle, type SteadyWindow } from './idle.js';
+
+/** The least a Node process does to follow a directory (see floor/follow-floor.mjs). */
+const FOLLOW_FLOOR = fileURLToPath(new URL('./floor/follow-floor.mjs', import.meta.url));
+
+/** The command measuring that floor on the files of `dir`, written to `output`. */
+export function followFloorCommand(
+  dir: string,
+  output: string,
+  cwd: string,
+): { file: string; args: string[]; cwd: string } {
+  return { file: process.execPath, args: [FOLLOW_FLOOR, dir, output], cwd };
+}
 
 /**
  * Only the many-files row of the benchmark, several times over, medians printed:
@@ -19,8 +32,15 @@ export const MANY_STEADY: SteadyWindow = { after: 30, seconds: 20 };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
-/** One run of ours and one of GNU `tail -F` on the same 1,000 files. */
-export async function manyFilesRun(dir: string): Promise<{ ours: IdleResult; gnu: IdleResult }> {
+/** The results of one run: ours, GNU `tail -F`, and the Node floor, on the same files. */
+export interface ManyFilesResult {
+  ours: IdleResult;
+  gnu: IdleResult;
+  floor: IdleResult;
+}
+
+/** One run of ours, one of GNU `tail -F` and one of the Node floor on the same 1,000 files. */
+export async function manyFilesRun(dir: string): Promise<ManyFilesResult> {
   const idleDir = join(dir, 'idle');
   const files = await makeIdleFiles(idleDir, MANY_FILES);
   const nodeArgs = (process.env.FANOUT_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -55,13 +75,23 @@ export async function manyFilesRun(dir: string): Promise<{ ours: IdleResult; gnu
     MANY_SECONDS,
     MANY_STEADY,
   );
+  const floorOut = join(dir, 'idle-floor.out');
+  const floor = await measureIdle(
+    followFloorCommand(idleDir, floorOut, dir),
+    files,
+    floorOut,
+    MANY_ACTIVE,
+    MANY_RATE,
+    MANY_SECONDS,
+    MANY_STEADY,
+  );
   await rm(idleDir, { recursive: true, force: true });
-  return { ours, gnu };
+  return { ours, gnu, floor };
 }
 
 /** Runs the row `runs` times and prints every run and the medians. */
 export async function manyFilesMain(runs: number): Promise<void> {
-  const results: { ours: IdleResult; gnu: IdleResult }[] = [];
+  const results: ManyFilesResult[] = [];
   for (let r = 0; r < runs; r++) {
     const dir = await mkdtemp(join(tmpdir(), 'fanout-tail-many-'));
     try {
@@ -69,28 +99,33 @@ export async function manyFilesMain(runs: number): Promise<void> {
       results.push(res);
       const f = (x: IdleResult) =>
         `CPU ${x.cpuPercent.toFixed(2)} % first ${MANY_SECONDS} s, ${(x.steadyCpuPercent ?? Number.NaN).toFixed(2)} % steady, p99 ${x.p99.toFixed(2)} ms (p50 ${x.p50.toFixed(2)}, max ${x.max.toFixed(1)}), ${x.lines} lines`;
-      console.log(`run ${r + 1}: ours ${f(res.ours)} | tail -F ${f(res.gnu)}`);
+      console.log(
+        `run ${r + 1}: ours ${f(res.ours)} | tail -F ${f(res.gnu)} | Node floor ${f(res.floor)}`,
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   }
-  const m = (pick: (x: { ours: IdleResult; gnu: IdleResult }) => number) =>
-    median(results.map(pick)).toFixed(2);
+  const m = (pick: (x: ManyFilesResult) => number) => median(results.map(pick)).toFixed(2);
   const steadyFrom = MANY_STEADY.after;
   const steadyTo = MANY_STEADY.after + MANY_STEADY.seconds;
   console.log(
     `\nfollow ${MANY_FILES} files (${MANY_FILES - MANY_ACTIVE} idle, ${MANY_ACTIVE} x ${MANY_RATE} lines/s for ${steadyTo} s), median of ${runs}:`,
   );
-  console.log('| measure | ours | tail -F | goal |');
-  console.log('| --- | --- | --- | --- |');
+  console.log('| measure | ours | tail -F | Node floor | goal |');
+  console.log('| --- | --- | --- | --- | --- |');
+  const steady = (x: IdleResult) => x.steadyCpuPercent ?? Number.NaN;
   console.log(
-    `| CPU, % of a core, steady (${steadyFrom}–${steadyTo} s of appends) | ${m((r) => r.ours.steadyCpuPercent ?? Number.NaN)} % | ${m((r) => r.gnu.steadyCpuPercent ?? Number.NaN)} % | < 2 % |`,
+    `| CPU, % of a core, steady (${steadyFrom}–${steadyTo} s of appends) | ${m((r) => steady(r.ours))} % | ${m((r) => steady(r.gnu))} % | ${m((r) => steady(r.floor))} % | < 2 % |`,
   );
   console.log(
-    `| CPU, % of a core, first ${MANY_SECONDS} s after start | ${m((r) => r.ours.cpuPercent)} % | ${m((r) => r.gnu.cpuPercent)} % | |`,
+    `| CPU, % of a core, first ${MANY_SECONDS} s after start | ${m((r) => r.ours.cpuPercent)} % | ${m((r) => r.gnu.cpuPercent)} % | ${m((r) => r.floor.cpuPercent)} % | |`,
   );
   console.log(
-    `| append-to-output p99 (p50), ms | ${m((r) => r.ours.p99)} (${m((r) => r.ours.p50)}) | ${m((r) => r.gnu.p99)} (${m((r) => r.gnu.p50)}) | < 5 ms |`,
+    `| append-to-output p99 (p50), ms | ${m((r) => r.ours.p99)} (${m((r) => r.ours.p50)}) | ${m((r) => r.gnu.p99)} (${m((r) => r.gnu.p50)}) | ${m((r) => r.floor.p99)} (${m((r) => r.floor.p50)}) | < 5 ms |`,
+  );
+  console.log(
+    '\nNode floor: bench/floor/follow-floor.mjs, one fs.watch and a bare read/write per event (no lines, no rotation): what any Node process pays to be woken by each append.',
   );
   console.log(`\n${cpus().length} cores, node ${process.version}, CLI ${CLI_BIN}`);
 }

@@ -2,6 +2,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** A plain read/write copy loop: what any Node program pays to concatenate the inputs. */
+const COPY_FLOOR = fileURLToPath(new URL('./floor/copy-floor.mjs', import.meta.url));
 
 /** A Node binary to run the CLI with, and its version (`v24.1.0`). */
 export interface NodeBinary {
@@ -16,6 +20,8 @@ export interface NodeTimes {
   ours: number;
   /** `node -e 0`: the start-up floor of this binary. */
   bare: number;
+  /** `node floor/copy-floor.mjs out FILES`: start-up plus a bare read/write copy loop. */
+  floor: number;
   ourRuns: number[];
 }
 
@@ -52,7 +58,8 @@ export function benchNodes(env: NodeJS.ProcessEnv = process.env): NodeBinary[] {
 /**
  * Wall time of whole processes, start-up and module loading included: `cat FILES > out`
  * against `node <fanout bin> tail FILES -o out` for each Node binary (and `node -e 0`, its
- * floor), taking turns, `runs` rounds; medians in ms.
+ * start-up, and a bare read/write copy loop, the floor of any Node program doing this),
+ * taking turns, `runs` rounds; medians in ms.
  */
 export function wholeProcess(
   bin: string,
@@ -64,6 +71,7 @@ export function wholeProcess(
   const catRuns: number[] = [];
   const ourRuns = nodes.map(() => [] as number[]);
   const bareRuns = nodes.map(() => [] as number[]);
+  const floorRuns = nodes.map(() => [] as number[]);
   const time = (run: () => void): number => {
     rmSync(output, { force: true });
     const t = performance.now();
@@ -84,9 +92,11 @@ export function wholeProcess(
     nodes.forEach((node, i) => {
       const ours = time(() => spawn(node.path, [bin, 'tail', ...inputs, '-o', output]));
       const bare = time(() => spawn(node.path, ['-e', '0']));
+      const floor = time(() => spawn(node.path, [COPY_FLOOR, output, ...inputs]));
       if (r >= 0) {
         ourRuns[i]?.push(ours);
         bareRuns[i]?.push(bare);
+        floorRuns[i]?.push(floor);
       }
     });
   }
@@ -98,6 +108,7 @@ export function wholeProcess(
       node,
       ours: median(ourRuns[i] ?? []),
       bare: median(bareRuns[i] ?? []),
+      floor: median(floorRuns[i] ?? []),
       ourRuns: ourRuns[i] ?? [],
     })),
   };
@@ -116,7 +127,7 @@ export function wholeProcessRows(
   return wp.nodes.map((n) => [
     `whole process, merge ${files} x 300,000 lines, node ${n.node.version}, ms (median of ${runs}, start-up included)`,
     `${n.ours.toFixed(0)} ms (node -e 0: ${n.bare.toFixed(0)} ms)`,
-    `cat: ${wp.cat.toFixed(0)} ms`,
-    `${(wp.cat / n.ours).toFixed(2)}x cat's speed (goal >= 0.6x)`,
+    `cat: ${wp.cat.toFixed(0)} ms; Node copy loop: ${n.floor.toFixed(0)} ms`,
+    `${(wp.cat / n.ours).toFixed(2)}x cat's speed (goal >= 0.6x; the copy loop: ${(wp.cat / n.floor).toFixed(2)}x)`,
   ]);
 }
