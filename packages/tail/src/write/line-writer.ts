@@ -363,7 +363,7 @@ class WorkerLineWriter implements LineWriter {
 
   #send(msg: ToWorker, transfer: ArrayBuffer[] = []): void {
     this.#posted = true;
-    this.#startWorker()?.postMessage(msg, transfer);
+    (this.#worker ?? this.#startWorker())?.postMessage(msg, transfer);
   }
 
   /** Work is with the worker (posted, or waiting to be): flush, sync and close ask it. */
@@ -593,10 +593,11 @@ class WorkerLineWriter implements LineWriter {
   async #shutdown(): Promise<void> {
     let failure: unknown;
     clearTimeout(this.#startTimer);
-    const worker = this.#worker;
-    if (worker && this.#worked) {
+    if (this.#worked) {
+      // Anything posted started the thread; writes still waiting to be posted start it now.
+      const worker = this.#worker ?? this.#startWorker();
       const exited = new Promise<void>((res) => {
-        if (this.#exited) res();
+        if (this.#exited || !worker) res();
         else worker.once('exit', () => res());
       });
       try {
@@ -605,13 +606,13 @@ class WorkerLineWriter implements LineWriter {
         failure = e;
       }
       // The worker ends on its own once its port closes; terminate covers a stuck one.
-      const timer = setTimeout(() => void worker.terminate(), 1000);
+      const timer = setTimeout(() => void worker?.terminate(), 1000);
       await exited;
       clearTimeout(timer);
-    } else if (worker) {
+    } else if (this.#worker) {
       // The worker never got any work: stopped wherever its start-up is, not waited for.
-      worker.unref();
-      void worker.terminate().catch(() => {});
+      this.#worker.unref();
+      void this.#worker.terminate().catch(() => {});
     }
     await Promise.all(this.#syncs);
     try {
