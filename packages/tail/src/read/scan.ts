@@ -1,8 +1,7 @@
 import type { BigIntStats } from 'node:fs';
-import { type FileHandle, stat } from 'node:fs/promises';
+import { type FileHandle, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { FileIdentity } from '../types.js';
-import { listDirectory } from './dir-listing.js';
 import { FINGERPRINT_BYTES, identityOf, readAt } from './identity.js';
 import { type GzipHandle, isCompressed, openGzip } from './gzip-handle.js';
 import { openRegular } from './open-file.js';
@@ -97,9 +96,9 @@ export async function scan(target: ScanTarget, held: readonly Held[]): Promise<C
 
 /** The names a scan opens: the path first, then the rotated siblings in the listing. */
 async function wantedNames(target: ScanTarget): Promise<{ path: string; sibling?: SiblingName }[]> {
-  let names: readonly string[];
+  let names: string[];
   try {
-    names = await listDirectory(target.dir);
+    names = await readdir(target.dir);
   } catch {
     names = [];
   }
