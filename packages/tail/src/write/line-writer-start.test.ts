@@ -12,6 +12,7 @@ import {
   type InternalWriterOptions,
   type LineWriter,
   takenOver,
+  threadStarted,
   writeNow,
   writeTransfer,
 } from './line-writer.js';
@@ -32,6 +33,7 @@ type Internal = LineWriter & {
   ) => Promise<CopyResult>;
   [writeNow]: (data: Uint8Array) => boolean;
   [takenOver]: Promise<void>;
+  readonly [threadStarted]: boolean;
 };
 
 let dir = '';
@@ -228,6 +230,38 @@ describe('createLineWriter before its thread takes over', () => {
     const e = await open(empty, { [holdTakeover]: new Promise(() => {}) });
     await e.close();
     expect(readFileSync(empty, 'utf8')).toBe('');
+  });
+
+  it('never starts its thread when closed within the start delay, and writes everything', async () => {
+    const file = join(dir, 'out.log');
+    const src = source('in.log', 2_000);
+    try {
+      const w = await open(file, { threadStartDelayMs: 60_000 });
+      await w.write('first\n');
+      const copied = await w[copyRange](src.fd, 0, 1 << 20, 1 << 20);
+      expect(copied.bytes).toBe(Buffer.byteLength(src.text));
+      await w[writeTransfer]([own(`${'x'.repeat(100_000)}\n`)]);
+      expect(await w.sync()).toBe(w.length);
+      expect(w[threadStarted]).toBe(false);
+      await w.close();
+      expect(w[threadStarted]).toBe(false);
+      expect(readFileSync(file, 'utf8')).toBe(`first\n${src.text}${'x'.repeat(100_000)}\n`);
+    } finally {
+      closeSync(src.fd);
+    }
+  });
+
+  it('starts its thread once the delay is over, which takes over where the file ends', async () => {
+    const file = join(dir, 'out.log');
+    const w = await open(file, { threadStartDelayMs: 20 });
+    await w.write('before\n');
+    expect(w[threadStarted]).toBe(false);
+    await w[takenOver];
+    expect(w[threadStarted]).toBe(true);
+    await w.write(['after\n', `${'y'.repeat(300_000)}\n`]);
+    await w.flush();
+    await w.close();
+    expect(readFileSync(file, 'utf8')).toBe(`before\nafter\n${'y'.repeat(300_000)}\n`);
   });
 
   it('syncs from here with the durable length, and close waits for a sync in flight', async () => {

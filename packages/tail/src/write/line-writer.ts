@@ -36,6 +36,12 @@ export interface LineWriterOptions {
   append?: boolean;
   /** Cut an existing file back to this length and continue after it (checkpoint restart). */
   truncateTo?: number;
+  /**
+   * Milliseconds the caller's thread writes alone before the writer thread is started
+   * (default 100). A writer closed sooner never starts one: a short merge does not pay for
+   * a thread's start-up (about 50 ms of wall time, and the process's exit waits for it).
+   */
+  threadStartDelayMs?: number;
 }
 
 /**
@@ -151,6 +157,9 @@ export const holdTakeover = Symbol('holdTakeover');
 /** Internal (tests): resolves once the writer thread has taken over (never rejects). */
 export const takenOver = Symbol('takenOver');
 
+/** Internal (tests): whether the writer thread has been started (see `threadStartDelayMs`). */
+export const threadStarted = Symbol('threadStarted');
+
 /** `LineWriterOptions` with the internal test hook. */
 export interface InternalWriterOptions extends LineWriterOptions {
   [holdTakeover]?: Promise<void>;
@@ -171,7 +180,11 @@ class WorkerLineWriter implements LineWriter {
   readonly path: string;
   /** Opened (and closed) by this thread; written by whichever thread holds the lock. */
   readonly #fd: number;
-  readonly #worker: Worker;
+  /** Started by `#startTimer`, or at once when something must be posted before it fires. */
+  #worker: Worker | undefined;
+  readonly #config: WriterConfig;
+  readonly #hold: Promise<void> | undefined;
+  #startTimer: NodeJS.Timeout | undefined;
   readonly #hwm: number;
   #length: number;
   #inFlight = 0;
@@ -207,6 +220,7 @@ class WorkerLineWriter implements LineWriter {
    */
   #joined = false;
   readonly [takenOver]: Promise<void>;
+  #joinedNow: () => void = () => {};
   /** fsyncs started from here before anything was posted (the descriptor stays open for them). */
   #syncs = new Set<Promise<void>>();
   /** The buffer this thread copies through before the worker takes over. */
@@ -220,6 +234,7 @@ class WorkerLineWriter implements LineWriter {
     config: WriterConfig,
     hwm: number,
     hold: Promise<void> | undefined,
+    startDelayMs: number,
   ) {
     this.path = path;
     this.#fd = out.fd;
@@ -228,19 +243,39 @@ class WorkerLineWriter implements LineWriter {
     this.#lock = new Int32Array(config.shared, 0, 1);
     this.#slots = new Float64Array(config.shared);
     this.#slots[POSITION] = out.length;
-    this.#worker = startWorker(config);
-    let joined: () => void = () => {};
+    this.#config = config;
+    this.#hold = hold;
     this[takenOver] = new Promise<void>((res) => {
-      joined = res;
+      this.#joinedNow = res;
     });
+    this.#startTimer = setTimeout(() => this.#startWorker(), startDelayMs);
+    // A writer left open does not keep the process alive for its thread's start.
+    this.#startTimer.unref();
+  }
+
+  /**
+   * Starts the writer thread (once): it takes over the output when it is ready. Undefined
+   * when it could not be started: the writer has then failed, as when its thread exits.
+   */
+  #startWorker(): Worker | undefined {
+    clearTimeout(this.#startTimer);
+    if (this.#worker || this.#exited) return this.#worker;
+    let worker: Worker;
+    try {
+      worker = startWorker(this.#config);
+    } catch (e) {
+      this.#lost(new OutputWriteError(this.path, 'write', e));
+      return undefined;
+    }
+    this.#worker = worker;
     const join = (): void => {
       this.#joined = true;
-      joined();
+      this.#joinedNow();
     };
-    this.#worker.on('message', (msg: FromWorker) => {
+    worker.on('message', (msg: FromWorker) => {
       switch (msg.type) {
         case 'ready':
-          if (hold) void hold.then(join);
+          if (this.#hold) void this.#hold.then(join);
           else join();
           break;
         case 'written':
@@ -282,22 +317,31 @@ class WorkerLineWriter implements LineWriter {
         }
       }
     });
-    this.#worker.on('error', (e) => {
+    worker.on('error', (e) => {
       this.#fail(new OutputWriteError(this.path, 'write', e));
     });
-    this.#worker.on('exit', () => {
-      this.#exited = true;
-      const err = this.#error ?? new OutputWriteError(this.path, 'write', 'writer thread exited');
-      for (const call of this.#calls.values()) call.reject(err);
-      this.#calls.clear();
-      for (const copy of this.#copies.values()) copy.reject(err);
-      this.#copies.clear();
-      if (!this.#closing) this.#fail(err);
+    worker.on('exit', () => {
+      this.#lost(this.#error ?? new OutputWriteError(this.path, 'write', 'writer thread exited'));
     });
+    return worker;
+  }
+
+  /** The writer thread is gone (exited, or never started): whatever waits on it fails. */
+  #lost(err: OutputWriteError): void {
+    this.#exited = true;
+    for (const call of this.#calls.values()) call.reject(err);
+    this.#calls.clear();
+    for (const copy of this.#copies.values()) copy.reject(err);
+    this.#copies.clear();
+    if (!this.#closing) this.#fail(err);
   }
 
   get length(): number {
     return this.#length;
+  }
+
+  get [threadStarted](): boolean {
+    return this.#worker !== undefined;
   }
 
   #errorOf(f: WorkerFailure): OutputWriteError {
@@ -319,7 +363,7 @@ class WorkerLineWriter implements LineWriter {
 
   #send(msg: ToWorker, transfer: ArrayBuffer[] = []): void {
     this.#posted = true;
-    this.#worker.postMessage(msg, transfer);
+    (this.#worker ?? this.#startWorker())?.postMessage(msg, transfer);
   }
 
   /** Work is with the worker (posted, or waiting to be): flush, sync and close ask it. */
@@ -548,10 +592,13 @@ class WorkerLineWriter implements LineWriter {
 
   async #shutdown(): Promise<void> {
     let failure: unknown;
+    clearTimeout(this.#startTimer);
     if (this.#worked) {
+      // Anything posted started the thread; writes still waiting to be posted start it now.
+      const worker = this.#worker ?? this.#startWorker();
       const exited = new Promise<void>((res) => {
-        if (this.#exited) res();
-        else this.#worker.once('exit', () => res());
+        if (this.#exited || !worker) res();
+        else worker.once('exit', () => res());
       });
       try {
         await this.#call('close');
@@ -559,10 +606,10 @@ class WorkerLineWriter implements LineWriter {
         failure = e;
       }
       // The worker ends on its own once its port closes; terminate covers a stuck one.
-      const timer = setTimeout(() => void this.#worker.terminate(), 1000);
+      const timer = setTimeout(() => void worker?.terminate(), 1000);
       await exited;
       clearTimeout(timer);
-    } else {
+    } else if (this.#worker) {
       // The worker never got any work: stopped wherever its start-up is, not waited for.
       this.#worker.unref();
       void this.#worker.terminate().catch(() => {});
@@ -611,7 +658,14 @@ export async function createLineWriter(
   };
   const hold = (options as InternalWriterOptions)[holdTakeover];
   try {
-    return new WorkerLineWriter(abs, out, config, options.highWaterMark ?? 16 * 1024 * 1024, hold);
+    return new WorkerLineWriter(
+      abs,
+      out,
+      config,
+      options.highWaterMark ?? 16 * 1024 * 1024,
+      hold,
+      options.threadStartDelayMs ?? 100,
+    );
   } catch (e) {
     closeSync(out.fd);
     throw new OutputWriteError(abs, 'write', e);
