@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { seededRandom, tempDir, waitFor } from '@fanout/test-kit';
 import { CheckpointError, InputError, OutputWriteError } from '../errors.js';
 import { createLineWriter } from '../write/line-writer.js';
+import { FIRST_READ_BYTES } from '../read/follower.js';
 import { mergeFiles } from './merge-files.js';
 import type { TailEvent } from '../types.js';
 
@@ -132,6 +133,21 @@ describe('mergeFiles', () => {
       expect(fileEvents, `seed ${seed}`).toEqual([]);
       expect(streamEvents, `seed ${seed}`).toEqual([]);
       expect(viaFile.bytes).toBe(got.length);
+    }
+  });
+
+  it('takes a file whole when its first line is longer than the first read (default reads)', async () => {
+    // The first read of a file is short (FIRST_READ_BYTES) so that the bulk copy takes the
+    // rest; a first line longer than it, or one crossing its end, still comes out whole.
+    for (const first of [FIRST_READ_BYTES - 3, FIRST_READ_BYTES, FIRST_READ_BYTES + 5000]) {
+      const a = join(dir, `first-${first}.log`);
+      const lines = [`${'F'.repeat(first)}\n`];
+      for (let i = 0; i < 50_000; i++) lines.push(`line ${i}\n`);
+      await writeFile(a, lines.join(''));
+      const out = join(dir, `first-${first}.out`);
+      const result = await mergeFiles([a], out);
+      expect(await readFile(out, 'latin1'), `first line of ${first} bytes`).toBe(lines.join(''));
+      expect(result.lines).toBe(lines.length);
     }
   });
 

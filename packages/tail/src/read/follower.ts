@@ -172,6 +172,9 @@ const NEWLINE = 10;
  * as data instead of a copy request: one message instead of a round trip to the writer thread.
  */
 export const SMALL_READ_BYTES = 64 * 1024;
+
+/** Bytes a file's first read takes when the bulk copy can take the rest (see `#readSome`). */
+export const FIRST_READ_BYTES = 16 * 1024;
 /** Shared by every follower: a small read is synchronous, its lines are copied out at once. */
 let smallBuffer: Buffer | undefined;
 const SAFETY_MS = 10_000;
@@ -542,7 +545,10 @@ export class FileFollower {
     const size = chunk + TAIL_BYTES;
     if (!this.#buf) this.#buf = this.#opts.allocate?.(size) ?? Buffer.allocUnsafeSlow(size);
     const buf = this.#buf;
-    const { bytesRead } = await fh.read(buf, 0, k + chunk, cur.readPos - k);
+    // A file's first read only has to make its fingerprint and reach a line's end: the
+    // rest is for the bulk copy, which skips the per-line work of this path.
+    const want = cur.readPos === 0 && copy ? Math.min(chunk, FIRST_READ_BYTES) : chunk;
+    const { bytesRead } = await fh.read(buf, 0, k + want, cur.readPos - k);
     if (!(await this.#anchored(cur, buf.subarray(0, bytesRead), false))) return 'truncated';
     if (bytesRead === k) return 'eof';
     // Nothing known of this file yet (it was empty when found): the registry looks at it

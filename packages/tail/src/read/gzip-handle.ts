@@ -2,7 +2,7 @@ import type { BigIntStats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
-import { createGunzip, type Gunzip } from 'node:zlib';
+import type { Gunzip } from 'node:zlib';
 import { FINGERPRINT_BYTES } from './identity.js';
 
 /** Compressed bytes read per call. */
@@ -33,6 +33,16 @@ function keyOf(st: BigIntStats): string {
  * decompressed chunk, null at the end; a corrupt or truncated file ends early with `damage`
  * set (never an exception). Memory stays bounded by the streams' buffers and zlib's window.
  */
+type Zlib = typeof import('node:zlib');
+let zlib: Zlib | undefined;
+
+/** `node:zlib`, loaded for the first compressed file: a merge of plain files never pays for it. */
+async function loadZlib(): Promise<Zlib> {
+  zlib ??= await import('node:zlib');
+  return zlib;
+}
+
+/** Made only after `loadZlib` (by `gzipInfo` and `openGzip`, which create every one). */
 class Gunzipper {
   readonly #z: Gunzip;
   readonly #src: Readable;
@@ -42,7 +52,7 @@ class Gunzipper {
 
   constructor(raw: FileHandle) {
     this.#src = Readable.from(rawChunks(raw), { objectMode: false });
-    this.#z = createGunzip();
+    this.#z = (zlib as Zlib).createGunzip();
     pipeline(this.#src, this.#z, () => {});
     this.#it = this.#z[Symbol.asyncIterator]();
   }
@@ -82,6 +92,7 @@ export async function gzipInfo(raw: FileHandle, stats: BigIntStats): Promise<Gzi
   const key = keyOf(stats);
   const known = cache.get(key);
   if (known) return known;
+  await loadZlib();
   const g = new Gunzipper(raw);
   let size = 0;
   const head: Buffer[] = [];
@@ -218,5 +229,6 @@ export function isCompressed(fh: unknown): fh is GzipHandle {
 
 /** Opens a `.gz` file (already opened raw) as a handle of its decompressed content. */
 export async function openGzip(raw: FileHandle, stats: BigIntStats): Promise<GzipHandle> {
+  await loadZlib();
   return new GzipHandle(raw, await gzipInfo(raw, stats));
 }

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { BigIntStats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import type { FileIdentity } from '../types.js';
+import { sha256Hex } from './sha256.js';
 
 /** How many leading bytes identify a file's content. */
 export const FINGERPRINT_BYTES = 256;
@@ -14,7 +14,7 @@ export const FINGERPRINT_BYTES = 256;
 export const TAIL_BYTES = 256;
 
 function digest(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex').slice(0, 32);
+  return sha256Hex(bytes).slice(0, 32);
 }
 
 /** Reads up to `length` bytes at `position` (fewer at the end of the file). */
