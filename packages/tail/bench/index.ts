@@ -307,22 +307,21 @@ async function main(): Promise<void> {
   }
 }
 
-const runsAt = process.argv.indexOf('--runs');
+/** The number after `flag` on the command line, or `fallback` when the flag is absent. */
+function numberArg(flag: string, fallback: number): number {
+  const at = process.argv.indexOf(flag);
+  return at > 0 ? Number(process.argv[at + 1]) : fallback;
+}
+
 if (process.argv.includes('--many-files')) {
-  const arg = (flag: string, fallback: number) => {
-    const at = process.argv.indexOf(flag);
-    return at > 0 ? Number(process.argv[at + 1]) : fallback;
-  };
-  const from = arg('--steady-from', MANY_STEADY.after);
-  const to = arg('--steady-to', MANY_STEADY.after + MANY_STEADY.seconds);
-  if (!(from >= 0 && to > from))
+  const from = numberArg('--steady-from', MANY_STEADY.after);
+  const to = numberArg('--steady-to', MANY_STEADY.after + MANY_STEADY.seconds);
+  if (!(from >= 0 && to > from)) {
     throw new Error(`--steady-from ${from} --steady-to ${to}: need 0 <= from < to`);
-  await manyFilesMain(runsAt > 0 ? Number(process.argv[runsAt + 1]) : 3, {
-    after: from,
-    seconds: to - from,
-  });
+  }
+  await manyFilesMain(numberArg('--runs', 3), { after: from, seconds: to - from });
 } else if (process.argv.includes('--whole-process')) {
-  await wholeProcessMain(runsAt > 0 ? Number(process.argv[runsAt + 1]) : 15);
+  await wholeProcessMain(numberArg('--runs', 15));
 } else {
   await main();
 }

@@ -545,9 +545,11 @@ export class FileFollower {
     const size = chunk + TAIL_BYTES;
     if (!this.#buf) this.#buf = this.#opts.allocate?.(size) ?? Buffer.allocUnsafeSlow(size);
     const buf = this.#buf;
-    // A file's first read only has to make its fingerprint and reach a line's end: the
-    // rest is for the bulk copy, which skips the per-line work of this path.
-    const want = cur.readPos === 0 && copy ? Math.min(chunk, FIRST_READ_BYTES) : chunk;
+    // A file's first read only has to make its fingerprint and reach a line's end when the
+    // bulk copy, which skips the per-line work of this path, can take the rest (see
+    // `#smallReadable`: never for records or a decompressed stream).
+    const copiesLater = copy !== undefined && !this.#records && !isCompressed(fh);
+    const want = cur.readPos === 0 && copiesLater ? Math.min(chunk, FIRST_READ_BYTES) : chunk;
     const { bytesRead } = await fh.read(buf, 0, k + want, cur.readPos - k);
     if (!(await this.#anchored(cur, buf.subarray(0, bytesRead), false))) return 'truncated';
     if (bytesRead === k) return 'eof';

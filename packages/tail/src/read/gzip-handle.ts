@@ -42,7 +42,7 @@ async function loadZlib(): Promise<Zlib> {
   return zlib;
 }
 
-/** Made only after `loadZlib` (by `gzipInfo` and `openGzip`, which create every one). */
+/** Made only after `gzipInfo` loaded zlib (every handle is opened through it). */
 class Gunzipper {
   readonly #z: Gunzip;
   readonly #src: Readable;
@@ -89,10 +89,10 @@ async function* rawChunks(raw: FileHandle): AsyncGenerator<Buffer> {
 
 /** One pass over a `.gz` file: its decompressed size and start (cached per file version). */
 export async function gzipInfo(raw: FileHandle, stats: BigIntStats): Promise<GzipInfo> {
+  await loadZlib();
   const key = keyOf(stats);
   const known = cache.get(key);
   if (known) return known;
-  await loadZlib();
   const g = new Gunzipper(raw);
   let size = 0;
   const head: Buffer[] = [];
@@ -229,6 +229,5 @@ export function isCompressed(fh: unknown): fh is GzipHandle {
 
 /** Opens a `.gz` file (already opened raw) as a handle of its decompressed content. */
 export async function openGzip(raw: FileHandle, stats: BigIntStats): Promise<GzipHandle> {
-  await loadZlib();
   return new GzipHandle(raw, await gzipInfo(raw, stats));
 }
