@@ -2,7 +2,7 @@ import type { BigIntStats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
-import type { Gunzip } from 'node:zlib';
+import { createGunzip, type Gunzip } from 'node:zlib';
 import { FINGERPRINT_BYTES } from './identity.js';
 
 /** Compressed bytes read per call. */
@@ -33,16 +33,6 @@ function keyOf(st: BigIntStats): string {
  * decompressed chunk, null at the end; a corrupt or truncated file ends early with `damage`
  * set (never an exception). Memory stays bounded by the streams' buffers and zlib's window.
  */
-type Zlib = typeof import('node:zlib');
-let zlib: Zlib | undefined;
-
-/** `node:zlib`, loaded for the first compressed file: a merge of plain files never pays for it. */
-async function loadZlib(): Promise<Zlib> {
-  zlib ??= await import('node:zlib');
-  return zlib;
-}
-
-/** Made only after `gzipInfo` loaded zlib (every handle is opened through it). */
 class Gunzipper {
   readonly #z: Gunzip;
   readonly #src: Readable;
@@ -52,7 +42,7 @@ class Gunzipper {
 
   constructor(raw: FileHandle) {
     this.#src = Readable.from(rawChunks(raw), { objectMode: false });
-    this.#z = (zlib as Zlib).createGunzip();
+    this.#z = createGunzip();
     pipeline(this.#src, this.#z, () => {});
     this.#it = this.#z[Symbol.asyncIterator]();
   }
@@ -89,7 +79,6 @@ async function* rawChunks(raw: FileHandle): AsyncGenerator<Buffer> {
 
 /** One pass over a `.gz` file: its decompressed size and start (cached per file version). */
 export async function gzipInfo(raw: FileHandle, stats: BigIntStats): Promise<GzipInfo> {
-  await loadZlib();
   const key = keyOf(stats);
   const known = cache.get(key);
   if (known) return known;
