@@ -70,7 +70,12 @@ function linesOf(path: string): string[] {
     .filter((l) => l !== '');
 }
 
-/** As gzip does it: `NAME.gz` written, with the file's time kept, then `NAME` removed. */
+/**
+ * As gzip does it: `NAME.gz` written, with the file's time kept, then `NAME` removed. The
+ * time is kept as Node's `stat().mtime` gives it, rounded to the millisecond: the `.gz` may
+ * look up to 0.5 ms newer than the file rotated after it, which the reading order must not
+ * believe over the names.
+ */
 function compress(path: string): void {
   const { atime, mtime } = statSync(path);
   writeFileSync(`${path}.gz`, gzipSync(readFileSync(path)));

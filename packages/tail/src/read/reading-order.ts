@@ -1,6 +1,6 @@
 import type { Generation } from './generations.js';
 import type { Candidate } from './scan.js';
-import { compareRank } from './siblings.js';
+import { compareRank, type SiblingName } from './siblings.js';
 
 /** A generation and the file it is read from. */
 export interface Placed {
@@ -20,31 +20,59 @@ const cmp = (x: bigint, y: bigint) => (x === y ? 0 : x < y ? -1 : 1);
  * Generations found for the first time by one look are ordered by when their file was last
  * written: a rotated file is not written after its rotation (renamed, or copied by
  * copytruncate, which writes the copy then), a deleted file we hold not after its deletion.
- * Equal times are told apart by the rotated names: numbered shifting (`.1` newest) or
- * increasing (`.7` newer than `.6`) and date stamps, the direction taken from the names
- * whose times differ (or, without any, shifting when the numbers run `.1`, `.2`… up from
- * 1); then by the order they were found in.
+ * Rotated files named in one scheme (`.1`, `.2.gz`…; `-20261201`…) are then put in the order
+ * their names give, in the places the times gave them: a compressor may keep a file's time
+ * only roughly (rounded to the millisecond) or not at all (the time it compressed), while a
+ * consistent look's names are exact. The direction of the numbers is taken from the times
+ * of the names whose times differ (numbered shifting: `.1` newest; increasing: `.7` newer
+ * than `.6`; date stamps) or, without any, shifting when they run `.1`, `.2`… up from 1.
  */
 export function readingOrder(placed: readonly Placed[]): Placed[] {
-  const descending = ranksDescend(placed.map((p) => p.view));
-  const byName = (a: Candidate, b: Candidate): number => {
-    const ra = a.sibling?.rank ?? [];
-    const rb = b.sibling?.rank ?? [];
-    if (ra.length === 0 || rb.length === 0) return 0;
-    const d = compareRank(ra, rb);
-    return descending ? -d : d;
-  };
   const index = new Map(placed.map((p, i) => [p, i]));
-  return [...placed].sort((a, b) => {
+  const order = [...placed].sort((a, b) => {
     if (a.view.live !== b.view.live) return a.view.live ? 1 : -1;
     if (a.fresh !== b.fresh) return a.fresh ? 1 : -1;
     if (!a.fresh) return (index.get(a) as number) - (index.get(b) as number);
     return (
       cmp(a.view.stats.mtimeNs, b.view.stats.mtimeNs) ||
-      byName(a.view, b.view) ||
       (index.get(a) as number) - (index.get(b) as number)
     );
   });
+  // Slots of fresh rotated files, per naming scheme, in the order the times gave.
+  const schemes = new Map<string, number[]>();
+  order.forEach((p, slot) => {
+    const sibling = p.view.sibling;
+    if (!p.fresh || p.view.live || !sibling || sibling.rank.length === 0) return;
+    const key = schemeOf(sibling);
+    const slots = schemes.get(key);
+    if (slots) slots.push(slot);
+    else schemes.set(key, [slot]);
+  });
+  for (const slots of schemes.values()) {
+    if (slots.length < 2) continue;
+    const members = slots.map((s) => order[s] as Placed);
+    const descending = ranksDescend(members.map((p) => p.view));
+    const byName = [...members].sort((a, b) => {
+      const d = compareRank(rankOf(a), rankOf(b));
+      // Equal ranks keep the order the times gave (`sort` is stable).
+      return descending ? -d : d;
+    });
+    slots.forEach((s, k) => {
+      order[s] = byName[k] as Placed;
+    });
+  }
+  return order;
+}
+
+const rankOf = (p: Placed): readonly number[] => p.view.sibling?.rank ?? [];
+
+/**
+ * The naming scheme of a rotated name: the name without `.gz`, its counters (runs of up to
+ * three digits) as `#`, longer runs (dates, times) as their width, which their format fixes.
+ */
+function schemeOf(sibling: SiblingName): string {
+  const name = sibling.compressed ? sibling.name.slice(0, -3) : sibling.name;
+  return name.replace(/\d+/g, (run) => (run.length <= 3 ? '#' : `#${run.length}`));
 }
 
 /** Whether higher numbers are older (`.1` newest), as the times of rotated files say. */
