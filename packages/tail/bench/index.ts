@@ -39,6 +39,9 @@ function printTable(rows: Row[]): void {
 function printWholeRuns(wp: ReturnType<typeof wholeProcess>): void {
   const ms = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(', ');
   console.log(`whole-process runs, ms: cat ${ms(wp.catRuns)}`);
+  if (process.env.NODE_EXTRA_CA_CERTS !== undefined) {
+    console.log('  (Node processes timed without NODE_EXTRA_CA_CERTS: see measuredEnv)');
+  }
   for (const n of wp.nodes)
     console.log(`  fanout tail on node ${n.node.version}: ${ms(n.ourRuns)}`);
 }
@@ -308,9 +311,15 @@ async function main(): Promise<void> {
 }
 
 /** The number after `flag` on the command line, or `fallback` when the flag is absent. */
-function numberArg(flag: string, fallback: number): number {
+function numberArg(flag: string, fallback: number, min = 0): number {
   const at = process.argv.indexOf(flag);
-  return at > 0 ? Number(process.argv[at + 1]) : fallback;
+  if (at < 0) return fallback;
+  const text = process.argv[at + 1];
+  const value = Number(text);
+  if (text === undefined || text.trim() === '' || !Number.isFinite(value) || value < min) {
+    throw new Error(`${flag} ${text ?? '(missing)'}: need a number >= ${min}`);
+  }
+  return value;
 }
 
 if (process.argv.includes('--many-files')) {
@@ -319,9 +328,9 @@ if (process.argv.includes('--many-files')) {
   if (!(from >= 0 && to > from)) {
     throw new Error(`--steady-from ${from} --steady-to ${to}: need 0 <= from < to`);
   }
-  await manyFilesMain(numberArg('--runs', 3), { after: from, seconds: to - from });
+  await manyFilesMain(numberArg('--runs', 3, 1), { after: from, seconds: to - from });
 } else if (process.argv.includes('--whole-process')) {
-  await wholeProcessMain(numberArg('--runs', 15));
+  await wholeProcessMain(numberArg('--runs', 15, 1));
 } else {
   await main();
 }

@@ -75,9 +75,11 @@ function schemeOf(sibling: SiblingName): string {
   return name.replace(/\d+/g, (run) => (run.length <= 3 ? '#' : `#${run.length}`));
 }
 
-/** Whether higher numbers are older (`.1` newest), as the times of rotated files say. */
-function ranksDescend(views: readonly Candidate[]): boolean {
-  const ranked = views.filter((v) => (v.sibling?.rank.length ?? 0) > 0);
+/**
+ * Whether higher numbers are older (`.1` newest), as the times of rotated files say. Every
+ * view passed has a rank (the caller groups only ranked names).
+ */
+function ranksDescend(ranked: readonly Candidate[]): boolean {
   let newerHigher = 0;
   let olderHigher = 0;
   for (const a of ranked) {
